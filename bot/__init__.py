@@ -1,0 +1,1 @@
+"""Relais: a chat bot for civic mobilisation relays."""

@@ -1,0 +1,61 @@
+"""The FastAPI application: routes listed here, services built once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot.admin import simulator
+from bot.db import make_engine, make_session_factory
+from bot.handlers import build_router
+from bot.health import router as health_router
+from bot.migrations import check_up_to_date
+from bot.services import Services
+from bot.settings import Settings
+from bot.webhooks import telegram as telegram_webhook
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health_router,
+    telegram_webhook.router,
+    simulator.router,
+)
+STATIC = Path(__file__).parent / "admin" / "static"
+
+
+def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
+    """The web app; with `background`, the clock and a delivery worker run inside it."""
+    engine = make_engine(settings.database_url)
+    services = Services(
+        settings=settings,
+        engine=engine,
+        factory=make_session_factory(engine),
+        router=build_router(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        check_up_to_date(engine)
+        runner = None
+        if background:
+            from scheduler.service import Background
+
+            runner = Background(settings=settings, factory=services.factory)
+            services.wake_worker = runner.worker.wake
+            await runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                await runner.stop()
+            engine.dispose()
+
+    app = FastAPI(title="Relais", version="0.1.0", lifespan=lifespan)
+    app.state.services = services
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static/admin", StaticFiles(directory=STATIC), name="admin-static")
+    return app

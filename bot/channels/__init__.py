@@ -1,0 +1,1 @@
+"""Channel adapters: parse a platform's request into an Inbound, send a delivery payload."""

@@ -1,0 +1,132 @@
+"""`relais`: one command line for running, migrating and operating Relais."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+from typing import Annotated
+
+import typer
+import uvicorn
+from sqlalchemy import Engine
+
+from bot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="Relais: a chat bot for civic mobilisation relays, in French and Bambara.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # httpx logs request URLs, and Telegram's carry the bot token.
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)  # its DEBUG shows chat ids
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from exc
+
+
+def _serve(host: str, port: int, *, background: bool) -> None:
+    from bot.app import create_app
+
+    settings = _settings()
+    _configure_logging()
+    application = create_app(settings, background=background)
+    _check_schema(application.state.services.engine)
+    config = uvicorn.Config(
+        application, host=host, port=port, access_log=False, log_config=None, lifespan="on"
+    )
+    uvicorn.Server(config).run()
+
+
+def _check_schema(engine: Engine) -> None:
+    from bot.migrations import SchemaOutOfDate, check_up_to_date
+
+    try:
+        check_up_to_date(engine)
+    except SchemaOutOfDate as exc:
+        typer.echo(f"Cannot start: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything in one process: web app, clock and delivery worker."""
+    _serve(host, port, background=True)
+
+
+@app.command()
+def web(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run the web app alone (webhooks, simulator); pair it with `relais worker`."""
+    _serve(host, port, background=False)
+
+
+@app.command()
+def worker() -> None:
+    """Run the clock and a delivery worker alone, without the web app."""
+    from bot.db import make_engine, make_session_factory
+    from scheduler.service import Background
+
+    settings = _settings()
+    _configure_logging()
+    engine = make_engine(settings.database_url)
+    _check_schema(engine)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        background = Background(settings=settings, factory=make_session_factory(engine))
+        await background.run_until(stop)
+
+    asyncio.run(run())
+    engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the database schema up to date (creates the SQLite file if needed)."""
+    from bot.migrations import upgrade
+
+    settings = _settings()
+    _configure_logging()
+    upgrade(settings.database_url, revision)
+    typer.echo(f"Database at {revision}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the code's."""
+    from bot.db import make_engine
+    from bot.migrations import current_revision, head_revision
+
+    engine = make_engine(_settings().database_url)
+    typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    engine.dispose()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,1 @@
+"""The conversation core: channel-agnostic values, words and the handler router."""

@@ -1,0 +1,144 @@
+"""Dispatch an inbound message to the handler registered for it.
+
+Order: a pressed option goes to its kind's handler; a command word wins over
+anything pending (STOP always works); text while a prompt is pending is read as
+one of the prompt's options (by number or label); anything else is the fallback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.conversation.values import Choice, ChoiceKind, Inbound, Option, Reply
+from bot.conversation.words import Command, fold, match_command
+from bot.i18n import Text, _
+from bot.models import ConversationState, Language, Relay, RelayStatus
+
+
+@dataclass
+class Context:
+    """One inbound message being handled: the unit of work's session and what to answer."""
+
+    session: Session
+    inbound: Inbound
+    relay: Relay | None
+    now: datetime
+    argument: str = ""
+    replies: list[Reply] = field(default_factory=list)
+    router: Router | None = None
+
+    def reply(
+        self, text: Text, options: tuple[Option, ...] = (), *, both_languages: bool = False
+    ) -> None:
+        self.replies.append(Reply(text, options, both_languages=both_languages))
+
+    def ask(self, state: ConversationState) -> None:
+        """Put the relay in `state` and send the prompt registered for it."""
+        if self.router is None:
+            raise RuntimeError("context is not being dispatched")
+        self.router.ask(self, state)
+
+    @property
+    def language(self) -> Language:
+        return self.relay.language if self.relay is not None else Language.FR
+
+    def require_relay(self) -> Relay:
+        """The relay a choice handler works on; the router guarantees there is one."""
+        if self.relay is None:
+            raise RuntimeError("handler needs a relay")
+        return self.relay
+
+    @property
+    def known_relay(self) -> Relay | None:
+        """The relay if they have joined at some point and not erased themselves."""
+        relay = self.relay
+        return relay if relay is not None and relay.status is not RelayStatus.ERASED else None
+
+
+Handler = Callable[[Context], None]
+Prompt = Callable[[Context], Reply]
+# Reads text typed at a prompt that is none of its options; False to ask again.
+TextReader = Callable[[Context], bool]
+
+
+def match_option(text: str, options: tuple[Option, ...], language: Language) -> Choice | None:
+    """Read typed text as one of the offered options: "2", "2.", "2)" or the label itself."""
+    folded = fold(text)
+    if folded.isdigit() and 1 <= int(folded) <= len(options):
+        return options[int(folded) - 1].choice
+    for option in options:
+        label = option.label.render(language) if isinstance(option.label, Text) else option.label
+        if folded and folded in (fold(label), fold(option.choice.value)):
+            return option.choice
+    return None
+
+
+class Router:
+    """Handlers registered explicitly, by command, by choice kind and by pending prompt."""
+
+    def __init__(self) -> None:
+        self._commands: dict[Command, Handler] = {}
+        self._choices: dict[ChoiceKind, Handler] = {}
+        self._prompts: dict[ConversationState, tuple[Prompt, TextReader | None]] = {}
+        self._fallback: Handler | None = None
+
+    def command(self, command: Command, handler: Handler) -> None:
+        self._commands[command] = handler
+
+    def choice(self, kind: ChoiceKind, handler: Handler) -> None:
+        self._choices[kind] = handler
+
+    def prompt(
+        self, state: ConversationState, prompt: Prompt, *, other_text: TextReader | None = None
+    ) -> None:
+        """Register how to ask again for `state`, and what to do with text that is no option."""
+        self._prompts[state] = (prompt, other_text)
+
+    def fallback(self, handler: Handler) -> None:
+        self._fallback = handler
+
+    def ask(self, ctx: Context, state: ConversationState) -> None:
+        """Put the relay in `state` and send its prompt."""
+        if ctx.relay is not None:
+            ctx.relay.state = state
+        prompt, _ = self._prompts[state]
+        ctx.replies.append(prompt(ctx))
+
+    def dispatch(self, ctx: Context) -> None:
+        ctx.router = self
+        inbound = ctx.inbound
+        if inbound.choice is not None:
+            return self._dispatch_choice(ctx, inbound.choice)
+        text = inbound.text or ""
+        matched = match_command(text)
+        if matched is not None and matched[0] in self._commands:
+            ctx.argument = matched[1]
+            return self._commands[matched[0]](ctx)
+        relay = ctx.known_relay
+        if relay is not None and relay.state is not None and relay.state in self._prompts:
+            prompt, other_text = self._prompts[relay.state]
+            asked = prompt(ctx)
+            choice = match_option(text, asked.options, ctx.language) if text else None
+            if choice is not None:
+                return self._dispatch_choice(ctx, choice)
+            if other_text is not None and other_text(ctx):
+                return None
+            ctx.reply(_("Please choose one of the options below, or type its number."))
+            ctx.replies.append(asked)
+            return None
+        return self._run_fallback(ctx)
+
+    def _dispatch_choice(self, ctx: Context, choice: Choice) -> None:
+        handler = self._choices.get(choice.kind)
+        if handler is None or ctx.known_relay is None:
+            return self._run_fallback(ctx)
+        ctx.argument = choice.value
+        return handler(ctx)
+
+    def _run_fallback(self, ctx: Context) -> None:
+        if self._fallback is not None:
+            self._fallback(ctx)

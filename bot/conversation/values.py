@@ -1,0 +1,86 @@
+"""Plain values that cross the boundary between a channel and the conversation."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.i18n import Text
+
+CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
+
+
+class ChoiceKind(enum.StrEnum):
+    LANGUAGE = "lang"
+    PLACE = "place"
+    ERASE = "erase"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A typed button payload, packed as "kind:value" into at most 64 bytes."""
+
+    kind: ChoiceKind
+    value: str
+
+    def pack(self) -> str:
+        data = f"{self.kind.value}:{self.value}"
+        if len(data.encode()) > CALLBACK_DATA_LIMIT:
+            raise ValueError(f"choice {data!r} is over {CALLBACK_DATA_LIMIT} bytes")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str) -> Choice | None:
+        kind, sep, value = data.partition(":")
+        if not sep or not value:
+            return None
+        try:
+            return cls(ChoiceKind(kind), value)
+        except ValueError:
+            return None
+
+
+class MediaKind(enum.StrEnum):
+    PHOTO = "photo"
+    VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO = "video"
+    DOCUMENT = "document"
+
+
+@dataclass(frozen=True)
+class Media:
+    kind: MediaKind
+    url: str
+    content_type: str | None = None
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """What a relay sent, whatever the channel: text, a pressed option, media."""
+
+    address: str
+    text: str | None = None
+    choice: Choice | None = None
+    media: tuple[Media, ...] = ()
+    display_name: str | None = None
+
+    @property
+    def channel(self) -> str:
+        return self.address.partition(":")[0]
+
+
+@dataclass(frozen=True)
+class Option:
+    label: Text | str
+    choice: Choice
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot answers, before it is rendered in a language and for a channel."""
+
+    text: Text
+    options: tuple[Option, ...] = ()
+    media: Media | None = None
+    both_languages: bool = False

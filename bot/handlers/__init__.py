@@ -1,0 +1,34 @@
+"""Conversation handlers, registered in one place."""
+
+from __future__ import annotations
+
+from bot.conversation.router import Router
+from bot.conversation.values import ChoiceKind
+from bot.conversation.words import Command
+from bot.handlers import erase, fallback, help, join, language, place, stop
+from bot.models import ConversationState
+
+
+def register_handlers(router: Router) -> Router:
+    """Wire every command, choice and prompt of the conversation."""
+    router.command(Command.JOIN, join.join)
+    router.command(Command.STOP, stop.stop)
+    router.command(Command.HELP, help.help_)
+    router.command(Command.LANGUAGE, language.ask)
+    router.command(Command.PLACE, place.ask)
+    router.command(Command.ERASE, erase.ask)
+
+    router.prompt(ConversationState.LANGUAGE, language.prompt)
+    router.prompt(ConversationState.PLACE, place.prompt)
+    router.prompt(ConversationState.CONFIRM_ERASE, erase.prompt, other_text=erase.answer_in_words)
+
+    router.choice(ChoiceKind.LANGUAGE, language.choose)
+    router.choice(ChoiceKind.PLACE, place.choose)
+    router.choice(ChoiceKind.ERASE, erase.confirm)
+
+    router.fallback(fallback.fallback)
+    return router
+
+
+def build_router() -> Router:
+    return register_handlers(Router())

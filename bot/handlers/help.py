@@ -1,0 +1,22 @@
+"""Help: /aide (AIDE, DƐMƐ) lists what the bot understands."""
+
+from __future__ import annotations
+
+from bot.conversation.router import Context
+from bot.i18n import _
+
+
+def help_(ctx: Context) -> None:
+    """Lists the words the bot understands, in the relay's language."""
+    ctx.reply(
+        _(
+            "Here is what I understand:\n"
+            "/start: join the relays\n"
+            "/langue: change language\n"
+            "/lieu: change your place\n"
+            "/aide: this help\n"
+            "/supprimer: delete your personal data\n"
+            "STOP: receive nothing more"
+        ),
+        both_languages=ctx.relay is None,
+    )

@@ -1,0 +1,220 @@
+"""The SQL model: the one place both bot/ and scheduler/ take their tables from.
+
+Alembic owns the schema (alembic/versions); the app never calls create_all.
+Every time is stored as timezone-aware UTC.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """DateTime that refuses naive values and always comes back aware in UTC.
+
+    SQLite keeps no offset, so values are normalised to UTC on the way in and
+    tagged UTC on the way out; PostgreSQL stores timestamptz.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; use an aware UTC time")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+
+
+def _enum(kind: type[enum.Enum]) -> Enum:
+    # Stored as plain strings (no native type, no CHECK) so later issues can add values
+    # with a data migration instead of a type rewrite.
+    return Enum(
+        kind,
+        native_enum=False,
+        create_constraint=False,
+        length=24,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+class Language(enum.StrEnum):
+    """The two languages of a campaign; every user-facing text exists in both."""
+
+    FR = "fr"
+    BM = "bm"
+
+
+class Role(enum.StrEnum):
+    RELAY = "relay"
+    ORGANISER = "organiser"
+
+
+class RelayStatus(enum.StrEnum):
+    """Where a relay stands.
+
+    active: receives posts. stopped: sent STOP, receives nothing until they join again.
+    unreachable: the platform refused delivery (blocked the bot, invalid number).
+    erased: asked for their personal data to be deleted; only anonymous counts remain.
+    """
+
+    ACTIVE = "active"
+    STOPPED = "stopped"
+    UNREACHABLE = "unreachable"
+    ERASED = "erased"
+
+
+class ConversationState(enum.StrEnum):
+    """What the bot is waiting for from this relay, if anything."""
+
+    LANGUAGE = "language"
+    PLACE = "place"
+    CONFIRM_ERASE = "confirm_erase"
+
+
+class DeliveryStatus(enum.StrEnum):
+    """Life of an outbox row.
+
+    queued: waiting for a worker (next_attempt_at says from when).
+    sending: claimed by a worker; claimed_at bounds the claim, a stale one is requeued.
+    sent: the platform accepted it (platform_message_id set).
+    failed: gave up, error says why. cancelled: withdrawn before it was handed over.
+    """
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSONDocument}
+
+
+class Relay(Base):
+    """A person reached through one channel address (telegram:123, whatsapp:+223…, console:…)."""
+
+    __tablename__ = "relay"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address: Mapped[str] = mapped_column(String(128), unique=True)
+    channel: Mapped[str] = mapped_column(String(16), index=True)
+    display_name: Mapped[str | None] = mapped_column(String(128))
+    language: Mapped[Language] = mapped_column(_enum(Language), default=Language.FR)
+    place: Mapped[str | None] = mapped_column(String(64), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role), default=Role.RELAY)
+    status: Mapped[RelayStatus] = mapped_column(
+        _enum(RelayStatus), default=RelayStatus.ACTIVE, index=True
+    )
+    state: Mapped[ConversationState | None] = mapped_column(_enum(ConversationState))
+    consent_at: Mapped[datetime | None]
+    stopped_at: Mapped[datetime | None]
+    erased_at: Mapped[datetime | None]
+    last_inbound_at: Mapped[datetime | None]
+    referral_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("relay.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    referred_by: Mapped[Relay | None] = relationship(remote_side=[id])
+
+
+class InboundMessage(Base):
+    """Everything a platform posted to us, kept raw; one row per platform message."""
+
+    __tablename__ = "inbound_message"
+    __table_args__ = (UniqueConstraint("channel", "platform_message_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    platform_message_id: Mapped[str] = mapped_column(String(128))
+    # Kept apart from relay_id: someone who writes before joining has no relay yet.
+    address: Mapped[str | None] = mapped_column(String(128), index=True)
+    relay_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relay.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any] | None]
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Delivery(Base):
+    """The outbox: every message that leaves is a row here first.
+
+    One row per (source_kind, source_ref, relay): replaying what caused it changes nothing.
+    A reply to someone who has not joined has no relay, only an address; the address is
+    also kept when the relay's own is erased, for the farewell, and dropped once sent.
+    """
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("source_kind", "source_ref", "relay_id"),
+        Index("ix_delivery_due", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    relay_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relay.id", ondelete="CASCADE"), index=True
+    )
+    source_kind: Mapped[str] = mapped_column(String(16))
+    source_ref: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    address: Mapped[str | None] = mapped_column(String(128))
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.QUEUED
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    platform_message_id: Mapped[str | None] = mapped_column(String(128))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    relay: Mapped[Relay | None] = relationship()

@@ -1,0 +1,128 @@
+"""Relay services: join, leave, change language or place, erase personal data.
+
+Keyword-only, given the session; they flush, never commit: the entry point's unit of
+work decides.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import null, select, update
+from sqlalchemy.orm import Session
+
+from bot.models import (
+    Delivery,
+    DeliveryStatus,
+    InboundMessage,
+    Relay,
+    RelayStatus,
+)
+
+# No 0/O or 1/I: codes are read aloud and copied by hand.
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+
+def find_relay(*, session: Session, address: str) -> Relay | None:
+    return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()
+
+
+def find_by_referral_code(*, session: Session, code: str) -> Relay | None:
+    code = code.strip().upper()
+    if not code or len(code) > 16:
+        return None
+    return session.scalars(select(Relay).where(Relay.referral_code == code)).one_or_none()
+
+
+def _new_referral_code(session: Session) -> str:
+    while True:
+        code = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if session.scalar(select(Relay.id).where(Relay.referral_code == code)) is None:
+            return code
+
+
+def create_relay(
+    *,
+    session: Session,
+    address: str,
+    channel: str,
+    display_name: str | None,
+    now: datetime,
+    referrer: Relay | None = None,
+) -> Relay:
+    """A newcomer who asked to join: active, consenting from now, with their own code."""
+    relay = Relay(
+        address=address,
+        channel=channel,
+        display_name=display_name,
+        status=RelayStatus.ACTIVE,
+        consent_at=now,
+        referral_code=_new_referral_code(session),
+        referred_by=referrer,
+        created_at=now,
+    )
+    session.add(relay)
+    session.flush()
+    return relay
+
+
+def rejoin(*, relay: Relay, now: datetime) -> None:
+    """A relay who had left, or whom the platform had refused, asks to receive again."""
+    relay.status = RelayStatus.ACTIVE
+    relay.consent_at = now
+    relay.stopped_at = None
+
+
+def cancel_queued(*, session: Session, relay: Relay, reason: str) -> int:
+    """Withdraw everything still waiting for this relay; returns how many."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.relay_id == relay.id, Delivery.status == DeliveryStatus.QUEUED)
+        .values(status=DeliveryStatus.CANCELLED, error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def stop_relay(*, session: Session, relay: Relay, now: datetime) -> None:
+    """STOP: nothing more goes to this relay until they join again."""
+    relay.status = RelayStatus.STOPPED
+    relay.stopped_at = now
+    relay.state = None
+    session.flush()
+    cancel_queued(session=session, relay=relay, reason="relay stopped")
+
+
+def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
+    """Delete the relay's personal data, keep only what anonymous counts need.
+
+    The address, name and referral code go; raw payloads and texts they sent go;
+    what was sent to them keeps its status but loses its text. Language, place and
+    dates stay, for counts. Returns the old address, for the farewell message.
+    """
+    address = relay.address
+    session.flush()
+    cancel_queued(session=session, relay=relay, reason="relay erased")
+    session.execute(
+        update(InboundMessage)
+        .where((InboundMessage.relay_id == relay.id) | (InboundMessage.address == address))
+        .values(payload=null(), text=None, address=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.execute(
+        update(Delivery)
+        .where(Delivery.relay_id == relay.id)
+        .values(payload={}, address=None)
+        .execution_options(synchronize_session=False)
+    )
+    relay.address = f"erased:{relay.id}"
+    relay.display_name = None
+    relay.referral_code = None
+    relay.status = RelayStatus.ERASED
+    relay.state = None
+    relay.erased_at = now
+    relay.stopped_at = relay.stopped_at or now
+    session.flush()
+    return address

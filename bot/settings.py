@@ -1,0 +1,146 @@
+"""Relais configuration: one typed class, read once at start from RELAIS_* variables and .env."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "RELAIS_"
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.
+_TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "todo", "token"}
+
+
+class SettingsError(Exception):
+    """Configuration that cannot start Relais; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything Relais reads from its environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="forbid",
+        frozen=True,
+    )
+
+    database_url: str = "sqlite:///relais.db"
+    timezone: str = "Africa/Bamako"
+    public_url: str = "http://127.0.0.1:8000"
+    admin_token: SecretStr | None = None
+
+    telegram_token: SecretStr | None = None
+    telegram_secret: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_rate: float = Field(default=25.0, gt=0, le=1000)
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_whatsapp_from: str | None = None
+    twilio_sms_from: str | None = None
+    twilio_api_url: str = "https://api.twilio.com"
+    whatsapp_rate: float = Field(default=60.0, gt=0, le=1000)
+
+    @field_validator("database_url")
+    @classmethod
+    def _normalise_database_url(cls, value: str) -> str:
+        # psycopg 3 is the PostgreSQL driver we ship; plain postgresql:// would pick psycopg2.
+        for prefix in ("postgresql://", "postgres://"):
+            if value.startswith(prefix):
+                return "postgresql+psycopg://" + value.removeprefix(prefix)
+        if not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ValueError("use sqlite:///FILE or postgresql+psycopg://USER@HOST/DB")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r} (e.g. Africa/Bamako)") from exc
+        return value
+
+    @field_validator("public_url", "telegram_api_url", "twilio_api_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("admin_token", "telegram_token", "telegram_secret", "twilio_auth_token")
+    @classmethod
+    def _no_placeholder(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDERS:
+            raise ValueError("is a placeholder; set a real secret or leave it unset")
+        if value is not None and not value.get_secret_value():
+            return None
+        return value
+
+    @field_validator("telegram_secret")
+    @classmethod
+    def _telegram_secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _TELEGRAM_SECRET.fullmatch(value.get_secret_value()):
+            raise ValueError("Telegram allows only 1-256 characters A-Z a-z 0-9 _ -")
+        return value
+
+    @model_validator(mode="after")
+    def _telegram_needs_secret(self) -> Settings:
+        if self.telegram_token is not None and self.telegram_secret is None:
+            raise ValueError(
+                "RELAIS_TELEGRAM_SECRET must be set when RELAIS_TELEGRAM_TOKEN is: "
+                "without it anyone could post forged updates to /webhooks/telegram"
+            )
+        return self
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_token is not None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    messages = []
+    for name in sorted(environ):
+        if name.startswith(PREFIX) and name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            messages.append(f"{name}: unknown setting{hint}")
+    return messages
+
+
+def _describe(error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"])
+        name = PREFIX + field.upper() if field else "settings"
+        message = str(item["msg"]).removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown setting"
+        lines.append(f"{name}: {message}")
+    return lines
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+    """Read the settings once, failing with every problem named by its variable."""
+    problems = _unknown_variables(os.environ if environ is None else environ)
+    settings: Settings | None = None
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems.extend(_describe(exc))
+    if problems or settings is None:
+        raise SettingsError("Invalid configuration:\n  " + "\n  ".join(problems))
+    return settings

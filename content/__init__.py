@@ -1,0 +1,1 @@
+"""Campaign content: places, and (later) the campaign file schema, loaders and readiness."""

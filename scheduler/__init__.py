@@ -1,0 +1,1 @@
+"""The clock and the delivery workers: everything that runs without a request."""

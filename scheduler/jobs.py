@@ -1,0 +1,31 @@
+"""The clock's jobs. Each run is one unit of work; running two clocks changes nothing."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+from scheduler import outbox
+
+logger = logging.getLogger(__name__)
+
+ERASED_ADDRESS_GRACE = timedelta(minutes=10)
+
+
+def requeue_stale_claims(factory: sessionmaker[Session]) -> None:
+    """Give back to the queue what a dead worker had claimed."""
+    with unit_of_work(factory) as session:
+        count = outbox.requeue_stale(session=session, now=datetime.now(UTC))
+    if count:
+        logger.warning("requeued %d deliveries claimed by a worker that stopped", count)
+
+
+def forget_erased_addresses(factory: sessionmaker[Session]) -> None:
+    """Finish erasures: the farewell has gone, its address goes too."""
+    with unit_of_work(factory) as session:
+        outbox.forget_erased_addresses(
+            session=session, now=datetime.now(UTC), grace=ERASED_ADDRESS_GRACE
+        )

@@ -1,0 +1,125 @@
+"""Test factories with defaults and overrides: relays, Telegram updates, conversations."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversation.router import Router
+from bot.conversation.values import Choice, Inbound
+from bot.db import unit_of_work
+from bot.inbound import receive
+from bot.models import Delivery, InboundMessage, Language, Relay, RelayStatus
+
+_ids = itertools.count(1000)
+
+
+def make_relay(session: Session, **overrides: Any) -> Relay:
+    number = next(_ids)
+    values: dict[str, Any] = {
+        "address": f"console:relay-{number}",
+        "channel": "console",
+        "language": Language.FR,
+        "place": "kayes",
+        "status": RelayStatus.ACTIVE,
+        "consent_at": datetime.now(UTC),
+        "referral_code": f"T{number:05d}",
+    }
+    values.update(overrides)
+    relay = Relay(**values)
+    session.add(relay)
+    session.flush()
+    return relay
+
+
+def telegram_update(
+    text: str | None = "/start",
+    *,
+    chat_id: int = 4242,
+    update_id: int | None = None,
+    first_name: str = "Awa",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A private-chat message update as Telegram posts it."""
+    user = {"id": chat_id, "is_bot": False, "first_name": first_name, "language_code": "fr"}
+    message: dict[str, Any] = {
+        "message_id": next(_ids),
+        "date": int(datetime.now(UTC).timestamp()),
+        "chat": {"id": chat_id, "type": "private", "first_name": first_name},
+        "from": user,
+        **extra,
+    }
+    if text is not None:
+        message["text"] = text
+    return {"update_id": update_id if update_id is not None else next(_ids), "message": message}
+
+
+def callback_update(
+    data: str, *, chat_id: int = 4242, message_id: int = 1, update_id: int | None = None
+) -> dict[str, Any]:
+    """A button press (callback query) on a message the bot sent."""
+    user = {"id": chat_id, "is_bot": False, "first_name": "Awa"}
+    return {
+        "update_id": update_id if update_id is not None else next(_ids),
+        "callback_query": {
+            "id": str(next(_ids)),
+            "from": user,
+            "chat_instance": "1",
+            "data": data,
+            "message": {
+                "message_id": message_id,
+                "date": int(datetime.now(UTC).timestamp()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": {"id": 1, "is_bot": True, "first_name": "Relais"},
+                "text": "…",
+            },
+        },
+    }
+
+
+def converse(
+    factory: sessionmaker[Session],
+    router: Router,
+    address: str,
+    text: str | None = None,
+    *,
+    choice: str | None = None,
+    name: str | None = None,
+) -> list[dict[str, Any]]:
+    """Send one message through the conversation; return the payloads it queued."""
+    inbound = Inbound(
+        address=address,
+        text=text,
+        choice=Choice.unpack(choice) if choice else None,
+        display_name=name,
+    )
+    message_id = str(next(_ids))
+    with unit_of_work(factory) as session:
+        receive(
+            session=session,
+            router=router,
+            channel=inbound.channel,
+            platform_message_id=message_id,
+            inbound=inbound,
+            raw={"text": text, "choice": choice},
+            now=datetime.now(UTC),
+        )
+    with factory() as session:
+        inbound_id = session.scalar(
+            select(InboundMessage.id).where(InboundMessage.platform_message_id == message_id)
+        )
+        rows = session.scalars(
+            select(Delivery)
+            .where(Delivery.source_kind == "reply", Delivery.source_ref.like(f"{inbound_id}.%"))
+            .order_by(Delivery.id)
+        )
+        return [row.payload for row in rows]
+
+
+def relay_at(factory: sessionmaker[Session], address: str) -> Relay | None:
+    with factory() as session:
+        return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()

@@ -1,0 +1,237 @@
+"""The conversation without HTTP: inbound values in, queued payloads and rows out."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversation.router import Router
+from bot.conversation.values import Inbound
+from bot.db import unit_of_work
+from bot.inbound import receive
+from bot.models import (
+    ConversationState,
+    Delivery,
+    DeliveryStatus,
+    InboundMessage,
+    Language,
+    RelayStatus,
+)
+from bot.outbox import enqueue
+from tests.factories import converse, make_relay, relay_at
+
+Factory = sessionmaker[Session]
+ADDRESS = "console:awa-phone"
+
+
+def options(payload: dict[str, object]) -> list[str]:
+    return [option["data"] for option in payload["options"]]  # type: ignore[attr-defined,index]
+
+
+def join_in_bambara(factory: Factory, router: Router, address: str = ADDRESS) -> None:
+    converse(factory, router, address, "/start", name="Awa Traoré")
+    converse(factory, router, address, choice="lang:bm")
+    converse(factory, router, address, choice="place:kayes")
+
+
+def test_newcomer_picks_bambara_and_place_then_is_spoken_to_in_bambara(
+    factory: Factory, router: Router
+) -> None:
+    [welcome] = converse(factory, router, ADDRESS, "/start", name="Awa Traoré")
+    assert "I bisimila" in welcome["text"] and "Bienvenue" in welcome["text"]
+    assert options(welcome) == ["lang:bm", "lang:fr"]
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None
+    assert relay.status is RelayStatus.ACTIVE and relay.consent_at is not None
+    assert relay.state is ConversationState.LANGUAGE and relay.display_name == "Awa Traoré"
+
+    [place] = converse(factory, router, ADDRESS, choice="lang:bm")
+    assert place["text"].startswith("I sigilen bɛ min?")
+    assert "place:kayes" in options(place) and "place:autre" in options(place)
+
+    [done] = converse(factory, router, ADDRESS, choice="place:kayes")
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.referral_code
+    assert relay.language is Language.BM and relay.place == "kayes" and relay.state is None
+    assert "I bisimila kampaɲi ka relaw cɛma" in done["text"]
+    assert relay.referral_code in done["text"]
+
+    [unknown] = converse(factory, router, ADDRESS, "bonjour")
+    assert unknown["text"].startswith("N ma o faamu")
+
+
+def test_language_switch_by_typed_label_and_number(factory: Factory, router: Router) -> None:
+    join_in_bambara(factory, router)
+    [prompt] = converse(factory, router, ADDRESS, "/langue")
+    assert options(prompt) == ["lang:bm", "lang:fr"]
+    [done] = converse(factory, router, ADDRESS, "français")
+    assert done["text"] == "C'est fait\u00a0: je vous écrirai désormais en Français."
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.language is Language.FR
+
+    converse(factory, router, ADDRESS, "KAN")
+    converse(factory, router, ADDRESS, "1.")
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.language is Language.BM
+
+
+def test_place_by_number_and_a_hint_for_anything_else(factory: Factory, router: Router) -> None:
+    converse(factory, router, ADDRESS, "/start")
+    converse(factory, router, ADDRESS, choice="lang:fr")
+    hint, again = converse(factory, router, ADDRESS, "je ne sais pas")
+    assert hint["text"].startswith("Choisissez l'une des options")
+    assert again["text"].startswith("Où habitez-vous")
+    converse(factory, router, ADDRESS, "2")
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.place == "bafoulabe" and relay.state is None
+
+
+def test_stop_words_leave_at_once_and_cancel_what_was_queued(
+    factory: Factory, router: Router
+) -> None:
+    for number, word in enumerate(["STOP", "Arrêt", "/stop", "jɔ", "ARRET"]):
+        address = f"console:stopper-{number}"
+        join_in_bambara(factory, router, address)
+        with unit_of_work(factory) as session:
+            relay = relay_at(factory, address)
+            assert relay is not None
+            relay = session.merge(relay)
+            enqueue(
+                session=session,
+                source_kind="post",
+                source_ref="day-1",
+                payload={"text": "post"},
+                relay=relay,
+            )
+        [confirmation] = converse(factory, router, address, word)
+        assert confirmation["text"].startswith("I bɔra Relais la")
+        relay = relay_at(factory, address)
+        assert relay is not None and relay.status is RelayStatus.STOPPED and relay.stopped_at
+        with factory() as session:
+            post = session.scalars(
+                select(Delivery).where(Delivery.relay_id == relay.id, Delivery.source_kind == "post")
+            ).one()
+            assert post.status is DeliveryStatus.CANCELLED
+
+
+def test_a_stopped_relay_is_told_how_to_return_and_can_rejoin(
+    factory: Factory, router: Router
+) -> None:
+    join_in_bambara(factory, router)
+    converse(factory, router, ADDRESS, "stop")
+    [reminder] = converse(factory, router, ADDRESS, "i ni ce")
+    assert reminder["text"] == "I bɔra Relais la. /start walima DON ci walasa ka segin."
+    [back] = converse(factory, router, ADDRESS, "DON")
+    assert back["text"].startswith("I bisimila tugun")
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.status is RelayStatus.ACTIVE and relay.stopped_at is None
+
+
+def test_a_sentence_with_stop_in_it_does_not_stop(factory: Factory, router: Router) -> None:
+    join_in_bambara(factory, router)
+    converse(factory, router, ADDRESS, "stop à la violence")
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.status is RelayStatus.ACTIVE
+
+
+def test_help_in_the_relays_language(factory: Factory, router: Router) -> None:
+    join_in_bambara(factory, router)
+    [help_bm] = converse(factory, router, ADDRESS, "DƐMƐ")
+    assert "/langue walima KAN" in help_bm["text"] and "STOP walima JƆ" in help_bm["text"]
+    converse(factory, router, ADDRESS, "/langue")
+    converse(factory, router, ADDRESS, choice="lang:fr")
+    [help_fr] = converse(factory, router, ADDRESS, "aide")
+    assert help_fr["text"].startswith("Voici ce que je comprends")
+
+
+def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
+    factory: Factory, router: Router
+) -> None:
+    join_in_bambara(factory, router)
+    converse(factory, router, ADDRESS, "/supprimer")
+    [kept] = converse(factory, router, ADDRESS, "ayi")
+    assert kept["text"] == "Foyi ma jɔsi."
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None and relay.status is RelayStatus.ACTIVE
+    relay_id = relay.id
+
+    [prompt] = converse(factory, router, ADDRESS, "/supprimer")
+    assert options(prompt) == ["erase:yes", "erase:no"]
+    [farewell] = converse(factory, router, ADDRESS, choice="erase:yes")
+    assert farewell["text"].startswith("I ka kunnafoniw jɔsira")
+
+    assert relay_at(factory, ADDRESS) is None
+    with factory() as session:
+        from bot.models import Relay
+
+        erased = session.get_one(Relay, relay_id)
+        assert erased.status is RelayStatus.ERASED and erased.erased_at is not None
+        assert erased.address == f"erased:{relay_id}"
+        assert erased.display_name is None and erased.referral_code is None
+        assert erased.language is Language.BM and erased.place == "kayes"  # anonymous counts
+        leftovers = session.scalar(
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.relay_id == relay_id, InboundMessage.payload.is_not(None))
+        )
+        assert leftovers == 0
+        farewell_row = session.scalars(
+            select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id.desc())
+        ).first()
+        assert farewell_row is not None and farewell_row.address == ADDRESS
+        earlier = session.scalars(
+            select(Delivery).where(Delivery.relay_id == relay_id, Delivery.id < farewell_row.id)
+        ).all()
+        assert earlier and all(row.payload == {} and row.address is None for row in earlier)
+
+    # The same phone can join again, as a new relay.
+    [welcome] = converse(factory, router, ADDRESS, "/start")
+    assert options(welcome) == ["lang:bm", "lang:fr"]
+    again = relay_at(factory, ADDRESS)
+    assert again is not None and again.id != relay_id
+
+
+def test_referral_code_records_who_invited(factory: Factory, router: Router) -> None:
+    with unit_of_work(factory) as session:
+        ambassador = make_relay(session, referral_code="K7P2QX")
+        ambassador_id = ambassador.id
+    converse(factory, router, "console:friend", "/start k7p2qx")
+    converse(factory, router, "console:stranger", "/start NOPE42")
+    friend = relay_at(factory, "console:friend")
+    stranger = relay_at(factory, "console:stranger")
+    assert friend is not None and friend.referred_by_id == ambassador_id
+    assert stranger is not None and stranger.referred_by_id is None
+
+
+def test_someone_who_has_not_joined_is_invited_in_both_languages(
+    factory: Factory, router: Router
+) -> None:
+    [invitation] = converse(factory, router, ADDRESS, "bonjour")
+    assert "I ni ce! Ne ye Relais ye" in invitation["text"]
+    assert "Bonjour\u00a0! Je suis Relais" in invitation["text"]
+    assert relay_at(factory, ADDRESS) is None
+    [nothing] = converse(factory, router, ADDRESS, choice="lang:bm")
+    assert "Ne ye Relais ye" in nothing["text"]
+    assert relay_at(factory, ADDRESS) is None
+
+
+def test_a_replayed_message_changes_nothing(factory: Factory, router: Router) -> None:
+    def deliver() -> bool:
+        with unit_of_work(factory) as session:
+            return receive(
+                session=session,
+                router=router,
+                channel="console",
+                platform_message_id="same-id",
+                inbound=Inbound(address=ADDRESS, text="/start"),
+                raw={"text": "/start"},
+                now=datetime.now(UTC),
+            )
+
+    assert deliver() is True
+    assert deliver() is False
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
