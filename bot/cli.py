@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from bot.settings import Settings, SettingsError, load_settings
 
+logger = logging.getLogger("relais")
 app = typer.Typer(
     help="Relais: a chat bot for civic mobilisation relays, in French and Bambara.",
     no_args_is_help=True,
@@ -33,7 +34,7 @@ def _configure_logging() -> None:
         stream=sys.stderr,
     )
     # httpx logs request URLs, and Telegram's carry the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext"):
+    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     logging.getLogger("telegram").setLevel(logging.INFO)  # its DEBUG shows chat ids
 
@@ -55,6 +56,12 @@ def _serve(host: str, port: int, *, background: bool) -> None:
     _check_schema(application.state.services.engine)
     config = uvicorn.Config(
         application, host=host, port=port, access_log=False, log_config=None, lifespan="on"
+    )
+    logger.info(
+        "Relais %s on http://%s:%d (simulator: /simulator)",
+        "serving" if background else "web app",
+        host,
+        port,
     )
     uvicorn.Server(config).run()
 
@@ -113,6 +120,7 @@ def db_upgrade(
 
     settings = _settings()
     _configure_logging()
+    logging.getLogger("alembic").setLevel(logging.INFO)
     upgrade(settings.database_url, revision)
     typer.echo(f"Database at {revision}.")
 

@@ -128,4 +128,3 @@ def _queue_replies(
             relay=relay,
             address=address,
         )
-

@@ -53,7 +53,7 @@ def claim(*, session: Session, now: datetime, limit: int) -> list[Claimed]:
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True, of=Delivery)
     claimed = []
-    for delivery, relay in session.execute(query).tuples():
+    for delivery, relay in session.execute(query):
         address = delivery.address
         if address is None and relay is not None and relay.status is not RelayStatus.ERASED:
             address = relay.address
@@ -95,7 +95,7 @@ def mark_unreachable(*, session: Session, item: Claimed, error: str) -> None:
 
 def backoff(attempts: int) -> timedelta:
     """Exponential, capped, with jitter so retries of one outage do not arrive together."""
-    delay = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempts - 1)))
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * (1 << max(0, attempts - 1)))
     return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
 
@@ -112,6 +112,12 @@ def retry_later(
     delivery.status = DeliveryStatus.QUEUED
     delivery.next_attempt_at = now + (delay if delay is not None else backoff(item.attempts))
     delivery.claimed_at = None
+    delivery.error = error[:500]
+
+
+def cancel(*, session: Session, item: Claimed, error: str) -> None:
+    delivery = session.get_one(Delivery, item.id)
+    delivery.status = DeliveryStatus.CANCELLED
     delivery.error = error[:500]
 
 
@@ -142,7 +148,9 @@ def forget_erased_addresses(*, session: Session, now: datetime, grace: timedelta
         .where(
             Delivery.relay_id.in_(erased),
             Delivery.address.is_not(None),
-            Delivery.status.in_([DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]),
+            Delivery.status.in_(
+                [DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
+            ),
             Delivery.updated_at < now - grace,
         )
         .values(address=None)

@@ -5,6 +5,7 @@ record can send that one message twice, never lose it."""
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from datetime import UTC, datetime, timedelta
 
@@ -21,6 +22,12 @@ logger = logging.getLogger(__name__)
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # sent, or failed for good: the next message to the same place may go
+    HELD = "held"  # will be tried again: later messages to the same place wait behind it
+    GONE = "gone"  # the destination is unreachable: later messages to it are cancelled
 
 
 class DeliveryWorker:
@@ -56,7 +63,10 @@ class DeliveryWorker:
                 sent = 0
             if sent == 0:
                 self._wake.clear()
-                waiters = {asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())}
+                waiters = {
+                    asyncio.ensure_future(self._wake.wait()),
+                    asyncio.ensure_future(stop.wait()),
+                }
                 _, pending = await asyncio.wait(
                     waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED
                 )
@@ -68,13 +78,19 @@ class DeliveryWorker:
     async def run_once(self) -> int:
         """Claim one batch and send it; returns how many deliveries were handled."""
         claimed = await asyncio.to_thread(self._claim)
-        blocked: set[str] = set()  # destinations whose earlier message did not go out
+        # A destination whose message did not go out: later ones wait (order) or go (gone).
+        stopped: dict[str, Outcome] = {}
         for item in claimed:
-            if item.address in blocked:
+            earlier = stopped.get(item.address or "")
+            if earlier is Outcome.HELD:
                 await asyncio.to_thread(self._record, outbox.release, item)
-                continue
-            if not await self._deliver(item):
-                blocked.add(item.address or "")
+            elif earlier is Outcome.GONE:
+                error = "relay unreachable"
+                await asyncio.to_thread(self._record, outbox.cancel, item, error=error)
+            else:
+                outcome = await self._deliver(item)
+                if outcome is not Outcome.DONE:
+                    stopped[item.address or ""] = outcome
         return len(claimed)
 
     def _claim(self) -> list[outbox.Claimed]:
@@ -85,16 +101,16 @@ class DeliveryWorker:
         with unit_of_work(self._factory) as session:
             action(session=session, item=item, **kwargs)  # type: ignore[operator]
 
-    async def _deliver(self, item: outbox.Claimed) -> bool:
-        """Send one delivery; True when it went out (or can never go out)."""
+    async def _deliver(self, item: outbox.Claimed) -> Outcome:
+        """Send one delivery and record what became of it."""
         sender = self._senders.get(item.channel)
         if item.address is None:
             await asyncio.to_thread(self._record, outbox.mark_failed, item, error="no address")
-            return True
+            return Outcome.DONE
         if sender is None:
             error = f"channel {item.channel} is not configured"
             await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=error)
-            return False
+            return Outcome.HELD
         bucket = self._buckets[item.channel]
         await bucket.acquire()
         try:
@@ -106,20 +122,21 @@ class DeliveryWorker:
             await asyncio.to_thread(
                 self._record, outbox.retry_later, item, now=_now(), error=str(exc), delay=delay
             )
-            return False
+            return Outcome.HELD
         except Unreachable as exc:
             logger.info("%s unreachable: %s", mask(item.address), exc)
             await asyncio.to_thread(self._record, outbox.mark_unreachable, item, error=str(exc))
-            return True
+            return Outcome.GONE
         except Rejected as exc:
             logger.warning("delivery %s rejected: %s", item.id, exc)
             await asyncio.to_thread(self._record, outbox.mark_failed, item, error=str(exc))
-            return True
+            return Outcome.DONE
         except Temporary as exc:
             logger.warning("delivery %s failed for now: %s", item.id, exc)
-            await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=str(exc))
-            return False
+            error = str(exc)
+            await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=error)
+            return Outcome.HELD
         await asyncio.to_thread(
             self._record, outbox.mark_sent, item, now=_now(), platform_id=platform_id
         )
-        return True
+        return Outcome.DONE

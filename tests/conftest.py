@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -54,12 +55,15 @@ def make_settings(database_url: str) -> SettingsFactory:
 
     def make(**overrides: object) -> Settings:
         values: dict[str, object] = {"database_url": database_url, **overrides}
-        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
 
     return make
 
 
 @pytest.fixture(autouse=True)
-def _quiet_logs(caplog: pytest.LogCaptureFixture) -> None:
+def _isolated(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Capture logs, and keep the developer's RELAIS_* variables out of every test."""
     caplog.set_level(logging.INFO)
-
+    for name in list(os.environ):
+        if name.startswith("RELAIS_"):
+            monkeypatch.delenv(name)

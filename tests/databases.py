@@ -14,7 +14,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.db import make_engine
@@ -82,5 +81,5 @@ def empty_tables(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
         for table in reversed(Base.metadata.sorted_tables):
-            connection.execute(text(f'DELETE FROM "{table.name}"'))
+            connection.execute(table.delete())
     engine.dispose()

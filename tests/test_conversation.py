@@ -27,7 +27,7 @@ ADDRESS = "console:awa-phone"
 
 
 def options(payload: dict[str, object]) -> list[str]:
-    return [option["data"] for option in payload["options"]]  # type: ignore[attr-defined,index]
+    return [option["data"] for option in payload["options"]]  # type: ignore[attr-defined]
 
 
 def join_in_bambara(factory: Factory, router: Router, address: str = ADDRESS) -> None:
@@ -40,21 +40,28 @@ def test_newcomer_picks_bambara_and_place_then_is_spoken_to_in_bambara(
     factory: Factory, router: Router
 ) -> None:
     [welcome] = converse(factory, router, ADDRESS, "/start", name="Awa Traoré")
-    assert "I bisimila" in welcome["text"] and "Bienvenue" in welcome["text"]
+    assert "I bisimila" in welcome["text"]
+    assert "Bienvenue" in welcome["text"]
     assert options(welcome) == ["lang:bm", "lang:fr"]
     relay = relay_at(factory, ADDRESS)
     assert relay is not None
-    assert relay.status is RelayStatus.ACTIVE and relay.consent_at is not None
-    assert relay.state is ConversationState.LANGUAGE and relay.display_name == "Awa Traoré"
+    assert relay.status is RelayStatus.ACTIVE
+    assert relay.consent_at is not None
+    assert relay.state is ConversationState.LANGUAGE
+    assert relay.display_name == "Awa Traoré"
 
     [place] = converse(factory, router, ADDRESS, choice="lang:bm")
     assert place["text"].startswith("I sigilen bɛ min?")
-    assert "place:kayes" in options(place) and "place:autre" in options(place)
+    assert "place:kayes" in options(place)
+    assert "place:autre" in options(place)
 
     [done] = converse(factory, router, ADDRESS, choice="place:kayes")
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.referral_code
-    assert relay.language is Language.BM and relay.place == "kayes" and relay.state is None
+    assert relay is not None
+    assert relay.referral_code
+    assert relay.language is Language.BM
+    assert relay.place == "kayes"
+    assert relay.state is None
     assert "I bisimila kampaɲi ka relaw cɛma" in done["text"]
     assert relay.referral_code in done["text"]
 
@@ -69,12 +76,14 @@ def test_language_switch_by_typed_label_and_number(factory: Factory, router: Rou
     [done] = converse(factory, router, ADDRESS, "français")
     assert done["text"] == "C'est fait\u00a0: je vous écrirai désormais en Français."
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.language is Language.FR
+    assert relay is not None
+    assert relay.language is Language.FR
 
     converse(factory, router, ADDRESS, "KAN")
     converse(factory, router, ADDRESS, "1.")
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.language is Language.BM
+    assert relay is not None
+    assert relay.language is Language.BM
 
 
 def test_place_by_number_and_a_hint_for_anything_else(factory: Factory, router: Router) -> None:
@@ -85,7 +94,9 @@ def test_place_by_number_and_a_hint_for_anything_else(factory: Factory, router: 
     assert again["text"].startswith("Où habitez-vous")
     converse(factory, router, ADDRESS, "2")
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.place == "bafoulabe" and relay.state is None
+    assert relay is not None
+    assert relay.place == "bafoulabe"
+    assert relay.state is None
 
 
 def test_stop_words_leave_at_once_and_cancel_what_was_queued(
@@ -108,10 +119,14 @@ def test_stop_words_leave_at_once_and_cancel_what_was_queued(
         [confirmation] = converse(factory, router, address, word)
         assert confirmation["text"].startswith("I bɔra Relais la")
         relay = relay_at(factory, address)
-        assert relay is not None and relay.status is RelayStatus.STOPPED and relay.stopped_at
+        assert relay is not None
+        assert relay.status is RelayStatus.STOPPED
+        assert relay.stopped_at
         with factory() as session:
             post = session.scalars(
-                select(Delivery).where(Delivery.relay_id == relay.id, Delivery.source_kind == "post")
+                select(Delivery).where(
+                    Delivery.relay_id == relay.id, Delivery.source_kind == "post"
+                )
             ).one()
             assert post.status is DeliveryStatus.CANCELLED
 
@@ -126,20 +141,24 @@ def test_a_stopped_relay_is_told_how_to_return_and_can_rejoin(
     [back] = converse(factory, router, ADDRESS, "DON")
     assert back["text"].startswith("I bisimila tugun")
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.status is RelayStatus.ACTIVE and relay.stopped_at is None
+    assert relay is not None
+    assert relay.status is RelayStatus.ACTIVE
+    assert relay.stopped_at is None
 
 
 def test_a_sentence_with_stop_in_it_does_not_stop(factory: Factory, router: Router) -> None:
     join_in_bambara(factory, router)
     converse(factory, router, ADDRESS, "stop à la violence")
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.status is RelayStatus.ACTIVE
+    assert relay is not None
+    assert relay.status is RelayStatus.ACTIVE
 
 
 def test_help_in_the_relays_language(factory: Factory, router: Router) -> None:
     join_in_bambara(factory, router)
     [help_bm] = converse(factory, router, ADDRESS, "DƐMƐ")
-    assert "/langue walima KAN" in help_bm["text"] and "STOP walima JƆ" in help_bm["text"]
+    assert "/langue walima KAN" in help_bm["text"]
+    assert "STOP walima JƆ" in help_bm["text"]
     converse(factory, router, ADDRESS, "/langue")
     converse(factory, router, ADDRESS, choice="lang:fr")
     [help_fr] = converse(factory, router, ADDRESS, "aide")
@@ -154,7 +173,8 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
     [kept] = converse(factory, router, ADDRESS, "ayi")
     assert kept["text"] == "Foyi ma jɔsi."
     relay = relay_at(factory, ADDRESS)
-    assert relay is not None and relay.status is RelayStatus.ACTIVE
+    assert relay is not None
+    assert relay.status is RelayStatus.ACTIVE
     relay_id = relay.id
 
     [prompt] = converse(factory, router, ADDRESS, "/supprimer")
@@ -167,10 +187,13 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
         from bot.models import Relay
 
         erased = session.get_one(Relay, relay_id)
-        assert erased.status is RelayStatus.ERASED and erased.erased_at is not None
+        assert erased.status is RelayStatus.ERASED
+        assert erased.erased_at is not None
         assert erased.address == f"erased:{relay_id}"
-        assert erased.display_name is None and erased.referral_code is None
-        assert erased.language is Language.BM and erased.place == "kayes"  # anonymous counts
+        assert erased.display_name is None
+        assert erased.referral_code is None
+        assert erased.language is Language.BM
+        assert erased.place == "kayes"
         leftovers = session.scalar(
             select(func.count())
             .select_from(InboundMessage)
@@ -180,17 +203,20 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
         farewell_row = session.scalars(
             select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id.desc())
         ).first()
-        assert farewell_row is not None and farewell_row.address == ADDRESS
+        assert farewell_row is not None
+        assert farewell_row.address == ADDRESS
         earlier = session.scalars(
             select(Delivery).where(Delivery.relay_id == relay_id, Delivery.id < farewell_row.id)
         ).all()
-        assert earlier and all(row.payload == {} and row.address is None for row in earlier)
+        assert earlier
+        assert all(row.payload == {} and row.address is None for row in earlier)
 
     # The same phone can join again, as a new relay.
     [welcome] = converse(factory, router, ADDRESS, "/start")
     assert options(welcome) == ["lang:bm", "lang:fr"]
     again = relay_at(factory, ADDRESS)
-    assert again is not None and again.id != relay_id
+    assert again is not None
+    assert again.id != relay_id
 
 
 def test_referral_code_records_who_invited(factory: Factory, router: Router) -> None:
@@ -201,8 +227,10 @@ def test_referral_code_records_who_invited(factory: Factory, router: Router) -> 
     converse(factory, router, "console:stranger", "/start NOPE42")
     friend = relay_at(factory, "console:friend")
     stranger = relay_at(factory, "console:stranger")
-    assert friend is not None and friend.referred_by_id == ambassador_id
-    assert stranger is not None and stranger.referred_by_id is None
+    assert friend is not None
+    assert friend.referred_by_id == ambassador_id
+    assert stranger is not None
+    assert stranger.referred_by_id is None
 
 
 def test_someone_who_has_not_joined_is_invited_in_both_languages(

@@ -7,7 +7,8 @@ RELAIS_TELEGRAM_API_URL, so a local Bot API server or a test fake can stand in.
 from __future__ import annotations
 
 import logging
-import warnings
+import os
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -25,11 +26,14 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import Rejected, Temporary, Unreachable
 from bot.channels.base import RateLimited as RateLimitedError
+from bot.channels.base import Rejected, Temporary, Unreachable
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
 
 logger = logging.getLogger(__name__)
+# Opt in to what python-telegram-bot will do in its next major version (durations as
+# timedelta), as it asks; otherwise it warns on every 429 it raises.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 CHANNEL = "telegram"
 MEDIA_URL_PREFIX = "telegram-file:"
@@ -134,6 +138,8 @@ class TelegramSender:
     channel = CHANNEL
 
     def __init__(self, *, token: str, api_url: str, rate: float) -> None:
+        # httpx logs every request URL at INFO, and Bot API URLs carry the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self.rate = rate
         request = HTTPXRequest(connection_pool_size=8, read_timeout=15, connect_timeout=10)
         self._bot = Bot(
@@ -155,10 +161,7 @@ class TelegramSender:
             message = await self._send_message(int(identifier), payload)
             return str(message.message_id)
         except RetryAfter as exc:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # PTB warns while it moves ints to timedelta
-                retry_after = _seconds(exc.retry_after)
-            raise RateLimitedError(retry_after, "telegram 429") from exc
+            raise RateLimitedError(_seconds(exc.retry_after), "telegram 429") from exc
         except Forbidden as exc:
             raise Unreachable(f"telegram 403: {exc.message}") from exc
         except BadRequest as exc:
@@ -176,17 +179,14 @@ class TelegramSender:
         media = payload.get("media")
         if media:
             file = str(media["url"]).removeprefix(MEDIA_URL_PREFIX)
-            kind = media.get("kind")
-            caption = text or None
-            if kind == MediaKind.PHOTO:
-                return await self._bot.send_photo(chat_id, file, caption=caption, reply_markup=markup)
-            if kind == MediaKind.VOICE:
-                return await self._bot.send_voice(chat_id, file, caption=caption, reply_markup=markup)
-            if kind == MediaKind.VIDEO:
-                return await self._bot.send_video(chat_id, file, caption=caption, reply_markup=markup)
-            if kind == MediaKind.AUDIO:
-                return await self._bot.send_audio(chat_id, file, caption=caption, reply_markup=markup)
-            return await self._bot.send_document(chat_id, file, caption=caption, reply_markup=markup)
+            send_media: dict[str, Callable[..., Awaitable[Message]]] = {
+                MediaKind.PHOTO: self._bot.send_photo,
+                MediaKind.VOICE: self._bot.send_voice,
+                MediaKind.VIDEO: self._bot.send_video,
+                MediaKind.AUDIO: self._bot.send_audio,
+            }
+            send = send_media.get(media.get("kind", ""), self._bot.send_document)
+            return await send(chat_id, file, caption=text or None, reply_markup=markup)
         return await self._bot.send_message(chat_id, text, reply_markup=markup)
 
     async def _acknowledge(self, chat_id: int, ack: dict[str, Any]) -> None:

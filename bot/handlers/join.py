@@ -29,7 +29,9 @@ def join(ctx: Context) -> None:
         rejoin(relay=relay, now=ctx.now)
         ctx.reply(_("Welcome back! You will receive the campaign's messages again."))
     elif relay.state is None:
-        ctx.reply(_("You are already a relay of the campaign. Send /aide to see what I understand."))
+        ctx.reply(
+            _("You are already a relay of the campaign. Send /aide to see what I understand.")
+        )
     if relay.state is not None:
         ctx.ask(relay.state)
     elif relay.place is None:

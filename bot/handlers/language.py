@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation.router import Context
-from bot.handlers.fallback import not_joined
 from bot.conversation.values import Choice, ChoiceKind, Option, Reply
+from bot.handlers.fallback import not_joined
 from bot.i18n import _
 from bot.models import ConversationState, Language
 
@@ -49,5 +49,6 @@ def choose(ctx: Context) -> None:
         ctx.ask(ConversationState.PLACE)
         return
     relay.state = None
-    ctx.reply(_("Done: I will write to you in {language} from now on.",
-                language=LANGUAGE_NAMES[language]))
+    ctx.reply(
+        _("Done: I will write to you in {language} from now on.", language=LANGUAGE_NAMES[language])
+    )

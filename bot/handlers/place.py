@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.conversation.router import Context
-from bot.handlers.fallback import not_joined
 from bot.conversation.values import Choice, ChoiceKind, Option, Reply
+from bot.handlers.fallback import not_joined
 from bot.i18n import _
 from bot.models import ConversationState
 from content.places import DEFAULT_PLACES, OTHER, find_place

@@ -1,0 +1,410 @@
+"""A loopback fake of the Telegram Bot API, for tests.
+
+``FakeTelegram`` serves ``/bot{token}/{method}`` on 127.0.0.1 from a background
+thread and answers like the real API: same status codes, same error
+descriptions where they are known, results shaped so python-telegram-bot
+parses them. Every accepted call is recorded; refused ones are recorded apart,
+so a test can assert that the product never makes a call Telegram would refuse.
+
+    with FakeTelegram() as tg:
+        settings.telegram_api_url = tg.api_url   # the bot calls {api_url}/bot{token}/...
+        ...
+        [call] = tg.wait_for(method="sendMessage")
+        assert call.params["reply_markup"]["inline_keyboard"]
+
+The request rules (method table, body decoding, validation) are in
+``telegram_protocol.py``, the chats' state (messages, files, webhook) in
+``telegram_state.py``; this module holds the server, the scripted behaviour
+(injected failures, blocked and unknown chats, rate limits) and the recordings.
+The token is never logged (uvicorn's access log, which shows paths, is off).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import re
+import socket
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.fakes import telegram_protocol as proto
+from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
+from tests.fakes.telegram_state import BotState, Bucket
+
+__all__ = ["Call", "FakeTelegram", "Refused", "UploadedFile"]
+
+log = logging.getLogger(__name__)
+
+_TOKEN = re.compile(r"\d+:[\w-]+")
+# Methods that post into a chat: subject to block() and to the rate limits.
+_SEND_PREFIXES = ("send", "forward", "copy")
+
+
+@dataclass(frozen=True)
+class Call:
+    """An accepted call. ``params`` are decoded (numbers, booleans, JSON objects);
+    uploaded files are ``UploadedFile``. ``at`` is ``time.monotonic()``."""
+
+    method: str
+    params: dict[str, Any]
+    at: float
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A call answered with an error. ``injected`` is true when the test asked for the
+    error (fail_next, block, forget_chat) rather than the request being wrong or too fast."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    description: str
+    at: float
+    injected: bool = False
+
+
+@dataclass
+class _Failure:
+    status: int
+    description: str
+    retry_after: int | None
+    remaining: int
+
+
+class _Config(uvicorn.Config):
+    def configure_logging(self) -> None:
+        """Leave the process' logging alone (uvicorn would reconfigure it globally)."""
+
+
+class FakeTelegram:
+    """The fake Bot API server. Use as a context manager, or call start() and stop()."""
+
+    BOT_FIRST_NAME = "Relais (test)"
+    BOT_USERNAME = "relais_test_bot"
+
+    def __init__(
+        self,
+        token: str = "123456:TEST-token",  # noqa: S107 - a fake token
+        *,
+        per_chat_per_second: float | None = None,
+        global_per_second: float | None = None,
+    ) -> None:
+        if not _TOKEN.fullmatch(token):
+            raise ValueError("a bot token looks like '<digits>:<letters, digits, _ or ->'")
+        self.token = token
+        self.bot_id = int(token.split(":", 1)[0])
+        self._per_chat_rate = per_chat_per_second
+        self._global = Bucket(global_per_second) if global_per_second else None
+        self._chat_buckets: dict[int, Bucket] = {}
+        self._methods = proto.methods()
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._calls: list[Call] = []
+        self._refused: list[Refused] = []
+        self._failures: dict[str, list[_Failure]] = defaultdict(list)
+        self._blocked: set[int] = set()
+        self._forgotten: set[int] = set()
+        self._state = BotState(self.bot_user)
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._port = 0
+        self._socket: socket.socket | None = None
+        self._app = Starlette(
+            routes=[
+                Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
+                Route("/file/bot{token}/{path:path}", self._file_endpoint, methods=["GET"]),
+                Route("/{path:path}", self._not_found, methods=["GET", "POST"]),
+            ]
+        )
+
+    # ------------------------------------------------------------------------- lifecycle
+
+    def start(self) -> FakeTelegram:
+        if self._thread is not None:
+            raise RuntimeError("FakeTelegram is already started")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self._port = sock.getsockname()[1]
+        config = _Config(
+            self._app, lifespan="off", ws="none", access_log=False, timeout_graceful_shutdown=2
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-telegram", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                raise RuntimeError("the fake Telegram server did not start")
+            time.sleep(0.01)
+        self._socket = sock
+        return self
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server, self._thread, self._socket = None, None, None
+
+    def __enter__(self) -> FakeTelegram:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the fake; PTB: ``Bot(token, base_url=api_url + "/bot")``."""
+        if self._thread is None:
+            raise RuntimeError("FakeTelegram is not started")
+        return f"http://127.0.0.1:{self._port}"
+
+    @property
+    def bot_user(self) -> dict[str, Any]:
+        return {
+            "id": self.bot_id,
+            "is_bot": True,
+            "first_name": self.BOT_FIRST_NAME,
+            "username": self.BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    # ---------------------------------------------------------------- recordings, for tests
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    @property
+    def refused(self) -> list[Refused]:
+        with self._lock:
+            return list(self._refused)
+
+    def calls_to(self, method: str) -> list[Call]:
+        name = self._spec(method).name
+        return [call for call in self.calls if call.method == name]
+
+    def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """Messages the bot sent to a chat and did not delete, as they are now (after edits)."""
+        with self._lock:
+            return copy.deepcopy(list(self._state.messages[chat_id].values()))
+
+    def wait_for(
+        self,
+        predicate: Callable[[Call], bool] | None = None,
+        *,
+        method: str | None = None,
+        count: int = 1,
+        timeout: float = 10.0,
+    ) -> list[Call]:
+        """Block until ``count`` accepted calls match; return all the matching ones."""
+        name = self._spec(method).name if method else None
+
+        def matching() -> list[Call]:
+            return [
+                c
+                for c in self._calls
+                if (name is None or c.method == name) and (predicate is None or predicate(c))
+            ]
+
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while len(found := matching()) < count:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    wanted = f"{count} call(s) to {name or 'any method'}"
+                    if predicate is not None:
+                        wanted += " matching the predicate"
+                    raise AssertionError(
+                        f"waited {timeout}s for {wanted}, {len(found)} matched.\n" + self.summary()
+                    )
+                self._changed.wait(min(left, 0.1))
+            return found
+
+    def summary(self, last: int = 20) -> str:
+        """A readable account of the recorded calls, for assertion messages."""
+        with self._lock:
+            calls, refused = list(self._calls), list(self._refused)
+        lines = [f"accepted calls: {len(calls)}"]
+        lines += [f"  {c.method} {_short(c.params)}" for c in calls[-last:]]
+        lines.append(f"refused calls: {len(refused)}")
+        lines += [
+            f"  {r.method} -> {r.status} {r.description!r} {_short(r.params)}"
+            for r in refused[-last:]
+        ]
+        return "\n".join(lines)
+
+    def clear(self) -> None:
+        """Forget the recorded calls (accepted and refused); chats and messages stay."""
+        with self._lock:
+            self._calls.clear()
+            self._refused.clear()
+
+    # ----------------------------------------------------------------- scripted behaviour
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` answer this error."""
+        if status == 429 and retry_after is None:
+            retry_after = 1
+        text = description or proto.default_description(status, retry_after)
+        with self._lock:
+            self._failures[self._spec(method).name].append(
+                _Failure(status, text, retry_after, times)
+            )
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: sends to the chat answer 403 until unblock()."""
+        with self._lock:
+            self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        with self._lock:
+            self._blocked.discard(chat_id)
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Calls naming this chat answer 400 "Bad Request: chat not found"."""
+        with self._lock:
+            self._forgotten.add(chat_id)
+
+    # ----------------------------------------------------------------------------- HTTP
+
+    def _spec(self, method: str) -> MethodSpec:
+        spec = self._methods.get(method.lower())
+        if spec is None:
+            raise ValueError(f"{method!r} is not a Bot API method")
+        return spec
+
+    async def _endpoint(self, request: Request) -> JSONResponse:
+        token, method = request.path_params["token"], request.path_params["method"]
+        params: dict[str, Any] = {}
+        try:
+            if token != self.token:
+                # The real API: 404 for a malformed token, 401 for a wrong one.
+                raise ApiError(401, "Unauthorized") if _TOKEN.fullmatch(token) else _not_found()
+            spec = self._methods.get(method.lower())
+            if spec is None:
+                raise _not_found()
+            method = spec.name
+            params = proto.parse_body(
+                request.headers.get("content-type", ""), await request.body(), request.url.query
+            )
+            params = proto.decode_params(spec, params)
+            result, description = self._handle(spec, params)
+        except Exception as exc:
+            err = exc if isinstance(exc, ApiError) else ApiError(500, "Internal Server Error")
+            if not isinstance(exc, ApiError):
+                log.exception("fake Telegram failed on %s", method)
+            with self._lock:
+                self._refused.append(
+                    Refused(
+                        method, params, err.status, err.description, time.monotonic(), err.injected
+                    )
+                )
+                self._changed.notify_all()
+            log.debug("fake Telegram refused %s: %s %s", method, err.status, err.description)
+            return JSONResponse(err.body(), status_code=err.status)
+        if method == "getUpdates" and isinstance(params.get("timeout"), int) and params["timeout"]:
+            await asyncio.sleep(min(params["timeout"], 0.5))  # long polling, kept short
+        body: dict[str, Any] = {"ok": True, "result": result}
+        if description:
+            body["description"] = description
+        return JSONResponse(body)
+
+    async def _file_endpoint(self, request: Request) -> JSONResponse:
+        if request.path_params["token"] != self.token:
+            return JSONResponse(ApiError(401, "Unauthorized").body(), status_code=401)
+        return await self._not_found(request)
+
+    async def _not_found(self, request: Request) -> JSONResponse:
+        return JSONResponse(_not_found().body(), status_code=404)
+
+    # ------------------------------------------------------------------------ the calls
+
+    def _handle(self, spec: MethodSpec, params: dict[str, Any]) -> tuple[Any, str | None]:
+        with self._lock:
+            self._inject(spec.name)
+            proto.validate(spec, params)
+            if "chat_id" in params:
+                self._check_chat(spec.name, params["chat_id"])
+            result, description = self._state.dispatch(spec, params)
+            self._calls.append(Call(spec.name, params, time.monotonic()))
+            self._changed.notify_all()
+            log.debug("fake Telegram accepted %s", spec.name)
+            return result, description
+
+    def _inject(self, method: str) -> None:
+        queue = self._failures.get(method)
+        if not queue:
+            return
+        failure = queue[0]
+        failure.remaining -= 1
+        if failure.remaining <= 0:
+            queue.pop(0)
+        raise ApiError(
+            failure.status, failure.description, retry_after=failure.retry_after, injected=True
+        )
+
+    def _check_chat(self, method: str, chat_id: object) -> None:
+        if not isinstance(chat_id, int):  # @username: no public chats in the fake
+            raise proto.bad_request("chat not found")
+        if chat_id in self._forgotten:
+            err = proto.bad_request("chat not found")
+            err.injected = True
+            raise err
+        if not method.startswith(_SEND_PREFIXES):
+            return
+        if chat_id in self._blocked:
+            raise ApiError(403, proto.BLOCKED, injected=True)
+        now = time.monotonic()
+        buckets = [self._global] if self._global else []
+        if self._per_chat_rate:
+            bucket = self._chat_buckets.setdefault(chat_id, Bucket(self._per_chat_rate))
+            buckets.append(bucket)
+        wait = max((b.wait(now) for b in buckets), default=0)
+        if wait:
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", retry_after=wait)
+        for b in buckets:
+            b.tokens -= 1
+
+
+def _not_found() -> ApiError:
+    return ApiError(404, "Not Found")
+
+
+def _short(params: dict[str, Any], limit: int = 200) -> str:
+    text = repr(params)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,159 @@
+"""End to end: `relais serve` as a subprocess, the fake Telegram as the platform.
+
+A relay joins, picks Bambara and a place, switches to French and leaves, as Telegram
+would drive it: updates posted to the webhook, replies sent by the worker to the fake.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.factories import callback_update, telegram_update
+from tests.fakes.telegram import Call, FakeTelegram
+
+pytestmark = pytest.mark.e2e
+
+TOKEN = "123456:TEST-token"
+SECRET = "e2e-secret"
+CHAT = 990011
+RELAIS = Path(sys.executable).with_name("relais")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram(TOKEN) as fake:
+        yield fake
+
+
+@pytest.fixture
+def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[tuple[str, Path]]:
+    """`relais db upgrade` then `relais serve` on a free port; yields its URL and DB file."""
+    database = tmp_path / "relais.db"
+    port = free_port()
+    env = {name: value for name, value in os.environ.items() if not name.startswith("RELAIS_")}
+    env.update(
+        RELAIS_DATABASE_URL=f"sqlite:///{database}",
+        RELAIS_TELEGRAM_TOKEN=TOKEN,
+        RELAIS_TELEGRAM_SECRET=SECRET,
+        RELAIS_TELEGRAM_API_URL=telegram.api_url,
+        RELAIS_PUBLIC_URL=f"http://127.0.0.1:{port}",
+    )
+    subprocess.run([RELAIS, "db", "upgrade"], cwd=tmp_path, env=env, check=True, timeout=60)
+    log = (tmp_path / "serve.log").open("w")
+    process = subprocess.Popen(
+        [RELAIS, "serve", "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, (tmp_path / "serve.log").read_text()
+            assert time.monotonic() < deadline, "relais serve did not start in 30 s"
+            time.sleep(0.2)
+        yield url, database
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+        log.close()
+    server_log = (tmp_path / "serve.log").read_text()
+    assert TOKEN not in server_log
+    assert "TEST-token" not in server_log
+
+
+def post(url: str, update: dict[str, Any]) -> None:
+    response = httpx.post(
+        f"{url}/webhooks/telegram",
+        json=update,
+        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+
+
+def last_message(telegram: FakeTelegram, count: int) -> Call:
+    calls = telegram.wait_for(method="sendMessage", count=count, timeout=15)
+    return calls[-1]
+
+
+def press(telegram: FakeTelegram, url: str, message: Call, data: str) -> None:
+    sent = telegram.messages(CHAT)
+    message_id = next(
+        m["message_id"] for m in reversed(sent) if m.get("text") == message.params["text"]
+    )
+    post(url, callback_update(data, chat_id=CHAT, message_id=message_id))
+
+
+def test_join_bambara_place_french_stop(served: tuple[str, Path], telegram: FakeTelegram) -> None:
+    url, database = served
+    start = telegram_update("/start", chat_id=CHAT, first_name="Fatoumata")
+    post(url, start)
+    post(url, start)  # Telegram retried: nothing more happens
+    welcome = last_message(telegram, 1)
+    buttons = [
+        b["callback_data"] for row in welcome.params["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert buttons == ["lang:bm", "lang:fr"]
+
+    press(telegram, url, welcome, "lang:bm")
+    place = last_message(telegram, 2)
+    assert place.params["text"].startswith("I sigilen bɛ min?")
+    telegram.wait_for(method="answerCallbackQuery", count=1, timeout=15)
+    telegram.wait_for(method="editMessageReplyMarkup", count=1, timeout=15)
+
+    press(telegram, url, place, "place:kayes")
+    done = last_message(telegram, 3)
+    assert done.params["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
+
+    post(url, telegram_update("/langue", chat_id=CHAT))
+    prompt = last_message(telegram, 4)
+    press(telegram, url, prompt, "lang:fr")
+    assert last_message(telegram, 5).params["text"].startswith("C'est fait")
+
+    post(url, telegram_update("STOP", chat_id=CHAT))
+    assert last_message(telegram, 6).params["text"].startswith("Vous avez quitté Relais")
+    forged = httpx.post(
+        f"{url}/webhooks/telegram",
+        json=telegram_update("/start", chat_id=CHAT),
+        headers={"X-Telegram-Bot-Api-Secret-Token": "forged"},
+    )
+    assert forged.status_code == 403
+
+    time.sleep(0.5)
+    assert len(telegram.calls_to("sendMessage")) == 6
+    assert telegram.refused == []
+    engine = create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        relay = connection.execute(
+            text("SELECT language, place, status, stopped_at FROM relay WHERE address = :a"),
+            {"a": f"telegram:{CHAT}"},
+        ).one()
+        statuses = connection.execute(text("SELECT DISTINCT status FROM delivery")).scalars().all()
+        inbound = connection.execute(text("SELECT count(*) FROM inbound_message")).scalar_one()
+    engine.dispose()
+    assert tuple(relay[:3]) == ("fr", "kayes", "stopped")
+    assert relay[3] is not None
+    assert statuses == ["sent"]
+    assert inbound == 6  # the replayed /start and the forged update are not stored
