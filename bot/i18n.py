@@ -12,13 +12,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
+from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_decimal
 from babel.support import Translations
 
 from bot.models import Language
@@ -39,6 +38,13 @@ def translations(language: Language) -> Translations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+@runtime_checkable
+class Renderable(Protocol):
+    """A value whose words depend on the reader's language (a Text, a date)."""
+
+    def render(self, language: Language) -> str: ...
+
+
 @dataclass(frozen=True)
 class Text:
     """A user-facing text not yet rendered: a msgid (with a plural form) and its arguments."""
@@ -55,7 +61,7 @@ class Text:
         else:
             template = catalogue.ngettext(self.msgid, self.plural, self.count or 0)
         params = {
-            key: value.render(language) if isinstance(value, Text) else value
+            key: value.render(language) if isinstance(value, Renderable) else value
             for key, value in self.params.items()
         }
         return template.format(**params) if params else template
@@ -76,10 +82,13 @@ def bilingual(text: Text) -> str:
     return f"{text.render(Language.BM)}\n\n{text.render(Language.FR)}"
 
 
-def format_when(moment: datetime, language: Language, zone: ZoneInfo) -> str:
-    """A time as the relay reads it: in the campaign's zone, in their language."""
-    return format_datetime(moment.astimezone(zone), format="medium", locale=language.value)
+@dataclass(frozen=True)
+class Day:
+    """A date as the reader writes it ("21 novembre 2026", "21 nowanburu 2026"), in the
+    campaign's time zone."""
 
+    moment: datetime
+    zone: ZoneInfo
 
-def format_number(number: float, language: Language) -> str:
-    return format_decimal(number, locale=language.value)
+    def render(self, language: Language) -> str:
+        return format_date(self.moment.astimezone(self.zone), format="long", locale=language.value)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from bot.addresses import mask
-from bot.conversation.router import Context, Router
+from bot.conversation.router import DEFAULT_ZONE, Context, Router
 from bot.conversation.values import Inbound
 from bot.db import insert_ignore
 from bot.models import InboundMessage, Language, RelayStatus
@@ -21,6 +22,12 @@ from bot.outbox import enqueue, render
 from bot.relays import find_relay
 
 logger = logging.getLogger(__name__)
+
+
+def _text(inbound: Inbound | None) -> str | None:
+    if inbound is None:
+        return None
+    return inbound.choice.pack() if inbound.choice is not None else inbound.text
 
 
 def _kind(inbound: Inbound | None) -> str:
@@ -41,6 +48,7 @@ def receive(
     raw: dict[str, Any],
     now: datetime,
     acknowledgement: dict[str, Any] | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
 ) -> bool:
     """Handle one platform message; False when it was received before (a replay).
 
@@ -58,7 +66,7 @@ def receive(
             "address": inbound.address if inbound else None,
             "relay_id": relay.id if relay else None,
             "kind": _kind(inbound),
-            "text": inbound.text if inbound else None,
+            "text": _text(inbound),
             "payload": raw,
             "received_at": now,
         },
@@ -74,7 +82,7 @@ def receive(
         if relay.status is RelayStatus.UNREACHABLE:
             # They wrote to us, so the platform reaches them again (unblocked the bot).
             relay.status = RelayStatus.ACTIVE
-    ctx = Context(session=session, inbound=inbound, relay=relay, now=now)
+    ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
     router.dispatch(ctx)
     _link_new_relay(session, inbound_id, ctx)
     _queue_replies(session, inbound_id, inbound, ctx, acknowledgement)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -263,3 +264,19 @@ def test_a_replayed_message_changes_nothing(factory: Factory, router: Router) ->
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
         assert session.scalar(select(func.count()).select_from(Delivery)) == 1
+
+
+def test_joining_twice_says_since_when_in_the_relays_language(
+    factory: Factory, router: Router
+) -> None:
+    join_in_bambara(factory, router)
+    relay = relay_at(factory, ADDRESS)
+    assert relay is not None
+    assert relay.consent_at is not None
+    [already] = converse(factory, router, ADDRESS, "/start")
+    local = relay.consent_at.astimezone(ZoneInfo("Africa/Bamako"))
+    assert already["text"].startswith(f"I kɛra kampaɲi ka rela ye kabini {local.day} ")
+    assert str(local.year) in already["text"]
+    with factory() as session:
+        texts = session.scalars(select(InboundMessage.text).order_by(InboundMessage.id)).all()
+    assert texts[:3] == ["/start", "lang:bm", "place:kayes"]  # a pressed button is kept too

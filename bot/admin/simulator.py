@@ -127,6 +127,7 @@ def _take(services: Services, phone: str, message: PhoneMessage) -> None:
             ),
             raw=message.model_dump(exclude_none=True),
             now=datetime.now(UTC),
+            zone=services.settings.zone,
         )
 
 

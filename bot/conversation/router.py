@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
@@ -17,6 +18,8 @@ from bot.conversation.values import Choice, ChoiceKind, Inbound, Option, Reply
 from bot.conversation.words import Command, fold, match_command
 from bot.i18n import Text, _
 from bot.models import ConversationState, Language, Relay, RelayStatus
+
+DEFAULT_ZONE = ZoneInfo("Africa/Bamako")
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Context:
     inbound: Inbound
     relay: Relay | None
     now: datetime
+    zone: ZoneInfo = DEFAULT_ZONE
     argument: str = ""
     replies: list[Reply] = field(default_factory=list)
     router: Router | None = None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.conversation.router import Context
-from bot.i18n import _
+from bot.i18n import Day, _
 from bot.models import ConversationState, RelayStatus
 from bot.relays import create_relay, find_by_referral_code, rejoin
 
@@ -29,8 +29,13 @@ def join(ctx: Context) -> None:
         rejoin(relay=relay, now=ctx.now)
         ctx.reply(_("Welcome back! You will receive the campaign's messages again."))
     elif relay.state is None:
+        since = Day(relay.consent_at or relay.created_at, ctx.zone)
         ctx.reply(
-            _("You are already a relay of the campaign. Send /aide to see what I understand.")
+            _(
+                "You have been a relay of the campaign since {since}. "
+                "Send /aide to see what I understand.",
+                since=since,
+            )
         )
     if relay.state is not None:
         ctx.ask(relay.state)

@@ -45,6 +45,7 @@ def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> No
             inbound=parsed.inbound,
             raw=raw,
             now=datetime.now(UTC),
+            zone=services.settings.zone,
             acknowledgement=parsed.acknowledgement,
         )
 
