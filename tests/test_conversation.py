@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -280,3 +282,29 @@ def test_joining_twice_says_since_when_in_the_relays_language(
     with factory() as session:
         texts = session.scalars(select(InboundMessage.text).order_by(InboundMessage.id)).all()
     assert texts[:3] == ["/start", "lang:bm", "place:kayes"]  # a pressed button is kept too
+
+
+def test_the_same_message_arriving_twice_at_once_is_handled_once(
+    factory: Factory, router: Router
+) -> None:
+    barrier = threading.Barrier(6)
+
+    def deliver() -> bool:
+        barrier.wait(timeout=10)
+        with unit_of_work(factory) as session:
+            return receive(
+                session=session,
+                router=router,
+                channel="telegram",
+                platform_message_id="race-1",
+                inbound=Inbound(address="telegram:31", text="/start"),
+                raw={"update_id": 1},
+                now=datetime.now(UTC),
+            )
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda _: deliver(), range(6)))
+    assert sorted(results) == [False] * 5 + [True]
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
+        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
