@@ -17,10 +17,12 @@ from bot.migrations import check_up_to_date
 from bot.services import Services
 from bot.settings import Settings
 from bot.webhooks import telegram as telegram_webhook
+from bot.webhooks import twilio as twilio_webhook
 
 ROUTERS: tuple[APIRouter, ...] = (
     health_router,
     telegram_webhook.router,
+    twilio_webhook.router,
     simulator.router,
 )
 STATIC = Path(__file__).parent / "admin" / "static"

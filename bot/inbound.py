@@ -17,9 +17,10 @@ from bot.addresses import mask
 from bot.conversation.router import DEFAULT_ZONE, Context, Router
 from bot.conversation.values import Inbound
 from bot.db import insert_ignore
-from bot.models import InboundMessage, Language, RelayStatus
+from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
 from bot.outbox import enqueue, render
 from bot.relays import find_relay
+from bot.window import release_held
 
 logger = logging.getLogger(__name__)
 
@@ -82,9 +83,11 @@ def receive(
         if relay.status is RelayStatus.UNREACHABLE:
             # They wrote to us, so the platform reaches them again (unblocked the bot).
             relay.status = RelayStatus.ACTIVE
+        release_held(session=session, relay=relay, now=now)  # their window is open again
     ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
     router.dispatch(ctx)
     _link_new_relay(session, inbound_id, ctx)
+    _keep_media(session, inbound_id, inbound, ctx, now)
     _queue_replies(session, inbound_id, inbound, ctx, acknowledgement)
     logger.info(
         "%s message %s from %s handled, %d replies",
@@ -103,6 +106,24 @@ def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:
         if message is not None and message.relay_id is None:
             message.relay_id = relay.id
             relay.last_inbound_at = ctx.now
+
+
+def _keep_media(
+    session: Session, inbound_id: int, inbound: Inbound, ctx: Context, now: datetime
+) -> None:
+    """Pictures, voice notes and videos are testimonies: keep where to find them."""
+    relay = ctx.known_relay
+    for media in inbound.media:
+        session.add(
+            InboundMedia(
+                inbound_id=inbound_id,
+                relay_id=relay.id if relay is not None else None,
+                kind=media.kind.value,
+                url=media.url[:1024],
+                content_type=media.content_type,
+                received_at=now,
+            )
+        )
 
 
 def _queue_replies(

@@ -120,12 +120,20 @@ class DeliveryStatus(enum.StrEnum):
     queued: waiting for a worker (next_attempt_at says from when).
     sending: claimed by a worker; claimed_at bounds the claim, a stale one is requeued.
     sent: the platform accepted it (platform_message_id set).
+    delivered, read: the platform's status callbacks say it reached the phone, was read.
+    undelivered: the platform accepted it but could not deliver it (error_code says why).
+    held: cannot go out as it is (WhatsApp, outside the 24-hour window, no template);
+      it goes out when the relay writes again and reopens the window.
     failed: gave up, error says why. cancelled: withdrawn before it was handed over.
     """
 
     QUEUED = "queued"
     SENDING = "sending"
     SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    UNDELIVERED = "undelivered"
+    HELD = "held"
     FAILED = "failed"
     CANCELLED = "cancelled"
 
@@ -157,7 +165,9 @@ class Relay(Base):
     consent_at: Mapped[datetime | None]
     stopped_at: Mapped[datetime | None]
     erased_at: Mapped[datetime | None]
+    # WhatsApp's 24-hour window opens at the relay's last message to us.
     last_inbound_at: Mapped[datetime | None]
+    nudged_at: Mapped[datetime | None]
     referral_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("relay.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -215,9 +225,35 @@ class Delivery(Base):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
-    platform_message_id: Mapped[str | None] = mapped_column(String(128))
+    platform_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # A WhatsApp template (ContentSid) the message went out as, outside the 24-hour window.
+    template_sid: Mapped[str | None] = mapped_column(String(64))
+    error_code: Mapped[str | None] = mapped_column(String(16))
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     relay: Mapped[Relay | None] = relationship()
+
+
+class InboundMedia(Base):
+    """A picture, voice note or video a relay sent: testimonies organisers can look at.
+
+    Only the platform's reference is kept (a Twilio media URL, a Telegram file id).
+    """
+
+    __tablename__ = "inbound_media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbound_id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("inbound_message.id", ondelete="CASCADE"),
+        index=True,
+    )
+    relay_id: Mapped[int | None] = mapped_column(
+        ForeignKey("relay.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(1024))
+    content_type: Mapped[str | None] = mapped_column(String(128))
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -21,6 +21,8 @@ def render(reply: Reply, language: Language) -> dict[str, Any]:
         return bilingual(value) if reply.both_languages else value.render(language)
 
     return {
+        "language": language.value,
+        "prompt": reply.prompt,
         "text": text(reply.text),
         "options": [
             {"label": text(option.label), "data": option.choice.pack()} for option in reply.options

@@ -9,12 +9,13 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import null, select, update
+from sqlalchemy import delete, null, select, update
 from sqlalchemy.orm import Session
 
 from bot.models import (
     Delivery,
     DeliveryStatus,
+    InboundMedia,
     InboundMessage,
     Relay,
     RelayStatus,
@@ -98,13 +99,14 @@ def stop_relay(*, session: Session, relay: Relay, now: datetime) -> None:
 def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
     """Delete the relay's personal data, keep only what anonymous counts need.
 
-    The address, name and referral code go; raw payloads and texts they sent go;
+    The address, name and referral code go; raw payloads, texts and media they sent go;
     what was sent to them keeps its status but loses its text. Language, place and
     dates stay, for counts. Returns the old address, for the farewell message.
     """
     address = relay.address
     session.flush()
     cancel_queued(session=session, relay=relay, reason="relay erased")
+    session.execute(delete(InboundMedia).where(InboundMedia.relay_id == relay.id))
     session.execute(
         update(InboundMessage)
         .where((InboundMessage.relay_id == relay.id) | (InboundMessage.address == address))

@@ -14,6 +14,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PREFIX = "RELAIS_"
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+_CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "xxx", "todo", "token"}
 
 
@@ -48,6 +50,16 @@ class Settings(BaseSettings):
     twilio_sms_from: str | None = None
     twilio_api_url: str = "https://api.twilio.com"
     whatsapp_rate: float = Field(default=60.0, gt=0, le=1000)
+    # WhatsApp's messaging tier: unique relays a business may start a conversation with in
+    # 24 hours (250, 1,000, 10,000, 100,000). Beyond it, template sends wait.
+    whatsapp_daily_limit: int = Field(default=1000, ge=1)
+    # "Reply to keep receiving": an approved template (ContentSid) per language, sent once
+    # a day to a relay whose messages are held outside the 24-hour window.
+    whatsapp_nudge_template_fr: str | None = None
+    whatsapp_nudge_template_bm: str | None = None
+    # Quick-reply templates for the bot's questions, {"language": {"fr": "HX…", "bm": "HX…"}};
+    # each button's id must be the option's data (lang:bm, place:kayes, erase:yes).
+    whatsapp_prompt_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
 
     @field_validator("database_url")
     @classmethod
@@ -92,6 +104,50 @@ class Settings(BaseSettings):
             raise ValueError("Telegram allows only 1-256 characters A-Z a-z 0-9 _ -")
         return value
 
+    @field_validator("whatsapp_nudge_template_fr", "whatsapp_nudge_template_bm")
+    @classmethod
+    def _content_sid(cls, value: str | None) -> str | None:
+        if value is not None and not _CONTENT_SID.fullmatch(value):
+            raise ValueError("a Twilio Content SID looks like HX followed by 32 hex digits")
+        return value or None
+
+    @field_validator("whatsapp_prompt_templates")
+    @classmethod
+    def _prompt_templates(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for prompt, by_language in value.items():
+            for language, sid in by_language.items():
+                if language not in ("fr", "bm") or not _CONTENT_SID.fullmatch(sid):
+                    raise ValueError(f"{prompt}.{language}: want fr/bm → HX… Content SIDs")
+        return value
+
+    @field_validator("twilio_whatsapp_from")
+    @classmethod
+    def _whatsapp_sender(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.fullmatch(value.removeprefix("whatsapp:")):
+            raise ValueError("use whatsapp:+ and the number in E.164, e.g. whatsapp:+22370000000")
+        if value is not None and not value.startswith("whatsapp:"):
+            value = "whatsapp:" + value
+        return value
+
+    @field_validator("twilio_sms_from")
+    @classmethod
+    def _sms_sender(cls, value: str | None) -> str | None:
+        if value is not None and not _E164.fullmatch(value):
+            raise ValueError("use the number in E.164, e.g. +22370000000")
+        return value
+
+    @model_validator(mode="after")
+    def _twilio_complete(self) -> Settings:
+        if (self.twilio_account_sid is None) != (self.twilio_auth_token is None):
+            raise ValueError(
+                "RELAIS_TWILIO_ACCOUNT_SID and RELAIS_TWILIO_AUTH_TOKEN go together: set both"
+            )
+        if self.twilio_enabled and not (self.twilio_whatsapp_from or self.twilio_sms_from):
+            raise ValueError(
+                "Twilio needs a sender: set RELAIS_TWILIO_WHATSAPP_FROM or RELAIS_TWILIO_SMS_FROM"
+            )
+        return self
+
     @model_validator(mode="after")
     def _telegram_needs_secret(self) -> Settings:
         if self.telegram_token is not None and self.telegram_secret is None:
@@ -104,6 +160,16 @@ class Settings(BaseSettings):
     @property
     def telegram_enabled(self) -> bool:
         return self.telegram_token is not None
+
+    @property
+    def twilio_enabled(self) -> bool:
+        return self.twilio_account_sid is not None and self.twilio_auth_token is not None
+
+    @property
+    def nudge_templates(self) -> dict[str, str]:
+        """The "reply to keep receiving" template of each language that has one."""
+        templates = {"fr": self.whatsapp_nudge_template_fr, "bm": self.whatsapp_nudge_template_bm}
+        return {language: sid for language, sid in templates.items() if sid}
 
     @property
     def zone(self) -> ZoneInfo:

@@ -8,6 +8,7 @@ recorded in its own short transaction.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.delivery_status import apply_early_callbacks
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.relays import cancel_queued
 
@@ -67,23 +69,39 @@ def claim(*, session: Session, now: datetime, limit: int) -> list[Claimed]:
     return claimed
 
 
-def mark_sent(*, session: Session, item: Claimed, now: datetime, platform_id: str | None) -> None:
+def mark_sent(
+    *,
+    session: Session,
+    item: Claimed,
+    now: datetime,
+    platform_id: str | None,
+    template_sid: str | None = None,
+    nudge_templates: Mapping[str, str] | None = None,
+) -> None:
     delivery = session.get_one(Delivery, item.id)
     delivery.status = DeliveryStatus.SENT
     delivery.sent_at = now
     delivery.platform_message_id = platform_id
+    delivery.template_sid = template_sid
     delivery.error = None
+    delivery.error_code = None
+    apply_early_callbacks(
+        session=session, delivery=delivery, now=now, nudge_templates=nudge_templates or {}
+    )
 
 
-def mark_failed(*, session: Session, item: Claimed, error: str) -> None:
+def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None = None) -> None:
     delivery = session.get_one(Delivery, item.id)
     delivery.status = DeliveryStatus.FAILED
     delivery.error = error[:500]
+    delivery.error_code = code
 
 
-def mark_unreachable(*, session: Session, item: Claimed, error: str) -> None:
+def mark_unreachable(
+    *, session: Session, item: Claimed, error: str, code: str | None = None
+) -> None:
     """The platform refuses this address: fail it, stop the relay's queue, say why."""
-    mark_failed(session=session, item=item, error=error)
+    mark_failed(session=session, item=item, error=error, code=code)
     if item.relay_id is None:
         return
     relay = session.get_one(Relay, item.relay_id)
@@ -100,15 +118,23 @@ def backoff(attempts: int) -> timedelta:
 
 
 def retry_later(
-    *, session: Session, item: Claimed, now: datetime, error: str, delay: timedelta | None = None
+    *,
+    session: Session,
+    item: Claimed,
+    now: datetime,
+    error: str,
+    delay: timedelta | None = None,
+    code: str | None = None,
 ) -> None:
     """Queue again after `delay` (a platform's retry_after) or a backoff; give up when spent."""
     delivery = session.get_one(Delivery, item.id)
     if delay is not None:
         delivery.attempts = max(0, delivery.attempts - 1)  # being slowed down is not a failure
     elif item.attempts >= MAX_ATTEMPTS:
-        mark_failed(session=session, item=item, error=f"gave up after {item.attempts}: {error}")
+        error = f"gave up after {item.attempts} attempts: {error}"
+        mark_failed(session=session, item=item, error=error, code=code)
         return
+    delivery.error_code = code
     delivery.status = DeliveryStatus.QUEUED
     delivery.next_attempt_at = now + (delay if delay is not None else backoff(item.attempts))
     delivery.claimed_at = None

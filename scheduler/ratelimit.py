@@ -9,21 +9,33 @@ from __future__ import annotations
 import asyncio
 import time
 
+RECOVERY = 300.0
+
 
 class TokenBucket:
     """At most `rate` sends a second, with bursts of up to `burst`."""
 
     def __init__(self, rate: float, burst: float | None = None) -> None:
         self.rate = rate
+        self._configured = rate
+        self._slowed_at = 0.0
         self.capacity = burst if burst is not None else max(1.0, rate)
         self._tokens = self.capacity
         self._updated = time.monotonic()
         self._paused_until = 0.0
 
-    def pause(self, seconds: float) -> None:
-        """Honour a platform's retry_after: nothing leaves before it has passed."""
-        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+    def pause(self, seconds: float, *, slow_down: bool = False) -> None:
+        """Honour a platform's retry_after: nothing leaves before it has passed.
+
+        With `slow_down`, also halve the pace (down to a tenth of the configured rate);
+        it recovers after RECOVERY seconds without another complaint.
+        """
+        now = time.monotonic()
+        self._paused_until = max(self._paused_until, now + seconds)
         self._tokens = 0.0
+        if slow_down:
+            self.rate = max(self._configured / 10, self.rate / 2)
+            self._slowed_at = now
 
     @property
     def paused_for(self) -> float:
@@ -32,6 +44,8 @@ class TokenBucket:
     async def acquire(self) -> None:
         while True:
             now = time.monotonic()
+            if self.rate < self._configured and now - self._slowed_at > RECOVERY:
+                self.rate = self._configured
             if now < self._paused_until:
                 await asyncio.sleep(self._paused_until - now)
                 continue

@@ -10,16 +10,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.registry import build_senders
 from bot.settings import Settings
 from scheduler.clock import build_clock
+from scheduler.window import WhatsAppPolicy
 from scheduler.worker import DeliveryWorker
 
 logger = logging.getLogger(__name__)
+
+
+def whatsapp_policy(settings: Settings) -> WhatsAppPolicy:
+    return WhatsAppPolicy(
+        daily_limit=settings.whatsapp_daily_limit, nudge_templates=settings.nudge_templates
+    )
 
 
 class Background:
     """Starts and stops the clock and one delivery worker inside a running event loop."""
 
     def __init__(self, *, settings: Settings, factory: sessionmaker[Session]) -> None:
-        self.worker = DeliveryWorker(factory=factory, senders=build_senders(settings))
+        self.worker = DeliveryWorker(
+            factory=factory, senders=build_senders(settings), whatsapp=whatsapp_policy(settings)
+        )
         self._clock = build_clock(factory)
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None

@@ -12,9 +12,18 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.addresses import mask
-from bot.channels.base import RateLimited, Rejected, Sender, Temporary, Unreachable
+from bot.channels.base import (
+    NeedsTemplate,
+    RateLimited,
+    Rejected,
+    Sender,
+    Temporary,
+    Unreachable,
+)
 from bot.db import unit_of_work
-from scheduler import outbox
+from bot.models import Delivery, Relay
+from bot.window import HOLD_CODE, hold
+from scheduler import outbox, window
 from scheduler.ratelimit import TokenBucket
 
 logger = logging.getLogger(__name__)
@@ -38,8 +47,10 @@ class DeliveryWorker:
         senders: dict[str, Sender],
         batch_size: int = 50,
         idle_seconds: float = 0.5,
+        whatsapp: window.WhatsAppPolicy = window.DEFAULT_POLICY,
     ) -> None:
         self._factory = factory
+        self._whatsapp = whatsapp
         self._senders = senders
         self._buckets = {name: TokenBucket(sender.rate) for name, sender in senders.items()}
         self._batch_size = batch_size
@@ -101,6 +112,22 @@ class DeliveryWorker:
         with unit_of_work(self._factory) as session:
             action(session=session, item=item, **kwargs)  # type: ignore[operator]
 
+    def _decide(self, item: outbox.Claimed) -> window.Decision:
+        with unit_of_work(self._factory) as session:
+            return window.decide(session=session, item=item, now=_now(), policy=self._whatsapp)
+
+    def _hold(self, item: outbox.Claimed, code: str | None) -> None:
+        with unit_of_work(self._factory) as session:
+            relay = session.get(Relay, item.relay_id) if item.relay_id is not None else None
+            hold(
+                session=session,
+                delivery=session.get_one(Delivery, item.id),
+                relay=relay,
+                now=_now(),
+                nudge_templates=self._whatsapp.nudge_templates,
+                code=code or HOLD_CODE,
+            )
+
     async def _deliver(self, item: outbox.Claimed) -> Outcome:
         """Send one delivery and record what became of it."""
         sender = self._senders.get(item.channel)
@@ -111,32 +138,66 @@ class DeliveryWorker:
             error = f"channel {item.channel} is not configured"
             await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=error)
             return Outcome.HELD
+        payload = item.payload
+        if item.channel == "whatsapp":
+            decision = await asyncio.to_thread(self._decide, item)
+            if isinstance(decision, window.Done):
+                return Outcome.DONE
+            if isinstance(decision, window.Wait):
+                delay = decision.until - _now()
+                error = "WhatsApp daily limit of new conversations reached"
+                await asyncio.to_thread(
+                    self._record, outbox.retry_later, item, now=_now(), error=error, delay=delay
+                )
+                return Outcome.HELD
+            payload = decision.payload
         bucket = self._buckets[item.channel]
         await bucket.acquire()
         try:
-            platform_id = await sender.send(item.identifier, item.payload)
+            platform_id = await sender.send(item.identifier, payload)
         except RateLimited as exc:
-            bucket.pause(exc.retry_after)
+            bucket.pause(exc.retry_after, slow_down=exc.slow_down)
             logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
             delay = timedelta(seconds=exc.retry_after)
             await asyncio.to_thread(
-                self._record, outbox.retry_later, item, now=_now(), error=str(exc), delay=delay
+                self._record,
+                outbox.retry_later,
+                item,
+                now=_now(),
+                error=str(exc),
+                delay=delay,
+                code=exc.code,
             )
             return Outcome.HELD
         except Unreachable as exc:
             logger.info("%s unreachable: %s", mask(item.address), exc)
-            await asyncio.to_thread(self._record, outbox.mark_unreachable, item, error=str(exc))
+            await asyncio.to_thread(
+                self._record, outbox.mark_unreachable, item, error=str(exc), code=exc.code
+            )
             return Outcome.GONE
+        except NeedsTemplate as exc:
+            await asyncio.to_thread(self._hold, item, exc.code)
+            return Outcome.DONE
         except Rejected as exc:
             logger.warning("delivery %s rejected: %s", item.id, exc)
-            await asyncio.to_thread(self._record, outbox.mark_failed, item, error=str(exc))
+            await asyncio.to_thread(
+                self._record, outbox.mark_failed, item, error=str(exc), code=exc.code
+            )
             return Outcome.DONE
         except Temporary as exc:
             logger.warning("delivery %s failed for now: %s", item.id, exc)
-            error = str(exc)
-            await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=error)
+            await asyncio.to_thread(
+                self._record, outbox.retry_later, item, now=_now(), error=str(exc), code=exc.code
+            )
             return Outcome.HELD
+        template = payload.get("template") or {}
         await asyncio.to_thread(
-            self._record, outbox.mark_sent, item, now=_now(), platform_id=platform_id
+            self._record,
+            outbox.mark_sent,
+            item,
+            now=_now(),
+            platform_id=platform_id,
+            template_sid=template.get("sid"),
+            nudge_templates=self._whatsapp.nudge_templates,
         )
         return Outcome.DONE

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from alembic import command
 from bot.db import make_engine
 from bot.migrations import SchemaOutOfDate, alembic_config, check_up_to_date, head_revision, upgrade
 from bot.models import Base

@@ -6,19 +6,40 @@ from typing import Any, Protocol
 
 
 class DeliveryError(Exception):
-    """A send that did not go through; the subclass says what the worker should do."""
+    """A send that did not go through; the subclass says what the worker should do.
+
+    `code` is the platform's own error code when it gave one (Twilio's 21610, …).
+    """
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 class Unreachable(DeliveryError):
-    """The platform will not deliver to this address (blocked the bot, no such chat)."""
+    """The platform will not deliver to this address (blocked the bot, unsubscribed,
+    invalid number)."""
+
+
+class NeedsTemplate(DeliveryError):
+    """WhatsApp refused a free-form message outside the 24-hour window."""
 
 
 class RateLimited(DeliveryError):
-    """The platform asked us to slow down: wait `retry_after` seconds on this channel."""
+    """The platform asked us to slow down: wait `retry_after` seconds on this channel,
+    and with `slow_down`, send more slowly from then on."""
 
-    def __init__(self, retry_after: float, message: str = "rate limited") -> None:
-        super().__init__(message)
+    def __init__(
+        self,
+        retry_after: float,
+        message: str = "rate limited",
+        *,
+        code: str | None = None,
+        slow_down: bool = False,
+    ) -> None:
+        super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.slow_down = slow_down
 
 
 class Temporary(DeliveryError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.channels.base import Sender
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramSender
+from bot.channels.twilio import TwilioSender
 from bot.settings import Settings
 
 
@@ -16,4 +17,9 @@ def build_senders(settings: Settings) -> dict[str, Sender]:
             api_url=settings.telegram_api_url,
             rate=settings.telegram_rate,
         )
+    if settings.twilio_enabled:
+        if settings.twilio_whatsapp_from:
+            senders["whatsapp"] = TwilioSender(channel="whatsapp", settings=settings)
+        if settings.twilio_sms_from:
+            senders["sms"] = TwilioSender(channel="sms", settings=settings)
     return senders

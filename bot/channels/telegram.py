@@ -161,13 +161,13 @@ class TelegramSender:
             message = await self._send_message(int(identifier), payload)
             return str(message.message_id)
         except RetryAfter as exc:
-            raise RateLimitedError(_seconds(exc.retry_after), "telegram 429") from exc
+            raise RateLimitedError(_seconds(exc.retry_after), "telegram 429", code="429") from exc
         except Forbidden as exc:
-            raise Unreachable(f"telegram 403: {exc.message}") from exc
+            raise Unreachable(f"telegram 403: {exc.message}", code="403") from exc
         except BadRequest as exc:
             if "chat not found" in exc.message.lower():
-                raise Unreachable(f"telegram 400: {exc.message}") from exc
-            raise Rejected(f"telegram 400: {exc.message}") from exc
+                raise Unreachable(f"telegram 400: {exc.message}", code="400") from exc
+            raise Rejected(f"telegram 400: {exc.message}", code="400") from exc
         except (TimedOut, NetworkError, InvalidToken) as exc:
             raise Temporary(f"telegram: {exc.__class__.__name__}: {exc}") from exc
         except TelegramError as exc:

@@ -8,7 +8,7 @@ one of the prompt's options (by number or label); anything else is the fallback.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -110,7 +110,7 @@ class Router:
         if ctx.relay is not None:
             ctx.relay.state = state
         prompt, _ = self._prompts[state]
-        ctx.replies.append(prompt(ctx))
+        ctx.replies.append(replace(prompt(ctx), prompt=state.value))
 
     def dispatch(self, ctx: Context) -> None:
         ctx.router = self
@@ -132,7 +132,7 @@ class Router:
             if other_text is not None and other_text(ctx):
                 return None
             ctx.reply(_("Please choose one of the options below, or type its number."))
-            ctx.replies.append(asked)
+            ctx.replies.append(replace(asked, prompt=relay.state.value))
             return None
         return self._run_fallback(ctx)
 

@@ -84,3 +84,4 @@ class Reply:
     options: tuple[Option, ...] = ()
     media: Media | None = None
     both_languages: bool = False
+    prompt: str | None = None  # the question this asks (a conversation state), if any
