@@ -1,0 +1,149 @@
+"""WhatsApp's 24-hour window and daily tier, decided with an injected clock."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+from bot.models import Delivery, DeliveryStatus, Relay
+from bot.outbox import enqueue
+from bot.window import WINDOW, release_held
+from scheduler import outbox, window
+from tests.factories import make_relay
+
+Factory = sessionmaker[Session]
+_numbers = itertools.count(1)
+NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+NUDGE = "HX" + "1" * 32
+TEMPLATE = {"sid": "HX" + "2" * 32, "variables": {"1": "Kayes"}}
+POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
+
+
+def claimed(
+    factory: Factory, *, last_inbound: datetime | None, payload: dict[str, Any]
+) -> outbox.Claimed:
+    with unit_of_work(factory) as session:
+        relay = make_relay(
+            session,
+            address=f"whatsapp:+2237{next(_numbers):07d}",
+            channel="whatsapp",
+            last_inbound_at=last_inbound,
+            language="bm",
+        )
+        enqueue(session=session, source_kind="post", source_ref="p", payload=payload, relay=relay)
+    with unit_of_work(factory) as session:
+        return outbox.claim(session=session, now=NOW, limit=1)[0]
+
+
+def decide(factory: Factory, item: outbox.Claimed, now: datetime = NOW) -> window.Decision:
+    with unit_of_work(factory) as session:
+        return window.decide(session=session, item=item, now=now, policy=POLICY)
+
+
+def test_inside_the_window_a_free_form_message_goes(factory: Factory) -> None:
+    item = claimed(
+        factory,
+        last_inbound=NOW - timedelta(hours=23, minutes=59),
+        payload={"text": "t", "template": TEMPLATE},
+    )
+    decision = decide(factory, item)
+    assert isinstance(decision, window.Send)
+    assert decision.payload == {"text": "t"}  # no template needed inside the window
+
+
+def test_outside_the_window_a_template_goes(factory: Factory) -> None:
+    item = claimed(
+        factory, last_inbound=NOW - timedelta(hours=24), payload={"text": "t", "template": TEMPLATE}
+    )
+    decision = decide(factory, item)
+    assert isinstance(decision, window.Send)
+    assert decision.payload["template"] == TEMPLATE
+
+
+def test_outside_the_window_without_template_it_is_held_and_the_relay_nudged_once(
+    factory: Factory,
+) -> None:
+    item = claimed(factory, last_inbound=NOW - timedelta(days=3), payload={"text": "t"})
+    assert isinstance(decide(factory, item), window.Done)
+    with factory() as session:
+        held = session.get_one(Delivery, item.id)
+        assert held.status is DeliveryStatus.HELD
+        assert held.error_code == "window"
+        nudges = session.scalars(select(Delivery).where(Delivery.source_kind == "nudge")).all()
+        assert [n.payload["template"]["sid"] for n in nudges] == [NUDGE]
+        relay = session.get_one(Relay, item.relay_id)
+        assert relay.nudged_at == NOW
+
+    with unit_of_work(factory) as session:  # a second held message the same day
+        relay = session.get_one(Relay, item.relay_id)
+        enqueue(
+            session=session, source_kind="post", source_ref="p2", payload={"text": "u"}, relay=relay
+        )
+    with unit_of_work(factory) as session:
+        later = outbox.claim(session=session, now=NOW, limit=5)
+    second = next(c for c in later if c.payload.get("text") == "u")
+    decide(factory, second, NOW + timedelta(hours=2))
+    with factory() as session:
+        assert (
+            len(session.scalars(select(Delivery).where(Delivery.source_kind == "nudge")).all()) == 1
+        )
+
+    with unit_of_work(factory) as session:  # the relay answers the nudge
+        relay = session.get_one(Relay, item.relay_id)
+        assert release_held(session=session, relay=relay, now=NOW) == 2
+    with factory() as session:
+        assert session.get_one(Delivery, item.id).status is DeliveryStatus.QUEUED
+
+
+def test_a_nudge_is_dropped_once_the_relay_has_written(factory: Factory) -> None:
+    item = claimed(
+        factory,
+        last_inbound=NOW - timedelta(minutes=5),
+        payload={"nudge": True, "template": {"sid": NUDGE}},
+    )
+    assert isinstance(decide(factory, item), window.Done)
+    with factory() as session:
+        assert session.get_one(Delivery, item.id).status is DeliveryStatus.CANCELLED
+
+
+def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
+    opened = []
+    for hours in (20, 10):  # two relays already reached with a template: the tier of 2 is full
+        item = claimed(
+            factory, last_inbound=None, payload={"text": f"{hours}", "template": TEMPLATE}
+        )
+        with unit_of_work(factory) as session:
+            outbox.mark_sent(
+                session=session,
+                item=item,
+                now=NOW - timedelta(hours=hours),
+                platform_id=f"SM{hours}",
+                template_sid=TEMPLATE["sid"],  # type: ignore[arg-type]
+            )
+        opened.append(item)
+    third = claimed(factory, last_inbound=None, payload={"text": "third", "template": TEMPLATE})
+    decision = decide(factory, third)
+    assert isinstance(decision, window.Wait)
+    assert decision.until == NOW - timedelta(hours=20) + WINDOW
+    # A relay already in today's conversations is not a new one.
+    with unit_of_work(factory) as session:
+        relay = session.get_one(Relay, opened[0].relay_id)
+        enqueue(
+            session=session,
+            source_kind="post",
+            source_ref="again",
+            payload={"text": "again", "template": TEMPLATE},
+            relay=relay,
+        )
+    with unit_of_work(factory) as session:
+        again = next(
+            c
+            for c in outbox.claim(session=session, now=NOW, limit=5)
+            if c.payload.get("text") == "again"
+        )
+    assert isinstance(decide(factory, again), window.Send)
