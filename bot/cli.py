@@ -22,6 +22,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -134,6 +136,37 @@ def db_current() -> None:
     engine = make_engine(_settings().database_url)
     typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
     engine.dispose()
+
+
+@report_app.command("deliveries")
+def report_deliveries(
+    source: Annotated[
+        str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+) -> None:
+    """How many relays each message reached, per channel and status, and why not."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.db import make_engine, make_session_factory
+    from bot.reports import delivery_lines
+
+    engine = make_engine(_settings().database_url)
+    with make_session_factory(engine)() as session:
+        lines = delivery_lines(session=session, source_kind=source)
+    engine.dispose()
+    if as_json:
+        for line in lines:
+            row = {**line.__dict__, "status": line.status.value}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table("message", "channel", "status", "relays", "why", title="Deliveries")
+    for line in lines:
+        table.add_row(line.source, line.channel, line.status.value, str(line.relays), line.reason)
+    Console().print(table)
 
 
 def main() -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 from typer.testing import CliRunner
 
 from bot.cli import app
+from bot.db import make_engine, make_session_factory, unit_of_work
+from bot.models import Delivery, DeliveryStatus
+from bot.outbox import enqueue
+from tests.factories import make_relay
 
 runner = CliRunner()
 
@@ -49,3 +55,35 @@ def test_db_upgrade_then_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     revision = result.output.split("database: ")[1].split(";")[0]
     assert revision != "empty"
     assert f"code: {revision}" in result.output
+
+
+def test_report_says_how_far_each_message_got_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    outcomes = [(DeliveryStatus.READ, None), *[(DeliveryStatus.HELD, "window")] * 2]
+    with unit_of_work(make_session_factory(engine)) as session:
+        for number, (status, code) in enumerate(outcomes):
+            address = f"whatsapp:+2237000000{number}"
+            relay = make_relay(session, address=address, channel="whatsapp")
+            enqueue(
+                session=session, source_kind="post", source_ref="day-1", payload={}, relay=relay
+            )
+            session.execute(
+                update(Delivery)
+                .where(Delivery.relay_id == relay.id)
+                .values(status=status, error_code=code)
+            )
+    engine.dispose()
+    result = runner.invoke(app, ["report", "deliveries", "--json"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.output.splitlines()]
+    assert {(line["status"], line["relays"]) for line in lines} == {("held", 2), ("read", 1)}
+    held = next(line for line in lines if line["status"] == "held")
+    assert held["source"] == "post:day-1"
+    assert "24-hour window" in held["reason"]
+    table = runner.invoke(app, ["report", "deliveries"])
+    assert table.exit_code == 0
+    assert "post:day-1" in table.output

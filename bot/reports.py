@@ -1,0 +1,66 @@
+"""What organisers read: how far each message got, and why the rest did not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.models import Delivery, DeliveryStatus, Relay
+
+REASONS = {
+    "window": "outside WhatsApp's 24-hour window, no template: waits for the relay to write",
+    "63016": "outside WhatsApp's 24-hour window (Twilio 63016): waits for the relay to write",
+    "21610": "the relay unsubscribed (Twilio 21610)",
+    "63024": "invalid WhatsApp recipient (Twilio 63024)",
+    "21211": "invalid phone number (Twilio 21211)",
+    "403": "the relay blocked the bot (Telegram 403)",
+    "429": "rate limited by the platform",
+    "63018": "WhatsApp rate limit (Twilio 63018)",
+}
+
+
+@dataclass(frozen=True)
+class DeliveryLine:
+    source: str
+    channel: str
+    status: DeliveryStatus
+    reason: str
+    relays: int
+
+
+def delivery_lines(*, session: Session, source_kind: str | None = None) -> list[DeliveryLine]:
+    """Counts of relays per message source, channel, status and reason."""
+    query = (
+        select(
+            Delivery.source_kind,
+            Delivery.source_ref,
+            Relay.channel,
+            Delivery.status,
+            Delivery.error_code,
+            func.count(func.distinct(Delivery.relay_id)),
+        )
+        .join(Relay, Delivery.relay_id == Relay.id)
+        .where(Delivery.source_kind.not_in(["ack", "reply"]))
+        .group_by(
+            Delivery.source_kind,
+            Delivery.source_ref,
+            Relay.channel,
+            Delivery.status,
+            Delivery.error_code,
+        )
+        .order_by(Delivery.source_kind, Delivery.source_ref, Relay.channel, Delivery.status)
+    )
+    if source_kind is not None:
+        query = query.where(Delivery.source_kind == source_kind)
+    return [
+        DeliveryLine(
+            source=f"{kind}:{ref}",
+            channel=channel,
+            status=status,
+            reason=REASONS.get(code or "", code or ""),
+            relays=count,
+        )
+        for kind, ref, channel, status, code, count in session.execute(query)
+    ]
