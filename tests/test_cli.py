@@ -68,9 +68,7 @@ def test_report_says_how_far_each_message_got_and_why(
         for number, (status, code) in enumerate(outcomes):
             address = f"whatsapp:+2237000000{number}"
             relay = make_relay(session, address=address, channel="whatsapp")
-            enqueue(
-                session=session, source_kind="post", source_ref="day-1", payload={}, relay=relay
-            )
+            enqueue(session=session, source_kind="post", source_ref="d1", payload={}, relay=relay)
             session.execute(
                 update(Delivery)
                 .where(Delivery.relay_id == relay.id)
@@ -82,8 +80,8 @@ def test_report_says_how_far_each_message_got_and_why(
     lines = [json.loads(line) for line in result.output.splitlines()]
     assert {(line["status"], line["relays"]) for line in lines} == {("held", 2), ("read", 1)}
     held = next(line for line in lines if line["status"] == "held")
-    assert held["source"] == "post:day-1"
+    assert held["source"] == "post:d1"
     assert "24-hour window" in held["reason"]
     table = runner.invoke(app, ["report", "deliveries"])
     assert table.exit_code == 0
-    assert "post:day-1" in table.output
+    assert "post:d1" in table.output
