@@ -6,10 +6,6 @@ would drive it: updates posted to the webhook, replies sent by the worker to the
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,20 +17,13 @@ from sqlalchemy import create_engine, text
 
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
+from tests.serving import relais_serve
 
 pytestmark = pytest.mark.e2e
 
 TOKEN = "123456:TEST-token"
 SECRET = "e2e-secret"
 CHAT = 990011
-RELAIS = Path(sys.executable).with_name("relais")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -45,40 +34,15 @@ def telegram() -> Iterator[FakeTelegram]:
 
 @pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[tuple[str, Path]]:
-    """`relais db upgrade` then `relais serve` on a free port; yields its URL and DB file."""
-    database = tmp_path / "relais.db"
-    port = free_port()
-    env = {name: value for name, value in os.environ.items() if not name.startswith("RELAIS_")}
-    env.update(
-        RELAIS_DATABASE_URL=f"sqlite:///{database}",
-        RELAIS_TELEGRAM_TOKEN=TOKEN,
-        RELAIS_TELEGRAM_SECRET=SECRET,
-        RELAIS_TELEGRAM_API_URL=telegram.api_url,
-        RELAIS_PUBLIC_URL=f"http://127.0.0.1:{port}",
-    )
-    subprocess.run([RELAIS, "db", "upgrade"], cwd=tmp_path, env=env, check=True, timeout=60)
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [RELAIS, "serve", "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()
-            assert time.monotonic() < deadline, "relais serve did not start in 30 s"
-            time.sleep(0.2)
-        yield url, database
-    finally:
-        process.terminate()
-        process.wait(timeout=15)
-        log.close()
-    server_log = (tmp_path / "serve.log").read_text()
+    """`relais serve` talking to the fake Telegram; yields its URL and database file."""
+    settings = {
+        "telegram_token": TOKEN,
+        "telegram_secret": SECRET,
+        "telegram_api_url": telegram.api_url,
+    }
+    with relais_serve(tmp_path, **settings) as served:
+        yield served.url, served.database
+    server_log = served.log.read_text()
     assert TOKEN not in server_log
     assert "TEST-token" not in server_log
 

@@ -32,6 +32,7 @@ UNREACHABLE_CODES = {21610, 21211, 21612, 21614, 63024, 63003}
 NEEDS_TEMPLATE_CODES = {63016}
 SLOW_DOWN_CODES = {63018, 20429, 14107}
 DEFAULT_RETRY_AFTER = 10.0
+DEFAULT_API_URL = "https://api.twilio.com"
 
 
 class FormError(ValueError):
@@ -157,6 +158,9 @@ class TwilioSender:
             http_client=self._http,
         )
         self._client.api.base_url = settings.twilio_api_url
+        if settings.twilio_api_url != DEFAULT_API_URL:
+            # TWILIO_REGION / TWILIO_EDGE rewrite the host; a local stand-in has none.
+            self._client.region = self._client.edge = None
 
     def request(self, identifier: str, payload: dict[str, Any]) -> dict[str, Any]:
         """The Messages create parameters for one payload."""
@@ -212,4 +216,6 @@ class TwilioSender:
         return Rejected(label, code=str(code))
 
     async def close(self) -> None:
-        return None
+        session = getattr(self._http, "session", None)
+        if session is not None:
+            session.close()

@@ -41,6 +41,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
+from tests.fakes.server import quiet_config
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
 
@@ -82,11 +83,6 @@ class _Failure:
     description: str
     retry_after: int | None
     remaining: int
-
-
-class _Config(uvicorn.Config):
-    def configure_logging(self) -> None:
-        """Leave the process' logging alone (uvicorn would reconfigure it globally)."""
 
 
 class FakeTelegram:
@@ -138,9 +134,7 @@ class FakeTelegram:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         self._port = sock.getsockname()[1]
-        config = _Config(
-            self._app, lifespan="off", ws="none", access_log=False, timeout_graceful_shutdown=2
-        )
+        config = quiet_config(self._app)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name="fake-telegram", daemon=True

@@ -1,0 +1,103 @@
+"""End to end: `relais serve` as a subprocess, the fake Twilio as the platform.
+
+A WhatsApp relay joins in Bambara through signed webhooks; Relais's replies go to the
+fake, whose signed status callbacks move each delivery sent → delivered → read.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
+from tests.serving import Served, relais_serve
+
+pytestmark = pytest.mark.e2e
+
+WHATSAPP_FROM = "whatsapp:+22370000000"
+RELAY = "whatsapp:+22376543210"
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
+    monkeypatch.delenv("TWILIO_REGION", raising=False)
+    monkeypatch.delenv("TWILIO_EDGE", raising=False)
+    with FakeTwilio() as fake:
+        fake.auto_callbacks = ["sent", "delivered", "read"]
+        yield fake
+
+
+@pytest.fixture
+def served(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Served]:
+    settings = {
+        "twilio_account_sid": twilio.account_sid,
+        "twilio_auth_token": twilio.auth_token,
+        "twilio_whatsapp_from": WHATSAPP_FROM,
+        "twilio_api_url": twilio.api_url,
+    }
+    with relais_serve(tmp_path, **settings) as served:
+        yield served
+    log = served.log.read_text()
+    assert twilio.auth_token not in log
+    assert "76543210" not in log  # never a full phone number
+
+
+def say(served: Served, twilio: FakeTwilio, body: str) -> None:
+    url = f"{served.url}/webhooks/twilio"
+    params = inbound_params(
+        from_=RELAY, to=WHATSAPP_FROM, body=body, account_sid=twilio.account_sid, profile_name="Awa"
+    )
+    headers, form = signed_form(url, params, twilio.auth_token)
+    response = httpx.post(url, data=form, headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+    assert "<Response" in response.text
+
+
+def reply(twilio: FakeTwilio, count: int) -> Sent:
+    return twilio.wait_for(to=RELAY, count=count, timeout=15)[-1]
+
+
+def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
+    served: Served, twilio: FakeTwilio
+) -> None:
+    say(served, twilio, "/start")
+    welcome = reply(twilio, 1)
+    assert welcome.body.endswith("1 Bamanankan\n2 Français")
+    say(served, twilio, "1")
+    assert reply(twilio, 2).body.startswith("I sigilen bɛ min?")
+    say(served, twilio, "Kayes")
+    assert reply(twilio, 3).body.startswith("I bisimila kampaɲi ka relaw cɛma")
+
+    forged = httpx.post(
+        f"{served.url}/webhooks/twilio",
+        data=inbound_params(
+            from_=RELAY, to=WHATSAPP_FROM, body="STOP", account_sid="AC" + "1" * 32
+        ),
+        headers={"X-Twilio-Signature": "Zm9yZ2Vk"},
+    )
+    assert forged.status_code == 403
+
+    sids = [sent.sid for sent in twilio.sent_to(RELAY)]
+    twilio.wait_for_callbacks(status="read", count=3, timeout=15)
+    engine = create_engine(f"sqlite:///{served.database}")
+    deadline = time.monotonic() + 10
+    while True:  # the last callback's commit may trail its HTTP answer by a moment
+        with engine.connect() as connection:
+            found = connection.execute(
+                text("SELECT platform_message_id, status FROM delivery ORDER BY id")
+            ).all()
+            relay = connection.execute(
+                text("SELECT language, place, status FROM relay WHERE address = :a"), {"a": RELAY}
+            ).one()
+        if [status for _, status in found] == ["read"] * 3 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    engine.dispose()
+    assert [sid for sid, _ in found] == sids
+    assert [status for _, status in found] == ["read"] * 3
+    assert tuple(relay) == ("bm", "kayes", "active")
