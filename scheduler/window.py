@@ -77,7 +77,11 @@ def decide(
 ) -> Decision:
     """Free-form inside the window, a template outside it (within the tier), else hold."""
     relay = session.get(Relay, item.relay_id) if item.relay_id is not None else None
-    last_inbound = relay.last_inbound_at if relay is not None else None
+    if relay is not None:
+        last_inbound = relay.last_inbound_at
+    else:
+        # Only replies go to someone who has not joined: queued the moment they wrote.
+        last_inbound = session.get_one(Delivery, item.id).created_at
     payload = {key: value for key, value in item.payload.items() if key != "template"}
     if inside_window(last_inbound, now):
         if item.payload.get("nudge"):

@@ -218,3 +218,20 @@ def test_server_errors_are_retried_later(
     assert row.status is DeliveryStatus.QUEUED
     assert row.attempts == 1
     assert row.next_attempt_at > datetime.now(UTC)
+
+
+def test_someone_who_has_not_joined_gets_the_invitation_on_whatsapp(
+    factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    stranger = "whatsapp:+22371111111"
+    with unit_of_work(factory) as session:
+        enqueue(
+            session=session,
+            source_kind="reply",
+            source_ref="1.0",
+            payload={"text": "I ni ce! Ne ye Relais ye"},
+            relay=None,
+            address=stranger,
+        )
+    run_worker(factory, settings)
+    assert [sent.to for sent in twilio.sent] == [stranger]

@@ -22,6 +22,7 @@ from twilio.rest import Client
 from bot.channels.base import NeedsTemplate, RateLimited, Rejected, Temporary, Unreachable
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
 from bot.settings import Settings
+from content.sms import count_segments
 
 logger = logging.getLogger(__name__)
 
@@ -184,6 +185,12 @@ class TwilioSender:
             return params
         text = payload.get("sms_text") if self.channel == "sms" else None
         params["body"] = numbered(text or payload.get("text") or "", payload.get("options") or [])
+        if self.channel == "sms" and (segments := count_segments(params["body"])).costly:
+            logger.warning(
+                "SMS of %d %s segments: consider a shorter sms_text",
+                segments.count,
+                segments.encoding,
+            )
         media = payload.get("media")
         if media and str(media.get("url", "")).startswith(("http://", "https://")):
             params["media_url"] = [media["url"]]
