@@ -22,6 +22,7 @@ from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
 from tests.factories import make_relay
 from tests.fakes.twilio import FakeTwilio
+from tests.serving import free_port
 
 Factory = sessionmaker[Session]
 PUBLIC = "http://127.0.0.1:8999"
@@ -235,3 +236,15 @@ def test_someone_who_has_not_joined_gets_the_invitation_on_whatsapp(
         )
     run_worker(factory, settings)
     assert [sent.to for sent in twilio.sent] == [stranger]
+
+
+def test_an_unreachable_twilio_is_retried_later(
+    factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    down = settings.model_copy(update={"twilio_api_url": f"http://127.0.0.1:{free_port()}"})
+    relay_id = queue(factory, "whatsapp", {"text": "one"})
+    run_worker(factory, down)
+    [row] = rows(factory, relay_id)
+    assert row.status is DeliveryStatus.QUEUED
+    assert row.attempts == 1
+    assert "twilio" in (row.error or "")
