@@ -24,6 +24,7 @@ def render(reply: Reply, language: Language) -> dict[str, Any]:
         "language": language.value,
         "prompt": reply.prompt,
         "text": text(reply.text),
+        **({"sms_text": text(reply.sms_text)} if reply.sms_text is not None else {}),
         "options": [
             {"label": text(option.label), "data": option.choice.pack()} for option in reply.options
         ],

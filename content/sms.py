@@ -12,6 +12,33 @@ GSM_BASIC = set(
     "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 )
 GSM_EXTENDED = set("^{}\\[~]|€\f")  # each takes two septets (escape + character)
+# Close GSM stand-ins for French typography and letters the alphabet lacks; Bambara's
+# ɛ ɔ ɲ ŋ have none (ɛ is not e), so a text that keeps one of them stays as written.
+_STAND_INS = str.maketrans(
+    {
+        "\u00a0": " ",
+        "\u202f": " ",
+        "ç": "c",
+        "â": "a",
+        "ê": "e",
+        "î": "i",
+        "ô": "o",
+        "û": "u",
+        "ë": "e",
+        "ï": "i",
+        "œ": "oe",
+        "Œ": "OE",
+        "’": "'",
+        "‘": "'",
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "…": "...",
+        "–": "-",
+        "—": "-",
+    }
+)
 WARN_ABOVE = 3  # segments: beyond this a post is costly and often arrives cut up
 
 
@@ -26,8 +53,19 @@ class Segments:
         return self.count > WARN_ABOVE
 
 
+def is_gsm(text: str) -> bool:
+    return all(char in GSM_BASIC or char in GSM_EXTENDED for char in text)
+
+
+def fit_gsm(text: str) -> str:
+    """The text with GSM stand-ins when that makes all of it GSM-7 (160 a segment, not 70);
+    otherwise the text as written, since it goes as UCS-2 anyway."""
+    plain = text.translate(_STAND_INS)
+    return plain if is_gsm(plain) else text
+
+
 def count_segments(text: str) -> Segments:
-    if all(char in GSM_BASIC or char in GSM_EXTENDED for char in text):
+    if is_gsm(text):
         units = sum(2 if char in GSM_EXTENDED else 1 for char in text)
         single, multi, encoding = 160, 153, "GSM-7"
     else:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from content.sms import count_segments
+from content.sms import count_segments, fit_gsm
 
 
 @pytest.mark.parametrize(
@@ -35,3 +35,12 @@ def test_a_bambara_welcome_costs_more_than_its_french_twin() -> None:
     assert french.encoding == "GSM-7"
     assert bambara.encoding == "UCS-2"
     assert count_segments("ɛ" * 300).costly
+
+
+def test_french_fits_gsm_with_stand_ins_but_bambara_keeps_its_letters() -> None:
+    french = "Ça commence\u00a0: êtes-vous prêts\u00a0? «\u00a0Oui\u00a0»…"
+    assert fit_gsm(french) == 'Ça commence : etes-vous prets ? " Oui "...'  # Ç is GSM
+    assert count_segments(fit_gsm(french)).encoding == "GSM-7"
+    bambara = "Ça bɛ daminɛ: i labɛnnen don wa?"
+    assert fit_gsm(bambara) == bambara  # ɛ is not e: the text goes as written, in UCS-2
+    assert fit_gsm("Déjà à Kéniéba") == "Déjà à Kéniéba"  # é, à are GSM already

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.registry import build_senders
 from bot.db import unit_of_work
+from bot.handlers import build_router
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.outbox import enqueue
 from bot.settings import Settings
+from content.sms import Segments, count_segments
 from scheduler.service import whatsapp_policy
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
-from tests.factories import make_relay
+from tests.factories import converse, make_relay
 from tests.fakes.twilio import FakeTwilio
 from tests.serving import free_port
 
@@ -248,3 +250,15 @@ def test_an_unreachable_twilio_is_retried_later(
     assert row.status is DeliveryStatus.QUEUED
     assert row.attempts == 1
     assert "twilio" in (row.error or "")
+
+
+def test_the_sms_language_question_fits_one_plain_segment(
+    factory: Factory, settings: Settings, twilio: FakeTwilio
+) -> None:
+    converse(factory, build_router(), "sms:+22372222222", "/start")
+    run_worker(factory, settings)
+    [sent] = twilio.sent
+    assert sent.body == (
+        "Relais: i ka kan sugandi.\n\nRelais : choisissez votre langue.\n\n1 Bamanankan\n2 Francais"
+    )
+    assert count_segments(sent.body) == Segments("GSM-7", len(sent.body), 1)

@@ -22,7 +22,7 @@ from twilio.rest import Client
 from bot.channels.base import NeedsTemplate, RateLimited, Rejected, Temporary, Unreachable
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
 from bot.settings import Settings
-from content.sms import count_segments
+from content.sms import count_segments, fit_gsm
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +185,9 @@ class TwilioSender:
             return params
         text = payload.get("sms_text") if self.channel == "sms" else None
         params["body"] = numbered(text or payload.get("text") or "", payload.get("options") or [])
+        if self.channel == "sms":
+            # One ç or no-break space would otherwise make a French SMS cost 70 a segment.
+            params["body"] = fit_gsm(params["body"])
         if self.channel == "sms" and (segments := count_segments(params["body"])).costly:
             logger.warning(
                 "SMS of %d %s segments: consider a shorter sms_text",

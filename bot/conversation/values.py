@@ -85,3 +85,4 @@ class Reply:
     media: Media | None = None
     both_languages: bool = False
     prompt: str | None = None  # the question this asks (a conversation state), if any
+    sms_text: Text | None = None  # a shorter version where every character costs

@@ -25,7 +25,8 @@ def prompt(ctx: Context) -> Reply:
         )
     else:
         text = _("Which language do you want to receive your messages in?")
-    return Reply(text, OPTIONS, both_languages=True)
+    short = _("Relais: choose your language.")
+    return Reply(text, OPTIONS, both_languages=True, sms_text=short)
 
 
 def ask(ctx: Context) -> None:
