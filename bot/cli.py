@@ -169,5 +169,36 @@ def report_deliveries(
     Console().print(table)
 
 
+@report_app.command("testimonies")
+def report_testimonies(
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+) -> None:
+    """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.db import make_engine, make_session_factory
+    from bot.reports import list_testimonies
+
+    settings = _settings()
+    engine = make_engine(settings.database_url)
+    with make_session_factory(engine)() as session:
+        found = list_testimonies(session=session, limit=limit)
+    engine.dispose()
+    if as_json:
+        for item in found:
+            row = {**item.__dict__, "received_at": item.received_at.isoformat()}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table("received", "kind", "place", "language", "where", title="Testimonies")
+    for item in found:
+        local = item.received_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
+    Console().print(table)
+
+
 def main() -> None:
     app()

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Delivery, DeliveryStatus, Relay
+from bot.models import Delivery, DeliveryStatus, InboundMedia, Relay
 
 REASONS = {
     "window": "outside WhatsApp's 24-hour window, no template: waits for the relay to write",
@@ -63,4 +64,37 @@ def delivery_lines(*, session: Session, source_kind: str | None = None) -> list[
             relays=count,
         )
         for kind, ref, channel, status, code, count in session.execute(query)
+    ]
+
+
+@dataclass(frozen=True)
+class Testimony:
+    """A picture, voice note or video a relay sent, without who sent it."""
+
+    received_at: datetime
+    kind: str
+    content_type: str | None
+    place: str | None
+    language: str | None
+    url: str
+
+
+def list_testimonies(*, session: Session, limit: int = 100) -> list[Testimony]:
+    """The newest media relays sent, newest first; never their number or name."""
+    query = (
+        select(InboundMedia, Relay.place, Relay.language)
+        .outerjoin(Relay, InboundMedia.relay_id == Relay.id)
+        .order_by(InboundMedia.received_at.desc(), InboundMedia.id.desc())
+        .limit(limit)
+    )
+    return [
+        Testimony(
+            received_at=media.received_at,
+            kind=media.kind,
+            content_type=media.content_type,
+            place=place,
+            language=language.value if language is not None else None,
+            url=media.url,
+        )
+        for media, place, language in session.execute(query)
     ]

@@ -6,14 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.models import Delivery, DeliveryStatus
+from bot.handlers import build_router
+from bot.models import Delivery, DeliveryStatus, InboundMedia, InboundMessage, Relay
 from bot.outbox import enqueue
-from tests.factories import make_relay
+from tests.factories import converse, make_relay
 
 runner = CliRunner()
 
@@ -85,3 +86,36 @@ def test_report_says_how_far_each_message_got_and_why(
     table = runner.invoke(app, ["report", "deliveries"])
     assert table.exit_code == 0
     assert "post:d1" in table.output
+
+
+def test_testimonies_show_media_by_place_never_by_person(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    factory = make_session_factory(engine)
+    converse(factory, build_router(), "console:awa", "/start", name="Awa Traoré")
+    with unit_of_work(factory) as session:
+        relay = session.scalars(select(Relay)).one()
+        relay.place = "kita"
+        message = session.scalars(select(InboundMessage)).one()
+        session.add(
+            InboundMedia(
+                inbound_id=message.id,
+                relay_id=relay.id,
+                kind="voice",
+                url="https://api.twilio.com/Media/ME1",
+                content_type="audio/ogg",
+            )
+        )
+    engine.dispose()
+    result = runner.invoke(app, ["report", "testimonies", "--json"])
+    assert result.exit_code == 0, result.output
+    [line] = [json.loads(line) for line in result.output.splitlines()]
+    assert (line["kind"], line["place"], line["url"]) == (
+        "voice",
+        "kita",
+        "https://api.twilio.com/Media/ME1",
+    )
+    assert "awa" not in result.output.lower()
