@@ -7,12 +7,13 @@ Every time is stored as timezone-aware UTC.
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Date,
     DateTime,
     Enum,
     ForeignKey,
@@ -234,6 +235,73 @@ class Delivery(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     relay: Mapped[Relay | None] = relationship()
+
+
+class PostStatus(enum.StrEnum):
+    """draft: planned, not sent. ready: goes out when due. withdrawn: removed from the
+    campaign file before it went out."""
+
+    DRAFT = "draft"
+    READY = "ready"
+    WITHDRAWN = "withdrawn"
+
+
+class CampaignRow(Base):
+    """A loaded campaign: its settings and kit as read from its folder."""
+
+    __tablename__ = "campaign"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    timezone: Mapped[str] = mapped_column(String(64))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    folder: Mapped[str] = mapped_column(String(1024))
+    # fallback_language, quiet_hours, hashtags, places, phases…: read, never queried by parts
+    settings: Mapped[dict[str, Any]]
+    kit: Mapped[dict[str, Any]]
+    loaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PostRow(Base):
+    """One post of the editorial calendar, stored with every language's text."""
+
+    __tablename__ = "post"
+    __table_args__ = (
+        UniqueConstraint("campaign_id", "slug"),
+        Index("ix_post_due", "status", "scheduled_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(40))
+    phase: Mapped[str] = mapped_column(String(40))
+    status: Mapped[PostStatus] = mapped_column(_enum(PostStatus), default=PostStatus.DRAFT)
+    scheduled_at: Mapped[datetime]
+    # Due until then: the end of its day, or past the quiet hours that follow it.
+    expires_at: Mapped[datetime]
+    audience: Mapped[dict[str, Any]]
+    content: Mapped[dict[str, Any]]  # text, sms, media, hashtags, templates per language
+    version: Mapped[str] = mapped_column(String(64))  # hash of what relays would receive
+    first_sent_at: Mapped[datetime | None]  # set once deliveries exist: it went out
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    campaign: Mapped[CampaignRow] = relationship()
+
+
+class MediaFile(Base):
+    """What a platform calls a file we uploaded once (Telegram's file_id), by content."""
+
+    __tablename__ = "media_file"
+    __table_args__ = (UniqueConstraint("channel", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    sha256: Mapped[str] = mapped_column(String(64))
+    file_id: Mapped[str] = mapped_column(String(256))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class InboundMedia(Base):

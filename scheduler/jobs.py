@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from scheduler import outbox
+from scheduler import calendar, outbox
 
 logger = logging.getLogger(__name__)
 
@@ -29,3 +29,9 @@ def forget_erased_addresses(factory: sessionmaker[Session]) -> None:
         outbox.forget_erased_addresses(
             session=session, now=datetime.now(UTC), grace=ERASED_ADDRESS_GRACE
         )
+
+
+def materialise_calendar(factory: sessionmaker[Session]) -> None:
+    """Queue every post that is due for the relays who do not have it yet."""
+    with unit_of_work(factory) as session:
+        calendar.materialise_due(session=session, now=datetime.now(UTC))

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
 from bot.inbound import receive
 from bot.models import Delivery, InboundMessage, Language, Relay, RelayStatus
+from content.model import Campaign, Kit, Phase, Post
 
 _ids = itertools.count(1000)
 
@@ -123,3 +125,37 @@ def converse(
 def relay_at(factory: sessionmaker[Session], address: str) -> Relay | None:
     with factory() as session:
         return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()
+
+
+def make_post(**overrides: Any) -> Post:
+    values: dict[str, Any] = {
+        "id": f"p{next(_ids)}",
+        "day": date(2026, 12, 1),
+        "at": time(8, 0),
+        "phase": "informer",
+        "text": {
+            "fr": "Savez-vous que les sessions du conseil communal sont publiques ?",
+            "bm": "Yala i b'a dɔn ko komini ka lajɛw ye bɛɛ ta ye wa?",
+        },
+        "hashtags": ("#EngageonsNous",),
+        "status": "ready",
+    }
+    values.update(overrides)
+    return Post(**values)
+
+
+def make_campaign(*posts: Post, folder: Path | None = None, **overrides: Any) -> Campaign:
+    values: dict[str, Any] = {
+        "slug": "engageonsnous",
+        "name": "#EngageonsNous",
+        "hashtags": ("#EngageonsNous",),
+        "start": date(2026, 12, 1),
+        "end": date(2026, 12, 21),
+        "timezone": "Africa/Bamako",
+        "phases": (Phase("informer", {"fr": "Informer"}), Phase("action", {"fr": "Agir"})),
+        "posts": posts,
+        "kit": Kit(),
+        "folder": folder or Path("."),
+    }
+    values.update(overrides)
+    return Campaign(**values)

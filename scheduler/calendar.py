@@ -1,0 +1,137 @@
+"""Materialise the editorial calendar: every due post becomes one delivery per relay.
+
+A tick inserts, for each due post and each language, one INSERT … SELECT over the
+relays in its audience, ON CONFLICT DO NOTHING on (source, relay): memory does not grow
+with the audience, a second clock or a restart never duplicates, and a relay who joins
+later in the post's day gets it at the next tick. Quiet hours defer, never drop: the
+post stays due past them (bot/campaigns.py sets how long).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, literal, select, true
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.models import (
+    CampaignRow,
+    Delivery,
+    DeliveryStatus,
+    JSONDocument,
+    Language,
+    PostRow,
+    PostStatus,
+    Relay,
+    RelayStatus,
+    Role,
+)
+from bot.posts import post_payload
+
+logger = logging.getLogger(__name__)
+SOURCE = "post"
+
+
+def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
+    quiet = campaign.settings.get("quiet_hours")
+    if not quiet:
+        return False
+    local = now.astimezone(ZoneInfo(campaign.timezone)).time()
+    start, end = time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"])
+    return (start <= local or local < end) if start > end else (start <= local < end)
+
+
+def due_posts(*, session: Session, now: datetime) -> list[PostRow]:
+    return list(
+        session.scalars(
+            select(PostRow)
+            .where(
+                PostRow.status == PostStatus.READY,
+                PostRow.scheduled_at <= now,
+                PostRow.expires_at > now,
+            )
+            .order_by(PostRow.scheduled_at, PostRow.id)
+        )
+    )
+
+
+def audience_filter(post: PostRow, language: Language) -> ColumnElement[bool]:
+    """Active relays who finished joining, reading `language`, in the post's audience."""
+    audience = post.audience
+    conditions = [
+        Relay.status == RelayStatus.ACTIVE,
+        Relay.place.is_not(None),
+        Relay.language == language,
+    ]
+    if audience.get("languages") and language.value not in audience["languages"]:
+        conditions.append(literal(False))
+    if audience.get("places"):
+        conditions.append(Relay.place.in_(audience["places"]))
+    if audience.get("roles"):
+        conditions.append(Relay.role.in_([Role(role) for role in audience["roles"]]))
+    return and_(true(), *conditions)
+
+
+def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
+    """Queue `post` for every relay in its audience who does not have it yet."""
+    campaign = post.campaign
+    inserted = 0
+    for language in Language:
+        payload = post_payload(post, campaign, language.value)
+        if payload is None:
+            continue
+        rows = select(
+            Relay.id,
+            literal(SOURCE),
+            literal(str(post.id)),
+            literal(payload, JSONDocument),
+            literal(DeliveryStatus.QUEUED.value),
+            literal(0),
+            literal(now, Delivery.__table__.c.next_attempt_at.type),
+            literal(now, Delivery.__table__.c.created_at.type),
+            literal(now, Delivery.__table__.c.updated_at.type),
+        ).where(audience_filter(post, language))
+        insert = (
+            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        )
+        statement = (
+            insert(Delivery)
+            .from_select(
+                [
+                    "relay_id",
+                    "source_kind",
+                    "source_ref",
+                    "payload",
+                    "status",
+                    "attempts",
+                    "next_attempt_at",
+                    "created_at",
+                    "updated_at",
+                ],
+                rows,
+            )
+            .on_conflict_do_nothing(index_elements=["source_kind", "source_ref", "relay_id"])
+            .returning(Delivery.id)
+        )
+        # Counted from RETURNING: psycopg reports no rowcount for INSERT … SELECT.
+        inserted += sum(1 for _ in session.execute(statement))
+    if inserted and post.first_sent_at is None:
+        post.first_sent_at = now
+    return inserted
+
+
+def materialise_due(*, session: Session, now: datetime) -> int:
+    """One tick of the calendar: queue every due post outside its campaign's quiet hours."""
+    total = 0
+    for post in due_posts(session=session, now=now):
+        if in_quiet_hours(post.campaign, now):
+            continue
+        count = materialise(session=session, post=post, now=now)
+        if count:
+            logger.info("post %s/%s queued for %d relays", post.campaign.slug, post.slug, count)
+        total += count
+    return total
