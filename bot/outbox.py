@@ -14,6 +14,8 @@ from bot.models import Delivery, DeliveryStatus, Language, Relay
 
 def render(reply: Reply, language: Language) -> dict[str, Any]:
     """A reply as the channel-agnostic payload the delivery worker sends."""
+    if reply.payload is not None:
+        return reply.payload
 
     def text(value: Text | str) -> str:
         if isinstance(value, str):

@@ -3,10 +3,15 @@ post's hashtags at its end so it can be forwarded as is, its picture or voice no
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from bot.models import CampaignRow, PostRow
+from sqlalchemy import and_, literal, select, true
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
 
 _KINDS = {
     ".jpg": "photo",
@@ -69,3 +74,46 @@ def post_payload(post: PostRow, campaign: CampaignRow, language: str) -> dict[st
     if templates.get(chosen):
         payload["template"] = templates[chosen]
     return payload
+
+
+def due_posts(*, session: Session, now: datetime) -> list[PostRow]:
+    return list(
+        session.scalars(
+            select(PostRow)
+            .where(
+                PostRow.status == PostStatus.READY,
+                PostRow.scheduled_at <= now,
+                PostRow.expires_at > now,
+            )
+            .order_by(PostRow.scheduled_at, PostRow.id)
+        )
+    )
+
+
+def audience_filter(post: PostRow, language: Language) -> ColumnElement[bool]:
+    """Active relays who finished joining, reading `language`, in the post's audience."""
+    audience = post.audience
+    conditions = [
+        Relay.status == RelayStatus.ACTIVE,
+        Relay.place.is_not(None),
+        Relay.language == language,
+    ]
+    if audience.get("languages") and language.value not in audience["languages"]:
+        conditions.append(literal(False))
+    if audience.get("places"):
+        conditions.append(Relay.place.in_(audience["places"]))
+    if audience.get("roles"):
+        conditions.append(Relay.role.in_([Role(role) for role in audience["roles"]]))
+    return and_(true(), *conditions)
+
+
+def todays_posts_for(*, session: Session, relay: Relay, now: datetime) -> list[PostRow]:
+    """The posts due now that this relay is in the audience of (for /aujourdhui)."""
+    return [
+        post
+        for post in due_posts(session=session, now=now)
+        if session.scalar(
+            select(Relay.id).where(Relay.id == relay.id, audience_filter(post, relay.language))
+        )
+        is not None
+    ]

@@ -13,10 +13,9 @@ import logging
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, literal, select, true
+from sqlalchemy import literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import (
     CampaignRow,
@@ -25,12 +24,9 @@ from bot.models import (
     JSONDocument,
     Language,
     PostRow,
-    PostStatus,
     Relay,
-    RelayStatus,
-    Role,
 )
-from bot.posts import post_payload
+from bot.posts import audience_filter, due_posts, post_payload
 
 logger = logging.getLogger(__name__)
 SOURCE = "post"
@@ -43,37 +39,6 @@ def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
     local = now.astimezone(ZoneInfo(campaign.timezone)).time()
     start, end = time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"])
     return (start <= local or local < end) if start > end else (start <= local < end)
-
-
-def due_posts(*, session: Session, now: datetime) -> list[PostRow]:
-    return list(
-        session.scalars(
-            select(PostRow)
-            .where(
-                PostRow.status == PostStatus.READY,
-                PostRow.scheduled_at <= now,
-                PostRow.expires_at > now,
-            )
-            .order_by(PostRow.scheduled_at, PostRow.id)
-        )
-    )
-
-
-def audience_filter(post: PostRow, language: Language) -> ColumnElement[bool]:
-    """Active relays who finished joining, reading `language`, in the post's audience."""
-    audience = post.audience
-    conditions = [
-        Relay.status == RelayStatus.ACTIVE,
-        Relay.place.is_not(None),
-        Relay.language == language,
-    ]
-    if audience.get("languages") and language.value not in audience["languages"]:
-        conditions.append(literal(False))
-    if audience.get("places"):
-        conditions.append(Relay.place.in_(audience["places"]))
-    if audience.get("roles"):
-        conditions.append(Relay.role.in_([Role(role) for role in audience["roles"]]))
-    return and_(true(), *conditions)
 
 
 def materialise(*, session: Session, post: PostRow, now: datetime) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
@@ -39,6 +40,10 @@ class Context:
         self, text: Text, options: tuple[Option, ...] = (), *, both_languages: bool = False
     ) -> None:
         self.replies.append(Reply(text, options, both_languages=both_languages))
+
+    def send(self, payload: dict[str, Any]) -> None:
+        """Send content already written in the relay's language (a post, the kit)."""
+        self.replies.append(Reply(Text(""), payload=payload))
 
     def ask(self, state: ConversationState) -> None:
         """Put the relay in `state` and send the prompt registered for it."""

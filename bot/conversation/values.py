@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from bot.i18n import Text
 
@@ -86,3 +87,5 @@ class Reply:
     both_languages: bool = False
     prompt: str | None = None  # the question this asks (a conversation state), if any
     sms_text: Text | None = None  # a shorter version where every character costs
+    # Content already in the relay's language (a post, the kit): sent as it is.
+    payload: dict[str, Any] | None = None

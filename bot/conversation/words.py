@@ -1,7 +1,7 @@
 """The words relays type, in French, Bambara and English, matched case- and accent-free.
 
 Bambara words: DON (enter) joins, JƆ (stop) leaves, KAN (language), YƆRƆ (place), DƐMƐ (help),
-JƆSI (erase); AWƆ / AYI answer yes / no.
+JƆSI (erase), BI (today's post); AWƆ / AYI answer yes / no.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Command(enum.StrEnum):
     PLACE = "place"
     HELP = "help"
     ERASE = "erase"
+    KIT = "kit"
+    TODAY = "today"
 
 
 WORDS: dict[Command, frozenset[str]] = {
@@ -40,6 +42,8 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.PLACE: frozenset({"lieu", "place", "yoro"}),
     Command.HELP: frozenset({"aide", "help", "deme"}),
     Command.ERASE: frozenset({"supprimer", "delete", "josi"}),
+    Command.KIT: frozenset({"kit"}),
+    Command.TODAY: frozenset({"aujourdhui", "aujourd'hui", "today", "bi"}),
 }
 YES = frozenset({"oui", "yes", "awo"})
 NO = frozenset({"non", "no", "ayi"})

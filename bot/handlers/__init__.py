@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation.router import Router
 from bot.conversation.values import ChoiceKind
 from bot.conversation.words import Command
-from bot.handlers import erase, fallback, help, join, language, place, stop
+from bot.handlers import erase, fallback, help, join, kit, language, place, stop, today
 from bot.models import ConversationState
 
 
@@ -17,6 +17,8 @@ def register_handlers(router: Router) -> Router:
     router.command(Command.LANGUAGE, language.ask)
     router.command(Command.PLACE, place.ask)
     router.command(Command.ERASE, erase.ask)
+    router.command(Command.KIT, kit.kit)
+    router.command(Command.TODAY, today.today)
 
     router.prompt(ConversationState.LANGUAGE, language.prompt)
     router.prompt(ConversationState.PLACE, place.prompt)

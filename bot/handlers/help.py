@@ -12,6 +12,8 @@ def help_(ctx: Context) -> None:
         _(
             "Here is what I understand:\n"
             "/start: join the relays\n"
+            "/aujourdhui: today's post again, to forward it\n"
+            "/kit: the campaign's mobilisation kit\n"
             "/langue: change language\n"
             "/lieu: change your place\n"
             "/aide: this help\n"
