@@ -13,6 +13,7 @@ from bot.admin import simulator
 from bot.db import make_engine, make_session_factory
 from bot.handlers import build_router
 from bot.health import router as health_router
+from bot.media_route import router as media_router
 from bot.migrations import check_up_to_date
 from bot.services import Services
 from bot.settings import Settings
@@ -24,6 +25,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     telegram_webhook.router,
     twilio_webhook.router,
     simulator.router,
+    media_router,
 )
 STATIC = Path(__file__).parent / "admin" / "static"
 

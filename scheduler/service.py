@@ -8,6 +8,7 @@ import logging
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.registry import build_senders
+from bot.media import MediaLibrary
 from bot.settings import Settings
 from scheduler.clock import build_clock
 from scheduler.window import WhatsAppPolicy
@@ -27,7 +28,9 @@ class Background:
 
     def __init__(self, *, settings: Settings, factory: sessionmaker[Session]) -> None:
         self.worker = DeliveryWorker(
-            factory=factory, senders=build_senders(settings), whatsapp=whatsapp_policy(settings)
+            factory=factory,
+            senders=build_senders(settings, MediaLibrary(factory)),
+            whatsapp=whatsapp_policy(settings),
         )
         self._clock = build_clock(factory)
         self._stop = asyncio.Event()

@@ -141,6 +141,13 @@ async def send(
     return {"ok": True}
 
 
+def _shown_media(media: dict[str, str] | None) -> ShownMedia | None:
+    if not media:
+        return None
+    url = f"/media/{media['path']}" if media.get("path") else media.get("url", "")
+    return ShownMedia(kind=media["kind"], url=url)
+
+
 def _shown_out(delivery: Delivery) -> ShownMessage:
     payload: dict[str, Any] = delivery.payload
     return ShownMessage(
@@ -148,7 +155,7 @@ def _shown_out(delivery: Delivery) -> ShownMessage:
         direction="out",
         text=str(payload.get("text") or ""),
         options=[ShownOption(**option) for option in payload.get("options") or []],
-        media=ShownMedia(**payload["media"]) if payload.get("media") else None,
+        media=_shown_media(payload.get("media")),
         at=delivery.sent_at or delivery.created_at,
     )
 

@@ -6,6 +6,7 @@ RELAIS_TELEGRAM_API_URL, so a local Bot API server or a test fake can stand in.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -29,6 +30,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import RateLimited as RateLimitedError
 from bot.channels.base import Rejected, Temporary, Unreachable
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
+from bot.media import MediaLibrary, MediaNotFound
 
 logger = logging.getLogger(__name__)
 # Opt in to what python-telegram-bot will do in its next major version (durations as
@@ -37,6 +39,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 CHANNEL = "telegram"
 MEDIA_URL_PREFIX = "telegram-file:"
+CAPTION_LIMIT = 1024
 # Short labels share a row, like a phone keyboard; long ones get a row each.
 _SHORT_LABEL = 16
 
@@ -128,6 +131,16 @@ def keyboard(options: list[dict[str, str]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+def _file_id(message: Message) -> str | None:
+    """What Telegram calls the file it just received, to send it again without uploading."""
+    if message.photo:
+        return message.photo[-1].file_id
+    for item in (message.voice, message.video, message.audio, message.document):
+        if item is not None:
+            return item.file_id
+    return None
+
+
 def _seconds(value: int | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
@@ -137,7 +150,9 @@ class TelegramSender:
 
     channel = CHANNEL
 
-    def __init__(self, *, token: str, api_url: str, rate: float) -> None:
+    def __init__(
+        self, *, token: str, api_url: str, rate: float, media: MediaLibrary | None = None
+    ) -> None:
         # httpx logs every request URL at INFO, and Bot API URLs carry the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         self.rate = rate
@@ -149,6 +164,7 @@ class TelegramSender:
             request=request,
         )
         self._ready = False
+        self._media = media
 
     async def send(self, identifier: str, payload: dict[str, Any]) -> str | None:
         try:
@@ -177,17 +193,51 @@ class TelegramSender:
         markup = keyboard(payload.get("options") or [])
         text = payload.get("text") or ""
         media = payload.get("media")
-        if media:
-            file = str(media["url"]).removeprefix(MEDIA_URL_PREFIX)
-            send_media: dict[str, Callable[..., Awaitable[Message]]] = {
-                MediaKind.PHOTO: self._bot.send_photo,
-                MediaKind.VOICE: self._bot.send_voice,
-                MediaKind.VIDEO: self._bot.send_video,
-                MediaKind.AUDIO: self._bot.send_audio,
-            }
-            send = send_media.get(media.get("kind", ""), self._bot.send_document)
-            return await send(chat_id, file, caption=text or None, reply_markup=markup)
-        return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        if not media:
+            return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        send_media: dict[str, Callable[..., Awaitable[Message]]] = {
+            MediaKind.PHOTO: self._bot.send_photo,
+            MediaKind.VOICE: self._bot.send_voice,
+            MediaKind.VIDEO: self._bot.send_video,
+            MediaKind.AUDIO: self._bot.send_audio,
+        }
+        send = send_media.get(media.get("kind", ""), self._bot.send_document)
+        fits = len(text) <= CAPTION_LIMIT
+        caption = (text or None) if fits else None
+        if "path" not in media:  # a file Telegram already has (a relay's own media)
+            file_id = str(media["url"]).removeprefix(MEDIA_URL_PREFIX)
+            message = await send(chat_id, file_id, caption=caption, reply_markup=markup)
+        else:
+            message = await self._send_campaign_file(send, chat_id, media["path"], caption, markup)
+        if not fits:  # the text would not fit under the picture: it follows it
+            return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        return message
+
+    async def _send_campaign_file(
+        self,
+        send: Callable[..., Awaitable[Message]],
+        chat_id: int,
+        reference: str,
+        caption: str | None,
+        markup: InlineKeyboardMarkup | None,
+    ) -> Message:
+        """Upload a campaign file the first time, then reuse the file_id Telegram gave."""
+        library = self._media
+        if library is None:
+            raise Rejected("campaign media cannot be sent: no media library")
+        try:
+            path = await asyncio.to_thread(library.resolve, reference)
+        except MediaNotFound as exc:
+            raise Rejected(f"campaign media missing: {reference}") from exc
+        sha256 = await asyncio.to_thread(library.digest, path)
+        known = await asyncio.to_thread(library.file_id, CHANNEL, sha256)
+        if known is not None:
+            return await send(chat_id, known, caption=caption, reply_markup=markup)
+        with path.open("rb") as handle:
+            message = await send(chat_id, handle, caption=caption, reply_markup=markup)
+        if (file_id := _file_id(message)) is not None:
+            await asyncio.to_thread(library.remember, CHANNEL, sha256, file_id)
+        return message
 
     async def _acknowledge(self, chat_id: int, ack: dict[str, Any]) -> None:
         """Stop the button spinning, then take the buttons off the message they were on."""

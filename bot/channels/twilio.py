@@ -150,6 +150,7 @@ class TwilioSender:
         if sender is None:
             raise ValueError(f"no Twilio sender configured for {channel}")
         self._from = sender
+        self._public_url = settings.public_url
         self._callback = f"{settings.public_url}/webhooks/twilio/status"
         self._prompt_templates = settings.whatsapp_prompt_templates
         self._http = _RecordingHttpClient(timeout=20)
@@ -195,7 +196,9 @@ class TwilioSender:
                 segments.encoding,
             )
         media = payload.get("media")
-        if media and str(media.get("url", "")).startswith(("http://", "https://")):
+        if media and media.get("path"):
+            params["media_url"] = [f"{self._public_url}/media/{media['path']}"]
+        elif media and str(media.get("url", "")).startswith(("http://", "https://")):
             params["media_url"] = [media["url"]]
         return params
 
