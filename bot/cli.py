@@ -6,12 +6,14 @@ import asyncio
 import logging
 import signal
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
 import uvicorn
 from sqlalchemy import Engine
 
+from bot.cli_campaign import CampaignPath, campaign_app, problems_table
 from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("relais")
@@ -24,6 +26,7 @@ db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
+app.add_typer(campaign_app, name="campaign")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -56,6 +59,14 @@ def _serve(host: str, port: int, *, background: bool) -> None:
     _configure_logging()
     application = create_app(settings, background=background)
     _check_schema(application.state.services.engine)
+    if background and not (settings.telegram_enabled or settings.twilio_enabled):
+        # No platform: a rehearsal in the simulator. With no campaign loaded yet, the
+        # sample campaigns start today so there is something to receive.
+        from bot.campaign_loading import load_samples_if_empty
+
+        today = datetime.now(settings.zone).date()
+        for slug in load_samples_if_empty(application.state.services.factory, today):
+            logger.info("no campaign loaded: sample %s starts today for the simulator", slug)
     config = uvicorn.Config(
         application, host=host, port=port, access_log=False, log_config=None, lifespan="on"
     )
@@ -136,6 +147,57 @@ def db_current() -> None:
     engine = make_engine(_settings().database_url)
     typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
     engine.dispose()
+
+
+@campaign_app.command("load")
+def campaign_load(
+    path: CampaignPath,
+    starting: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Move the whole calendar so it begins that day (a rehearsal).",
+        ),
+    ] = None,
+) -> None:
+    """Validate a campaign folder, then store it: nothing at all if anything is wrong.
+
+    Posts not sent yet follow the file; posts already sent never change and are never
+    sent again; future posts removed from the file are withdrawn. Loading twice changes
+    nothing.
+    """
+    from rich.console import Console
+
+    from bot.campaign_loading import load_into
+    from bot.db import make_engine, make_session_factory
+    from content.problems import CampaignInvalid
+
+    settings = _settings()
+    console = Console()
+    engine = make_engine(settings.database_url)
+    _check_schema(engine)
+    try:
+        report, warnings = load_into(
+            make_session_factory(engine), path, starting=starting.date() if starting else None
+        )
+    except CampaignInvalid as exc:
+        console.print(problems_table(exc.problems))
+        console.print("[red]Rien n'a été chargé : corrigez les erreurs ci-dessus.[/red]")
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    if warnings:
+        console.print(problems_table(warnings))
+    for label, slugs in (
+        ("nouvelles", report.created),
+        ("mises à jour", report.updated),
+        ("inchangées", report.unchanged),
+        ("retirées", report.withdrawn),
+        ("déjà envoyées, gardées telles quelles", report.kept_as_sent),
+    ):
+        if slugs:
+            console.print(f"{len(slugs)} publication(s) {label} : {', '.join(slugs)}")
+    console.print("[green]Campagne chargée.[/green]")
 
 
 @report_app.command("deliveries")

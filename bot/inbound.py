@@ -149,10 +149,11 @@ def _queue_replies(
             address=address,
         )
     for index, reply in enumerate(ctx.replies):
+        kind, ref = reply.source or ("reply", f"{inbound_id}.{index}")
         enqueue(
             session=session,
-            source_kind="reply",
-            source_ref=f"{inbound_id}.{index}",
+            source_kind=kind,
+            source_ref=ref,
             payload=render(reply, language),
             relay=relay,
             address=address,

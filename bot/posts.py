@@ -3,35 +3,27 @@ post's hashtags at its end so it can be forwarded as is, its picture or voice no
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import PurePosixPath
+from datetime import datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, literal, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
+from content.validation import media_kind
 
-_KINDS = {
-    ".jpg": "photo",
-    ".jpeg": "photo",
-    ".png": "photo",
-    ".ogg": "voice",
-    ".oga": "voice",
-    ".opus": "voice",
-    ".mp3": "voice",
-    ".m4a": "voice",
-    ".amr": "voice",
-    ".mp4": "video",
-    ".3gp": "video",
-}
+POST_SOURCE = "post"  # a post's deliveries: source_ref is the post's id
 
 
 def media_reference(campaign: CampaignRow, path: str) -> dict[str, str]:
     """Where a campaign file is, for every channel: Telegram uploads it from the campaign
     folder, Twilio fetches it from /media/<campaign>/<path>."""
-    kind = _KINDS.get(PurePosixPath(path).suffix.lower(), "document")
+    try:
+        kind = media_kind(path)
+    except ValueError:  # validation refuses such files; a document is the safe guess
+        kind = "document"
     return {"kind": kind, "path": f"{campaign.slug}/{path}"}
 
 
@@ -117,3 +109,26 @@ def todays_posts_for(*, session: Session, relay: Relay, now: datetime) -> list[P
         )
         is not None
     ]
+
+
+def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
+    quiet = campaign.settings.get("quiet_hours")
+    if not quiet:
+        return False
+    local = now.astimezone(ZoneInfo(campaign.timezone)).time()
+    start, end = time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"])
+    return (start <= local or local < end) if start > end else (start <= local < end)
+
+
+def posts_for_newcomer(
+    *, session: Session, relay: Relay, now: datetime
+) -> list[tuple[PostRow, dict[str, Any]]]:
+    """Today's posts for a relay who just joined, outside quiet hours: sent with their
+    welcome under the post's own source, so the clock can never send them twice."""
+    found = []
+    for post in todays_posts_for(session=session, relay=relay, now=now):
+        payload = post_payload(post, post.campaign, relay.language.value)
+        if payload is not None and not in_quiet_hours(post.campaign, now):
+            post.first_sent_at = post.first_sent_at or now
+            found.append((post, payload))
+    return found

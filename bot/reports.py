@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.models import Delivery, DeliveryStatus, InboundMedia, Relay
+from bot.models import CampaignRow, Delivery, DeliveryStatus, InboundMedia, PostRow, Relay
 
 REASONS = {
     "window": "outside WhatsApp's 24-hour window, no template: waits for the relay to write",
@@ -55,9 +55,15 @@ def delivery_lines(*, session: Session, source_kind: str | None = None) -> list[
     )
     if source_kind is not None:
         query = query.where(Delivery.source_kind == source_kind)
+    posts = {
+        str(post_id): f"{slug}/{post_slug}"
+        for post_id, post_slug, slug in session.execute(
+            select(PostRow.id, PostRow.slug, CampaignRow.slug).join(CampaignRow)
+        )
+    }
     return [
         DeliveryLine(
-            source=f"{kind}:{ref}",
+            source=f"{kind}:{posts.get(ref, ref) if kind == 'post' else ref}",
             channel=channel,
             status=status,
             reason=REASONS.get(code or "", code or ""),

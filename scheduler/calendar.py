@@ -10,15 +10,13 @@ post stays due past them (bot/campaigns.py sets how long).
 from __future__ import annotations
 
 import logging
-from datetime import datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.models import (
-    CampaignRow,
     Delivery,
     DeliveryStatus,
     JSONDocument,
@@ -26,19 +24,9 @@ from bot.models import (
     PostRow,
     Relay,
 )
-from bot.posts import audience_filter, due_posts, post_payload
+from bot.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_payload
 
 logger = logging.getLogger(__name__)
-SOURCE = "post"
-
-
-def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
-    quiet = campaign.settings.get("quiet_hours")
-    if not quiet:
-        return False
-    local = now.astimezone(ZoneInfo(campaign.timezone)).time()
-    start, end = time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"])
-    return (start <= local or local < end) if start > end else (start <= local < end)
 
 
 def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
@@ -51,7 +39,7 @@ def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
             continue
         rows = select(
             Relay.id,
-            literal(SOURCE),
+            literal(POST_SOURCE),
             literal(str(post.id)),
             literal(payload, JSONDocument),
             literal(DeliveryStatus.QUEUED.value),

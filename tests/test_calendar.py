@@ -27,9 +27,9 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, 12, day, hour, minute, tzinfo=BAMAKO).astimezone(UTC)
 
 
-def load(factory: Factory, campaign: Campaign, now: datetime = at(1, 0)) -> LoadReport:
+def load(factory: Factory, campaign: Campaign, now: datetime | None = None) -> LoadReport:
     with unit_of_work(factory) as session:
-        return store_campaign(session=session, campaign=campaign, now=now)
+        return store_campaign(session=session, campaign=campaign, now=now or at(1, 0))
 
 
 def tick(factory: Factory, now: datetime) -> int:
@@ -212,6 +212,7 @@ def test_times_are_local_to_the_campaign(factory: Factory) -> None:
     with factory() as session:
         scheduled = session.scalar(select(PostRow.scheduled_at))
     assert scheduled == datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Africa/Dakar"))
-    assert scheduled is not None and scheduled.tzinfo is UTC
+    assert scheduled is not None
+    assert scheduled.tzinfo is UTC
     assert QuietHours().start == time(21, 0)
     assert timedelta(0) == scheduled.utcoffset()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.campaigns import store_campaign
 from bot.conversation.router import Router
 from bot.db import unit_of_work
+from bot.models import Delivery, Relay
 from content.model import Kit, Link
+from scheduler.calendar import materialise_due
 from tests.factories import converse, make_campaign, make_post
 
 Factory = sessionmaker[Session]
@@ -83,3 +86,26 @@ def test_aujourdhui_when_there_is_nothing_today(factory: Factory, router: Router
     joined(factory, router, "console:today-none", "fr")
     [reply] = converse(factory, router, "console:today-none", "Aujourd'hui")
     assert reply["text"].startswith("Il n'y a pas encore de message pour vous aujourd'hui")
+
+
+def test_a_newcomer_gets_todays_post_right_after_the_welcome_and_only_once(
+    factory: Factory, router: Router
+) -> None:
+    post = make_post(id="jour", day=today_local().date(), at=time(0, 0))
+    campaign = make_campaign(post, start=post.day, end=post.day, quiet_hours=None)
+    with unit_of_work(factory) as session:
+        store_campaign(session=session, campaign=campaign, now=datetime.now(UTC))
+    converse(factory, router, "console:newcomer", "/start")
+    converse(factory, router, "console:newcomer", choice="lang:bm")
+    converse(factory, router, "console:newcomer", choice="place:kayes")
+    with factory() as session:
+        relay = session.scalars(select(Relay).where(Relay.address == "console:newcomer")).one()
+        rows = session.scalars(
+            select(Delivery).where(Delivery.relay_id == relay.id).order_by(Delivery.id)
+        )
+        *_, welcome, todays = [(row.source_kind, row.payload) for row in rows]
+    assert welcome[1]["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
+    assert todays[0] == "post"
+    assert todays[1]["post"] == "jour"
+    with unit_of_work(factory) as session:  # the clock's next tick changes nothing for them
+        assert materialise_due(session=session, now=datetime.now(UTC)) == 0

@@ -41,9 +41,9 @@ class Context:
     ) -> None:
         self.replies.append(Reply(text, options, both_languages=both_languages))
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, payload: dict[str, Any], *, source: tuple[str, str] | None = None) -> None:
         """Send content already written in the relay's language (a post, the kit)."""
-        self.replies.append(Reply(Text(""), payload=payload))
+        self.replies.append(Reply(Text(""), payload=payload, source=source))
 
     def ask(self, state: ConversationState) -> None:
         """Put the relay in `state` and send the prompt registered for it."""

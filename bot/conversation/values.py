@@ -89,3 +89,6 @@ class Reply:
     sms_text: Text | None = None  # a shorter version where every character costs
     # Content already in the relay's language (a post, the kit): sent as it is.
     payload: dict[str, Any] | None = None
+    # Queued under this (kind, ref) rather than as a reply: a post sent with a welcome is
+    # the same delivery the clock would make, so it is never made twice.
+    source: tuple[str, str] | None = None

@@ -7,6 +7,7 @@ from bot.conversation.values import Choice, ChoiceKind, Option, Reply
 from bot.handlers.fallback import not_joined
 from bot.i18n import _
 from bot.models import ConversationState
+from bot.posts import POST_SOURCE, posts_for_newcomer
 from content.places import DEFAULT_PLACES, OTHER, find_place
 
 OPTIONS = (
@@ -29,7 +30,7 @@ def ask(ctx: Context) -> None:
 
 
 def choose(ctx: Context) -> None:
-    """Stores the place; a newcomer then gets the welcome with their invitation code."""
+    """Stores the place; a newcomer then gets the welcome, their code and today's post."""
     relay = ctx.require_relay()
     if ctx.argument != OTHER and find_place(ctx.argument) is None:
         ctx.ask(ConversationState.PLACE)
@@ -50,3 +51,5 @@ def choose(ctx: Context) -> None:
             code=relay.referral_code or "",
         )
     )
+    for post, payload in posts_for_newcomer(session=ctx.session, relay=relay, now=ctx.now):
+        ctx.send(payload, source=(POST_SOURCE, str(post.id)))

@@ -1,0 +1,202 @@
+"""Posts planned in a spreadsheet (XLSX or CSV), read as raw rows with their row numbers,
+and the empty template organisers start from."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import warnings
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from content.problems import Problem
+
+# Column → (explanation for the "aide" sheet, width in the template).
+COLUMNS: dict[str, tuple[str, int]] = {
+    "id": ("Obligatoire. Identifiant unique : minuscules, chiffres, tirets (ex. j01-droits).", 16),
+    "date": ("Obligatoire. Jour de publication AAAA-MM-JJ, dans les dates de la campagne.", 12),
+    "time": ("Facultatif. Heure locale HH:MM ; sinon l'heure par défaut (post_time).", 8),
+    "phase": ("Obligatoire. Une phase déclarée dans campaign.yaml (ex. informer).", 12),
+    "languages": ("Facultatif. Langues visées, séparées par des virgules : fr, bm.", 12),
+    "places": ("Facultatif. Lieux visés (ex. kayes, kita). Vide : partout.", 16),
+    "roles": ("Facultatif. relay, organiser. Vide : tout le monde.", 12),
+    "text_fr": ("Le texte en français.", 60),
+    "text_bm": ("Le texte en bambara.", 60),
+    "sms_fr": ("Facultatif. Version courte pour les SMS (160 caractères par SMS).", 40),
+    "sms_bm": ("Facultatif. Version courte SMS en bambara (70 caractères par SMS).", 40),
+    "media_fr": ("Facultatif. Fichier dans le dossier de la campagne (ex. media/j01.png).", 22),
+    "media_bm": ("Facultatif. Image, note vocale, vidéo ou PDF pour la version bambara.", 22),
+    "hashtags": ("Facultatif. Trois au plus, chacun commençant par #.", 24),
+    "template_fr": ("Facultatif. Content SID du modèle WhatsApp approuvé (HX…).", 36),
+    "template_bm": ("Facultatif. Content SID du modèle WhatsApp en bambara (HX…).", 36),
+    "single_language": ("Facultatif. fr ou bm : la publication n'existe que dans une langue.", 10),
+    "status": ("draft (brouillon) ou ready (prête). Vide : draft.", 10),
+}
+REQUIRED = ("id", "date", "phase")
+SAMPLE: dict[str, object] = {
+    "id": "j01-droits",
+    "date": date(2026, 12, 1),
+    "time": time(8, 0),
+    "phase": "informer",
+    "languages": "fr, bm",
+    "places": "kayes, kita",
+    "text_fr": "Saviez-vous que chaque citoyen peut demander à sa mairie comment le budget de"
+    " la commune est dépensé ? Cette semaine, posez la question à vos élus et partagez"
+    " leur réponse. #EngageonsNous",
+    "text_bm": "Yala i b'a dɔn ko faso den bɛɛ bɛ se ka komini ɲininka a ka wari kɛcogo la wa?"
+    " Nin dɔgɔkun in na, aw ka aw ka mɔgɔ sugandilenw ɲininka, ka u ka jaabi jɛnsɛn."
+    " #EngageonsNous",
+    "sms_fr": "Chaque citoyen peut demander à sa mairie comment le budget est dépensé."
+    " Posez la question à vos élus ! #EngageonsNous",
+    "sms_bm": "Faso den bɛɛ bɛ se ka komini ɲininka a ka wari kɛcogo la. #EngageonsNous",
+    "hashtags": "#EngageonsNous #Kayes",
+    "status": "draft",
+}
+
+
+@dataclass(frozen=True)
+class RawRow:
+    row: int  # as the spreadsheet shows it: the header is row 1, the first post row 2
+    values: dict[str, object]  # column → cell: str, date, time, number; blanks left out
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, datetime) and value.time() == time(0, 0):
+        return value.date()  # a date cell
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _header(cells: Iterable[object], file: str) -> tuple[list[str | None], list[Problem]]:
+    names: list[str | None] = []
+    problems: list[Problem] = []
+    for cell in cells:
+        name = str(cell).strip().lower() if cell is not None else ""
+        if not name:
+            names.append(None)  # an unnamed column holds notes, not post fields
+            continue
+        if name not in COLUMNS:
+            close = difflib.get_close_matches(name, COLUMNS, n=1)
+            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+            problems.append(Problem(file, "row 1", name, f"colonne inconnue{hint}"))
+        elif name in names:
+            problems.append(Problem(file, "row 1", name, "colonne en double"))
+        names.append(name)
+    for name in REQUIRED:
+        if name not in names:
+            problems.append(Problem(file, "row 1", name, "colonne obligatoire absente"))
+    return names, problems
+
+
+def _rows(table: Iterable[Sequence[object]], file: str) -> tuple[list[RawRow], list[Problem]]:
+    lines = iter(table)
+    header = next(lines, None)
+    if header is None:
+        return [], [Problem(file, "", "", "le tableur est vide : il faut une ligne d'en-tête")]
+    names, problems = _header(header, file)
+    if problems:
+        return [], problems
+    rows = []
+    for number, cells in enumerate(lines, start=2):
+        values = {
+            name: value
+            for name, value in zip(names, map(_cell, cells), strict=False)
+            if name is not None and value is not None
+        }
+        if values:  # blank rows separate weeks or phases; they are not posts
+            rows.append(RawRow(number, values))
+    return rows, []
+
+
+def _read_csv(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        message = "le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 »"
+        return [], [Problem(file, "", "", message)]
+    first = text.split("\n", 1)[0]
+    # French Excel writes ";" (the comma is the decimal mark); column names hold neither.
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    return _rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), file)
+
+
+def _read_xlsx(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about Excel features it skips (data validation, slicers):
+            # nothing a post's cells depend on.
+            warnings.simplefilter("ignore", UserWarning)
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        return [], [Problem(file, "", "", f"classeur illisible ({exc})")]
+    try:
+        return _rows(book.worksheets[0].iter_rows(values_only=True), file)
+    finally:
+        book.close()
+
+
+def read_rows(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
+    """The post rows of a .xlsx or .csv file; `file` names it in problems."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return _read_csv(path, file)
+    if suffix == ".xlsx":
+        return _read_xlsx(path, file)
+    return [], [Problem(file, "", "", "format non pris en charge : utilisez .xlsx ou .csv")]
+
+
+def _csv_cell(value: object) -> str:
+    if isinstance(value, time):
+        return value.strftime("%H:%M")
+    return "" if value is None else str(value)
+
+
+def write_template(path: Path) -> None:
+    """An empty calendar with a sample row: XLSX (with an "aide" sheet), or CSV when the
+    name ends in .csv."""
+    sample = [SAMPLE.get(name) for name in COLUMNS]
+    if path.suffix.lower() == ".csv":
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel needs the BOM
+            writer = csv.writer(handle)
+            writer.writerow(COLUMNS)
+            writer.writerow([_csv_cell(value) for value in sample])
+        return
+    book = openpyxl.Workbook()
+    sheet = book.worksheets[0]
+    sheet.title = "calendrier"
+    sheet.append(list(COLUMNS))
+    sheet.append(sample)
+    for index, (name, (_help, width)) in enumerate(COLUMNS.items(), start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = width
+        sheet.cell(1, index).font = Font(bold=True)
+        sample_cell = sheet.cell(2, index)
+        sample_cell.alignment = Alignment(wrap_text=True, vertical="top")
+        if name == "date":
+            sample_cell.number_format = "yyyy-mm-dd"
+        elif name == "time":
+            sample_cell.number_format = "hh:mm"
+    sheet.freeze_panes = "A2"
+    help_sheet = book.create_sheet("aide")
+    help_sheet.append(["colonne", "explication"])
+    for name, (explanation, _width) in COLUMNS.items():
+        help_sheet.append([name, explanation])
+    help_sheet.append([])
+    help_sheet.append(["", "Une ligne par publication ; la ligne 2 est un exemple à remplacer."])
+    help_sheet.append(["", "Textes bambara : à faire relire par un locuteur avant « ready »."])
+    help_sheet.column_dimensions["A"].width = 16
+    help_sheet.column_dimensions["B"].width = 90
+    help_sheet.cell(1, 1).font = help_sheet.cell(1, 2).font = Font(bold=True)
+    help_sheet.freeze_panes = "A2"
+    book.save(path)
