@@ -18,7 +18,9 @@ PLATFORMS = {"whatsapp": "WhatsApp", "facebook": "Facebook", "twitter": "X (Twit
 
 def running_campaigns(*, session: Session, today: date) -> list[CampaignRow]:
     """Campaigns on today; else the next to start; else the last that ended."""
-    campaigns = list(session.scalars(select(CampaignRow).order_by(CampaignRow.starts_on)))
+    campaigns = list(
+        session.scalars(select(CampaignRow).order_by(CampaignRow.starts_on, CampaignRow.slug))
+    )
     running = [c for c in campaigns if c.starts_on <= today <= c.ends_on]
     if running:
         return running

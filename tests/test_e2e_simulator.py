@@ -1,0 +1,65 @@
+"""End to end: `relais serve` with no account anywhere, as the README's first command.
+
+The sample campaigns start today; a phone in the simulator joins in Bambara and asks for
+the campaign kit, through the outbox and the delivery worker. (Which posts are due
+depends on the hour; tests/test_calendar.py covers that with an injected clock.)
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.serving import relais_serve
+
+pytestmark = pytest.mark.e2e
+
+
+def say(url: str, phone: str, message_id: str, **body: str) -> None:
+    response = httpx.post(
+        f"{url}/simulator/api/phones/{phone}/send", json={"id": message_id, **body}, timeout=10
+    )
+    assert response.status_code == 202, response.text
+
+
+def bot_messages(url: str, phone: str, count: int, *, until: str = "") -> list[dict[str, Any]]:
+    """The bot's messages once there are `count` of them (and one starting with `until`)."""
+    deadline = time.monotonic() + 20
+    while True:
+        shown = httpx.get(f"{url}/simulator/api/phones/{phone}/messages", timeout=10).json()
+        out = [m for m in shown["messages"] if m["direction"] == "out"]
+        arrived = not until or any(m["text"].startswith(until) for m in out)
+        if (len(out) >= count and arrived) or time.monotonic() > deadline:
+            return out
+        time.sleep(0.2)
+
+
+def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) -> None:
+    with relais_serve(tmp_path) as served:
+        say(served.url, "sim-e2e", "1", text="/start")
+        say(served.url, "sim-e2e", "2", choice="lang:bm", label="Bamanankan")
+        say(served.url, "sim-e2e", "3", choice="place:kayes", label="Kayes")
+        joined = bot_messages(served.url, "sim-e2e", 3)
+        say(served.url, "sim-e2e", "4", text="kit")
+        last_kit = "Kampaɲi ka minɛnw (kit): #PaixauMali"
+        out = bot_messages(served.url, "sim-e2e", len(joined) + 4, until=last_kit)
+        page = httpx.get(f"{served.url}/simulator", timeout=10)
+    assert page.status_code == 200
+    assert joined[2]["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
+    kit = [message["text"] for message in out[len(joined) :]]
+    assert kit[0].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
+    assert any(text.startswith(last_kit) for text in kit)
+    engine = create_engine(f"sqlite:///{served.database}")
+    with engine.connect() as connection:
+        campaigns = connection.execute(text("SELECT slug, starts_on FROM campaign")).all()
+    engine.dispose()
+    today = datetime.now(ZoneInfo("Africa/Bamako")).date().isoformat()
+    assert sorted(slug for slug, _ in campaigns) == ["engageonsnous", "paixaumali"]
+    assert {str(start) for _, start in campaigns} == {today}
