@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.campaigns import LoadReport, store_campaign
 from bot.db import unit_of_work
 from bot.models import Delivery, Language, PostRow, PostStatus, RelayStatus, Role
-from content.model import Audience, Campaign, QuietHours
+from content.model import Audience, Campaign
 from scheduler.calendar import materialise_due
 from tests.factories import make_campaign, make_post, make_relay
 
@@ -207,12 +207,12 @@ def test_drafts_are_never_sent(factory: Factory) -> None:
 
 
 def test_times_are_local_to_the_campaign(factory: Factory) -> None:
-    campaign = make_campaign(make_post(id="j01", at=time(8, 0)), timezone="Africa/Dakar")
+    # Lagos is an hour ahead of UTC (Bamako is on UTC): 08:00 there is 07:00 UTC.
+    campaign = make_campaign(make_post(id="j01", at=time(8, 0)), timezone="Africa/Lagos")
     load(factory, campaign)
+    relay(factory)
     with factory() as session:
         scheduled = session.scalar(select(PostRow.scheduled_at))
-    assert scheduled == datetime(2026, 12, 1, 8, 0, tzinfo=ZoneInfo("Africa/Dakar"))
-    assert scheduled is not None
-    assert scheduled.tzinfo is UTC
-    assert QuietHours().start == time(21, 0)
-    assert timedelta(0) == scheduled.utcoffset()
+    assert scheduled == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)
+    assert tick(factory, datetime(2026, 12, 1, 6, 59, tzinfo=UTC)) == 0
+    assert tick(factory, datetime(2026, 12, 1, 7, 0, tzinfo=UTC)) == 1
