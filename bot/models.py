@@ -169,6 +169,8 @@ class Relay(Base):
     # WhatsApp's 24-hour window opens at the relay's last message to us.
     last_inbound_at: Mapped[datetime | None]
     nudged_at: Mapped[datetime | None]
+    # Free labels organisers give relays (ambassadeur, élu, association…), for audiences.
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     referral_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("relay.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -302,6 +304,55 @@ class MediaFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     file_id: Mapped[str] = mapped_column(String(256))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class BroadcastState(enum.StrEnum):
+    """draft: being written (in the chat). scheduled: waits for its time. sending: its
+    deliveries are being queued or sent. done: every delivery was queued. cancelled:
+    stopped; what had not been handed to a platform was withdrawn."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    SENDING = "sending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class Broadcast(Base):
+    """A call to action an organiser sends to an audience, in French and Bambara."""
+
+    __tablename__ = "broadcast"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    state: Mapped[BroadcastState] = mapped_column(
+        _enum(BroadcastState), default=BroadcastState.DRAFT, index=True
+    )
+    # languages, places, roles, tags, joined_since: who receives it (active relays only)
+    audience: Mapped[dict[str, Any]]
+    texts: Mapped[dict[str, Any]]  # language → text
+    media: Mapped[dict[str, Any]]  # language → {"kind", "path" | "url"}
+    send_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(64))  # "cli", "api", "relay:<id>"
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+
+class ChannelRate(Base):
+    """A channel's pace, shared by every worker: a token bucket kept in the database.
+
+    Workers take tokens under a row lock before sending, so together they never go faster
+    than the rate; a platform's retry_after pauses the whole channel.
+    """
+
+    __tablename__ = "channel_rate"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    tokens: Mapped[float] = mapped_column(default=0.0)
+    refilled_at: Mapped[datetime] = mapped_column(default=utcnow)
+    paused_until: Mapped[datetime | None]
+    slowed_until: Mapped[datetime | None]  # sends at half pace until then
 
 
 class InboundMedia(Base):
