@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from bot.admin import simulator
+from bot.api import broadcasts as broadcasts_api
 from bot.db import make_engine, make_session_factory
 from bot.handlers import build_router
 from bot.health import router as health_router
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     twilio_webhook.router,
     simulator.router,
     media_router,
+    broadcasts_api.router,
 )
 STATIC = Path(__file__).parent / "admin" / "static"
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from sqlalchemy import literal, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.conversation.values import Reply
 from bot.db import insert_ignore
 from bot.i18n import Text, bilingual
-from bot.models import Delivery, DeliveryStatus, Language, Relay
+from bot.models import Delivery, DeliveryStatus, JSONDocument, Language, Relay
 
 
 def render(reply: Reply, language: Language) -> dict[str, Any]:
@@ -61,3 +65,52 @@ def enqueue(
         },
         unique=["source_kind", "source_ref", "relay_id"],
     )
+
+
+def enqueue_for_relays(
+    *,
+    session: Session,
+    source_kind: str,
+    source_ref: str,
+    payload: dict[str, Any],
+    relays: ColumnElement[bool],
+    now: datetime,
+) -> int:
+    """Queue one payload for every relay matching `relays`, in one INSERT … SELECT.
+
+    Memory does not grow with the audience, and ON CONFLICT DO NOTHING on (source, relay)
+    means running it twice, or from two clocks, queues nothing more. Returns how many.
+    """
+    rows = select(
+        Relay.id,
+        literal(source_kind),
+        literal(source_ref),
+        literal(payload, JSONDocument),
+        literal(DeliveryStatus.QUEUED.value),
+        literal(0),
+        literal(now, Delivery.__table__.c.next_attempt_at.type),
+        literal(now, Delivery.__table__.c.created_at.type),
+        literal(now, Delivery.__table__.c.updated_at.type),
+    ).where(relays)
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Delivery)
+        .from_select(
+            [
+                "relay_id",
+                "source_kind",
+                "source_ref",
+                "payload",
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "created_at",
+                "updated_at",
+            ],
+            rows,
+        )
+        .on_conflict_do_nothing(index_elements=["source_kind", "source_ref", "relay_id"])
+        .returning(Delivery.id)
+    )
+    # Counted from RETURNING: psycopg reports no rowcount for INSERT … SELECT.
+    return sum(1 for _ in session.execute(statement))

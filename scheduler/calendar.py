@@ -12,18 +12,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import literal, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.models import (
-    Delivery,
-    DeliveryStatus,
-    JSONDocument,
     Language,
     PostRow,
-    Relay,
 )
+from bot.outbox import enqueue_for_relays
 from bot.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_payload
 
 logger = logging.getLogger(__name__)
@@ -31,47 +26,18 @@ logger = logging.getLogger(__name__)
 
 def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
     """Queue `post` for every relay in its audience who does not have it yet."""
-    campaign = post.campaign
     inserted = 0
     for language in Language:
-        payload = post_payload(post, campaign, language.value)
-        if payload is None:
-            continue
-        rows = select(
-            Relay.id,
-            literal(POST_SOURCE),
-            literal(str(post.id)),
-            literal(payload, JSONDocument),
-            literal(DeliveryStatus.QUEUED.value),
-            literal(0),
-            literal(now, Delivery.__table__.c.next_attempt_at.type),
-            literal(now, Delivery.__table__.c.created_at.type),
-            literal(now, Delivery.__table__.c.updated_at.type),
-        ).where(audience_filter(post, language))
-        insert = (
-            postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-        )
-        statement = (
-            insert(Delivery)
-            .from_select(
-                [
-                    "relay_id",
-                    "source_kind",
-                    "source_ref",
-                    "payload",
-                    "status",
-                    "attempts",
-                    "next_attempt_at",
-                    "created_at",
-                    "updated_at",
-                ],
-                rows,
+        payload = post_payload(post, post.campaign, language.value)
+        if payload is not None:
+            inserted += enqueue_for_relays(
+                session=session,
+                source_kind=POST_SOURCE,
+                source_ref=str(post.id),
+                payload=payload,
+                relays=audience_filter(post, language),
+                now=now,
             )
-            .on_conflict_do_nothing(index_elements=["source_kind", "source_ref", "relay_id"])
-            .returning(Delivery.id)
-        )
-        # Counted from RETURNING: psycopg reports no rowcount for INSERT … SELECT.
-        inserted += sum(1 for _ in session.execute(statement))
     if inserted and post.first_sent_at is None:
         post.first_sent_at = now
     return inserted

@@ -1,0 +1,1 @@
+"""The JSON API for organisers' tools (bearer RELAIS_ADMIN_TOKEN), documented at /docs."""
