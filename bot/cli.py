@@ -5,16 +5,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-import sys
 from datetime import datetime
 from typing import Annotated
 
 import typer
 import uvicorn
-from sqlalchemy import Engine
 
+from bot import cli_common
+from bot.cli_admin import admin_app
+from bot.cli_broadcast import broadcast_app
 from bot.cli_campaign import CampaignPath, campaign_app, problems_table
-from bot.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger("relais")
 app = typer.Typer(
@@ -27,38 +27,20 @@ app.add_typer(db_app, name="db")
 report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(campaign_app, name="campaign")
+app.add_typer(broadcast_app, name="broadcast")
+app.add_typer(admin_app, name="admin")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
 
 
-def _configure_logging() -> None:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # httpx logs request URLs, and Telegram's carry the bot token.
-    for noisy in ("httpx", "httpcore", "apscheduler", "telegram.ext", "alembic"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
-    logging.getLogger("telegram").setLevel(logging.INFO)  # its DEBUG shows chat ids
-
-
-def _settings() -> Settings:
-    try:
-        return load_settings()
-    except SettingsError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(2) from exc
-
-
 def _serve(host: str, port: int, *, background: bool) -> None:
     from bot.app import create_app
 
-    settings = _settings()
-    _configure_logging()
+    settings = cli_common.settings()
+    cli_common.configure_logging()
     application = create_app(settings, background=background)
-    _check_schema(application.state.services.engine)
+    cli_common.check_schema(application.state.services.engine)
     if background and not (settings.telegram_enabled or settings.twilio_enabled):
         # No platform: a rehearsal in the simulator. With no campaign loaded yet, the
         # sample campaigns start today so there is something to receive.
@@ -79,16 +61,6 @@ def _serve(host: str, port: int, *, background: bool) -> None:
     uvicorn.Server(config).run()
 
 
-def _check_schema(engine: Engine) -> None:
-    from bot.migrations import SchemaOutOfDate, check_up_to_date
-
-    try:
-        check_up_to_date(engine)
-    except SchemaOutOfDate as exc:
-        typer.echo(f"Cannot start: {exc}", err=True)
-        raise typer.Exit(1) from exc
-
-
 @app.command()
 def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
     """Run everything in one process: web app, clock and delivery worker."""
@@ -107,10 +79,10 @@ def worker() -> None:
     from bot.db import make_engine, make_session_factory
     from scheduler.service import Background
 
-    settings = _settings()
-    _configure_logging()
+    settings = cli_common.settings()
+    cli_common.configure_logging()
     engine = make_engine(settings.database_url)
-    _check_schema(engine)
+    cli_common.check_schema(engine)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -131,8 +103,8 @@ def db_upgrade(
     """Bring the database schema up to date (creates the SQLite file if needed)."""
     from bot.migrations import upgrade
 
-    settings = _settings()
-    _configure_logging()
+    settings = cli_common.settings()
+    cli_common.configure_logging()
     logging.getLogger("alembic").setLevel(logging.INFO)
     upgrade(settings.database_url, revision)
     typer.echo(f"Database at {revision}.")
@@ -144,7 +116,7 @@ def db_current() -> None:
     from bot.db import make_engine
     from bot.migrations import current_revision, head_revision
 
-    engine = make_engine(_settings().database_url)
+    engine = make_engine(cli_common.settings().database_url)
     typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
     engine.dispose()
 
@@ -172,10 +144,10 @@ def campaign_load(
     from bot.db import make_engine, make_session_factory
     from content.problems import CampaignInvalid
 
-    settings = _settings()
+    settings = cli_common.settings()
     console = Console()
     engine = make_engine(settings.database_url)
-    _check_schema(engine)
+    cli_common.check_schema(engine)
     try:
         report, warnings = load_into(
             make_session_factory(engine), path, starting=starting.date() if starting else None
@@ -216,7 +188,7 @@ def report_deliveries(
     from bot.db import make_engine, make_session_factory
     from bot.reports import delivery_lines
 
-    engine = make_engine(_settings().database_url)
+    engine = make_engine(cli_common.settings().database_url)
     with make_session_factory(engine)() as session:
         lines = delivery_lines(session=session, source_kind=source)
     engine.dispose()
@@ -245,7 +217,7 @@ def report_testimonies(
     from bot.db import make_engine, make_session_factory
     from bot.reports import list_testimonies
 
-    settings = _settings()
+    settings = cli_common.settings()
     engine = make_engine(settings.database_url)
     with make_session_factory(engine)() as session:
         found = list_testimonies(session=session, limit=limit)
