@@ -15,6 +15,7 @@ from bot.db import make_engine, make_session_factory
 from bot.handlers import build_router
 from bot.health import router as health_router
 from bot.media_route import router as media_router
+from bot.metrics import router as metrics_router
 from bot.migrations import check_up_to_date
 from bot.services import Services
 from bot.settings import Settings
@@ -23,6 +24,7 @@ from bot.webhooks import twilio as twilio_webhook
 
 ROUTERS: tuple[APIRouter, ...] = (
     health_router,
+    metrics_router,
     telegram_webhook.router,
     twilio_webhook.router,
     simulator.router,

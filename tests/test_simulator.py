@@ -141,3 +141,15 @@ def test_with_admin_token_a_bearer_or_the_cookie_opens_it(
         assert first.status_code == 303
         assert "token" not in first.headers["location"]
         assert remote.get("/simulator").status_code == 200  # the cookie now
+
+
+def test_metrics_count_without_naming_anyone(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    say(client, "sim-awa", "m1", text="/start", name="Awa Traoré")
+    deliver(factory)
+    body = client.get("/metrics").text
+    assert 'relais_relays{channel="console",language="fr",status="active"} 1' in body
+    assert 'relais_deliveries{source="reply",status="sent"} 1' in body
+    assert 'relais_inbound_messages{channel="console"} 1' in body
+    assert "awa" not in body.lower()
