@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -14,7 +15,9 @@ import uvicorn
 from bot import cli_common
 from bot.cli_admin import admin_app
 from bot.cli_broadcast import broadcast_app
-from bot.cli_campaign import CampaignPath, campaign_app, problems_table
+from bot.cli_campaign import CampaignPath, Lang, campaign_app, problems_table
+from bot.i18n import _
+from bot.models import Language
 
 logger = logging.getLogger("relais")
 app = typer.Typer(
@@ -131,6 +134,7 @@ def campaign_load(
             help="Move the whole calendar so it begins that day (a rehearsal).",
         ),
     ] = None,
+    language: Lang = Language.FR,
 ) -> None:
     """Validate a campaign folder, then store it: nothing at all if anything is wrong.
 
@@ -153,23 +157,25 @@ def campaign_load(
             make_session_factory(engine), path, starting=starting.date() if starting else None
         )
     except CampaignInvalid as exc:
-        console.print(problems_table(exc.problems))
-        console.print("[red]Rien n'a été chargé : corrigez les erreurs ci-dessus.[/red]")
+        console.print(problems_table(exc.problems, language))
+        refused = _("Nothing was loaded: fix the errors above.").render(language)
+        console.print(refused, style="red", markup=False)
         raise typer.Exit(1) from exc
     finally:
         engine.dispose()
     if warnings:
-        console.print(problems_table(warnings))
-    for label, slugs in (
-        ("nouvelles", report.created),
-        ("mises à jour", report.updated),
-        ("inchangées", report.unchanged),
-        ("retirées", report.withdrawn),
-        ("déjà envoyées, gardées telles quelles", report.kept_as_sent),
+        console.print(problems_table(warnings, language))
+    for line, slugs in (
+        (_("{count} new post(s): {posts}"), report.created),
+        (_("{count} updated post(s): {posts}"), report.updated),
+        (_("{count} unchanged post(s): {posts}"), report.unchanged),
+        (_("{count} withdrawn post(s): {posts}"), report.withdrawn),
+        (_("{count} post(s) already sent, kept as they were: {posts}"), report.kept_as_sent),
     ):
         if slugs:
-            console.print(f"{len(slugs)} publication(s) {label} : {', '.join(slugs)}")
-    console.print("[green]Campagne chargée.[/green]")
+            text = replace(line, params={"count": len(slugs), "posts": ", ".join(slugs)})
+            console.print(text.render(language), markup=False)
+    console.print(_("Campaign loaded.").render(language), style="green", markup=False)
 
 
 @report_app.command("deliveries")

@@ -4,7 +4,6 @@ checked in full before anything is loaded, and the spreadsheet to plan posts in.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.i18n import Text, _
+from bot.models import Language
 from content.loaders import load_campaign
 from content.problems import CampaignInvalid, Problem
 from content.readiness import Readiness, check_readiness
@@ -28,6 +29,9 @@ CampaignPath = Annotated[
     Path, typer.Argument(help="The campaign folder, or its campaign.yaml.", show_default=False)
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print one JSON document instead.")]
+Lang = Annotated[
+    Language, typer.Option("--lang", help="The organiser's language: fr (French) or bm (Bambara).")
+]
 Today = Annotated[
     datetime | None,
     typer.Option(
@@ -37,48 +41,61 @@ Today = Annotated[
 ]
 
 
-def problems_table(problems: list[Problem]) -> Table:
-    table = Table(title="Problèmes", title_justify="left")
-    for column in ("fichier", "où", "champ", "message", "gravité"):
-        table.add_column(column, overflow="fold")
+def problems_table(problems: list[Problem], language: Language = Language.FR) -> Table:
+    def say(text: Text) -> str:
+        return text.render(language)
+
+    table = Table(title=say(_("Problems")), title_justify="left")
+    for column in (_("file"), _("where"), _("field"), _("message"), _("severity")):
+        table.add_column(say(column), overflow="fold")
     for problem in problems:
-        severity = "erreur" if problem.is_error else "avertissement"
+        severity = say(_("error") if problem.is_error else _("warning"))
         style = "red" if problem.is_error else "yellow"
-        row = (problem.file, problem.where, problem.field, problem.message, severity)
-        table.add_row(*row, style=style)
+        message = say(problem.message)
+        table.add_row(problem.file, problem.where, problem.field, message, severity, style=style)
     return table
 
 
-def _readiness_table(readiness: Readiness) -> Table:
-    table = Table(title="Êtes-vous prêts à lancer votre campagne ?", title_justify="left")
+def _readiness_table(readiness: Readiness, language: Language) -> Table:
+    title = _("Are you ready to launch your campaign?").render(language)
+    table = Table(title=title, title_justify="left")
     table.add_column("", width=1)
-    table.add_column("point", overflow="fold")
-    table.add_column("détail", overflow="fold")
+    table.add_column(_("item").render(language), overflow="fold")
+    table.add_column(_("detail").render(language), overflow="fold")
     for item in readiness.items:
         mark = "[green]✓[/green]" if item.ok else "[red]✗[/red]"
-        table.add_row(mark, item.title_fr, item.detail)
+        table.add_row(mark, item.title.render(language), item.detail.render(language))
     return table
 
 
-def _summary(problems: list[Problem], readiness: Readiness | None) -> str:
+def _summary(problems: list[Problem], readiness: Readiness | None, language: Language) -> str:
     found = sum(problem.is_error for problem in problems)
     warnings = len(problems) - found
     if readiness is None:
-        return f"[red]Campagne invalide : {found} erreur(s), {warnings} avertissement(s).[/red]"
+        text = _(
+            "Invalid campaign: {errors} error(s), {warnings} warning(s).",
+            errors=found,
+            warnings=warnings,
+        )
+        return f"[red]{text.render(language)}[/red]"
     if readiness.ready:
-        return f"[green]Campagne valide et prête[/green] ({warnings} avertissement(s))."
+        text = _("Valid campaign, ready ({warnings} warning(s)).", warnings=warnings)
+        return f"[green]{text.render(language)}[/green]"
     missing = sum(not item.ok for item in readiness.items)
-    return f"[yellow]Campagne valide, pas encore prête : {missing} point(s) à reprendre.[/yellow]"
+    text = _("Valid campaign, not ready yet: {count} item(s) to work on.", count=missing)
+    return f"[yellow]{text.render(language)}[/yellow]"
 
 
 @campaign_app.command()
-def check(path: CampaignPath, as_json: AsJson = False, today: Today = None) -> None:
+def check(
+    path: CampaignPath, as_json: AsJson = False, today: Today = None, lang: Lang = Language.FR
+) -> None:
     """Validate a campaign folder and go through the readiness checklist.
 
     Exit code 0 when it is valid and ready, 1 when not, 2 when PATH does not exist.
     """
     if not path.exists():
-        typer.echo(f"{path} : introuvable", err=True)
+        typer.echo(_("{path}: not found", path=path).render(lang), err=True)
         raise typer.Exit(2)
     readiness: Readiness | None = None
     try:
@@ -93,19 +110,19 @@ def check(path: CampaignPath, as_json: AsJson = False, today: Today = None) -> N
         document = {
             "valid": readiness is not None,
             "ready": ready,
-            "problems": [problem.to_dict() for problem in problems],
-            "readiness": [asdict(item) for item in readiness.items] if readiness else [],
+            "problems": [problem.to_dict(lang) for problem in problems],
+            "readiness": [item.to_dict(lang) for item in readiness.items] if readiness else [],
         }
         typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
     else:
         console = Console()
         if problems:
-            console.print(problems_table(problems))
+            console.print(problems_table(problems, lang))
         if readiness is not None:
-            console.print(_readiness_table(readiness))
+            console.print(_readiness_table(readiness, lang))
         else:
-            console.print("Corrigez les erreurs pour voir la liste « Êtes-vous prêts ? ».")
-        console.print(_summary(problems, readiness))
+            console.print(_("Fix the errors to see the “Are you ready?” checklist.").render(lang))
+        console.print(_summary(problems, readiness, lang))
     raise typer.Exit(0 if ready else 1)
 
 
@@ -113,13 +130,18 @@ def check(path: CampaignPath, as_json: AsJson = False, today: Today = None) -> N
 def template(
     out: Annotated[Path, typer.Option("--out", help="Where to write: .xlsx or .csv.")],
     force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+    lang: Lang = Language.FR,
 ) -> None:
-    """Write an empty posts spreadsheet with a sample row (and an "aide" sheet in XLSX)."""
+    """Write an empty posts spreadsheet with a sample row (and a help sheet in XLSX, in the
+    organiser's language)."""
     if out.suffix.lower() not in (".xlsx", ".csv"):
-        typer.echo(f"{out} : choisissez un nom en .xlsx ou .csv", err=True)
+        typer.echo(
+            _("{path}: choose a name ending in .xlsx or .csv", path=out).render(lang), err=True
+        )
         raise typer.Exit(2)
     if out.exists() and not force:
-        typer.echo(f"{out} existe déjà : rien n'est écrasé sans --force", err=True)
+        message = _("{path} already exists: nothing is overwritten without --force", path=out)
+        typer.echo(message.render(lang), err=True)
         raise typer.Exit(1)
-    write_template(out)
-    typer.echo(f"Calendrier vierge écrit dans {out} : une ligne par publication.")
+    write_template(out, lang)
+    typer.echo(_("Empty calendar written to {path}: one row per post.", path=out).render(lang))

@@ -113,6 +113,11 @@ class ConversationState(enum.StrEnum):
     LANGUAGE = "language"
     PLACE = "place"
     CONFIRM_ERASE = "confirm_erase"
+    # An organiser writing a broadcast from the chat (/diffuser).
+    BROADCAST_AUDIENCE = "broadcast_audience"
+    BROADCAST_FR = "broadcast_fr"
+    BROADCAST_BM = "broadcast_bm"
+    BROADCAST_CONFIRM = "broadcast_confirm"
 
 
 class DeliveryStatus(enum.StrEnum):

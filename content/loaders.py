@@ -8,6 +8,7 @@ from datetime import time
 from pathlib import Path
 from typing import TypeVar
 
+from bot.i18n import Text, _
 from content.model import Audience, Campaign, Kit, Link, Phase, Post, QuietHours, Template
 from content.problems import CampaignInvalid, Problem, errors
 from content.spreadsheet import RawRow, read_rows
@@ -42,23 +43,27 @@ LANGUAGE_COLUMN = re.compile(r"(text|sms|media|template)_(fr|bm)")
 
 
 def _campaign_file(path: Path) -> tuple[Path | None, list[Problem]]:
-    def refuse(message: str) -> tuple[None, list[Problem]]:
+    def refuse(message: Text) -> tuple[None, list[Problem]]:
         return None, [Problem(str(path), "", "", message)]
 
     if path.is_dir():
         if (path / CAMPAIGN_FILE).is_file():
             return path / CAMPAIGN_FILE, []
-        return refuse(f"ce dossier n'a pas de {CAMPAIGN_FILE}")
+        return refuse(_("this folder has no {file}", file=CAMPAIGN_FILE))
     if not path.is_file():
-        return refuse("introuvable")
+        return refuse(_("not found"))
     if path.suffix.lower() in SPREADSHEETS:
         return refuse(
-            "un tableur seul ne suffit pas : il manque le nom, les dates, les phases et le kit"
-            f" de la campagne. Placez-le dans un dossier avec un {CAMPAIGN_FILE} qui le nomme"
-            f" (posts_from: {path.name})"
+            _(
+                "a spreadsheet alone is not enough: the campaign's name, dates, phases and kit"
+                " are missing. Put it in a folder with a {file} that names it"
+                " (posts_from: {name})",
+                file=CAMPAIGN_FILE,
+                name=path.name,
+            )
         )
     if path.suffix.lower() not in (".yaml", ".yml"):
-        return refuse(f"donnez le dossier de la campagne ou son {CAMPAIGN_FILE}")
+        return refuse(_("give the campaign folder or its {file}", file=CAMPAIGN_FILE))
     return path, []
 
 
@@ -82,7 +87,7 @@ def _yaml_entry(doc: YamlDoc, index: int, post: dict[str, object]) -> tuple[Entr
         values.update({key: audience[key] for key in AUDIENCE_KEYS if key in audience})
     elif audience is not None:
         problems.append(
-            doc.problem((*prefix, "audience"), "table attendue : languages, places, roles")
+            doc.problem((*prefix, "audience"), _("expected a table: languages, places, roles"))
         )
     for name, key in PER_LANGUAGE.items():
         texts = post.get(name)
@@ -90,14 +95,14 @@ def _yaml_entry(doc: YamlDoc, index: int, post: dict[str, object]) -> tuple[Entr
             continue
         if not isinstance(texts, dict):
             problems.append(
-                doc.problem((*prefix, name), "attendu : une valeur par langue (fr:, bm:)")
+                doc.problem((*prefix, name), _("expected one value per language (fr:, bm:)"))
             )
             continue
         for language, value in texts.items():
             if language in LANGUAGES:
                 values[f"{key}.{language}"] = value
             else:
-                message = f"langue inconnue « {language} » : fr ou bm"
+                message = _("unknown language “{language}”: fr or bm", language=language)
                 problems.append(doc.problem((*prefix, name, language), message))
 
     def locate(key: str, at: tuple[str | int, ...]) -> tuple[str, str, str]:
@@ -112,7 +117,7 @@ def _yaml_entries(doc: YamlDoc) -> tuple[list[Entry], list[Problem]]:
     posts = value_at(doc.data, ("posts",))
     for index, post in enumerate(posts if isinstance(posts, list) else []):
         if not isinstance(post, dict):
-            problems.append(doc.problem(("posts", index), "publication attendue (id:, date:, …)"))
+            problems.append(doc.problem(("posts", index), _("expected a post (id:, date:, …)")))
             continue
         entry, found = _yaml_entry(doc, index, post)
         entries.append(entry)
@@ -136,14 +141,14 @@ def _spreadsheet_entries(doc: YamlDoc, folder: Path) -> tuple[list[Entry], list[
     if name is None:
         found = sorted(folder.glob("calendar.*"))
         unread = [path.name for path in found if path.suffix.lower() in SPREADSHEETS]
-        message = "ce tableur n'est pas lu : nommez-le dans campaign.yaml (posts_from:)"
+        message = _("this spreadsheet is not read: name it in campaign.yaml (posts_from:)")
         return [], [Problem(unread[0], "", "", message, "warning")] if unread else []
     path = folder / name
     refused = outside_problem(folder, name)
     if not refused and path.suffix.lower() not in SPREADSHEETS:
-        refused = "posts_from doit nommer un fichier .xlsx ou .csv"
+        refused = _("posts_from must name a .xlsx or .csv file")
     if not refused and not path.is_file():
-        refused = f"fichier introuvable : {name}"
+        refused = _("file not found: {path}", path=name)
     if refused:
         return [], [doc.problem(("campaign", "posts_from"), refused)]
     rows, problems = read_rows(path, name)
@@ -327,5 +332,5 @@ def load_campaign(path: Path) -> tuple[Campaign, list[Problem]]:
         return _campaign(doc, folder, entries + rows), problems
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         # A shape the checks let through: still all or nothing, never a partial campaign.
-        message = f"valeur inattendue ({exc}) : signalez-le à l'équipe Relais"
+        message = _("unexpected value ({error}): report it to the Relais team", error=str(exc))
         raise CampaignInvalid([*problems, Problem(campaign_file.name, "", "", message)]) from exc

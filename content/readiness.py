@@ -1,41 +1,38 @@
 """The booklet's checklist "Êtes-vous prêts à lancer votre campagne ?", judged on a loaded
-campaign: each item says, in French, why it is not met yet."""
+campaign: each item says, in the organiser's language, why it is not met yet."""
 
 from __future__ import annotations
 
-import math
-from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass
-from datetime import date, timedelta
-from itertools import pairwise
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import reduce
 
+from bot.i18n import Renderable, Text, _
+from bot.models import Language
 from content.model import Campaign, Post
+from content.rules_calendar import calendar_reasons
 from content.validation import LANGUAGE_NAMES, LANGUAGES, channel_limit
 
 KIT_PLATFORMS = ("whatsapp", "facebook", "twitter")  # the kit's ready-to-forward messages
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 SHOWN = 5  # reasons listed in a detail; the rest are counted
 
 
 @dataclass(frozen=True)
 class Item:
     key: str
-    title_fr: str
+    title: Text
     ok: bool
-    detail: str
+    detail: Text
+
+    def to_dict(self, language: Language) -> dict[str, object]:
+        """{key, title, ok, detail}, the words in `language`."""
+        return {
+            "key": self.key,
+            "title": self.title.render(language),
+            "ok": self.ok,
+            "detail": self.detail.render(language),
+        }
 
 
 @dataclass(frozen=True)
@@ -46,134 +43,101 @@ class Readiness:
     def ready(self) -> bool:
         return all(item.ok for item in self.items)
 
-    def to_json(self) -> dict[str, object]:
-        """A JSON-ready dict: {"ready": bool, "items": [{key, title_fr, ok, detail}]}."""
-        return {"ready": self.ready, "items": [asdict(item) for item in self.items]}
+    def to_json(self, language: Language) -> dict[str, object]:
+        """A JSON-ready dict: {"ready": bool, "items": [{key, title, ok, detail}]}."""
+        return {"ready": self.ready, "items": [item.to_dict(language) for item in self.items]}
 
 
-def _day(day: date) -> str:
-    return f"{'1er' if day.day == 1 else day.day} {MONTHS[day.month - 1]}"
+@dataclass(frozen=True)
+class Capitalized:
+    """A reason that opens a sentence."""
+
+    text: Renderable
+
+    def render(self, language: Language) -> str:
+        rendered = self.text.render(language)
+        return rendered[:1].upper() + rendered[1:]
 
 
-def _listed(reasons: list[str]) -> str:
+def _semicolon(first: Renderable, second: Renderable) -> Renderable:
+    return _("{first}; {second}", first=first, second=second)
+
+
+def _comma(first: Renderable, second: Renderable) -> Renderable:
+    return _("{first}, {second}", first=first, second=second)
+
+
+def _listed(reasons: Sequence[Renderable]) -> Text:
+    shown = reduce(_semicolon, reasons[:SHOWN])
     more = len(reasons) - SHOWN
-    return " ; ".join(reasons[:SHOWN]) + (f" ; et {more} autre(s)" if more > 0 else "") + "."
+    if more > 0:
+        return _("{reasons}; and {count} other(s).", reasons=shown, count=more)
+    return _("{reasons}.", reasons=shown)
 
 
-def _missing(label: str, texts: dict[str, str]) -> str | None:
-    absent = [LANGUAGE_NAMES[language] for language in LANGUAGES if not texts.get(language)]
-    return f"{label} ({', '.join(absent)})" if absent else None
+def _missing(label: Text, texts: dict[str, str]) -> Text | None:
+    absent: list[Renderable] = [
+        LANGUAGE_NAMES[language] for language in LANGUAGES if not texts.get(language)
+    ]
+    if not absent:
+        return None
+    return _("{label} ({languages})", label=label, languages=reduce(_comma, absent))
 
 
 def objectives(campaign: Campaign) -> Item:
     missing = [
         reason
         for label, texts in (
-            ("objectifs", campaign.objectives),
-            ("publics cibles", campaign.audiences),
+            (_("objectives"), campaign.objectives),
+            (_("target audiences"), campaign.audiences),
         )
         if (reason := _missing(label, texts))
     ]
-    detail = "Objectifs et publics cibles en français et en bambara."
+    detail = _("Objectives and target audiences in French and in Bambara.")
     if missing:
-        detail = "Manque : " + _listed(missing)
-    title = "Les objectifs et les publics cibles sont définis"
+        detail = _("Missing: {reasons}", reasons=_listed(missing))
+    title = _("The objectives and the target audiences are defined")
     return Item("objectives", title, not missing, detail)
 
 
 def channels(campaign: Campaign) -> Item:
     ready = [post for post in campaign.posts if post.status == "ready"]
     reasons = [
-        f"{post.id} ({language}, {channel}) : {reason}"
+        _(
+            "{post} ({language}, {channel}): {reason}",
+            post=post.id,
+            language=language,
+            channel=channel,
+            reason=reason,
+        )
         for post in ready
         for language, text in post.text.items()
         for channel in campaign.channels
         if (reason := channel_limit(channel, text, post.sms.get(language), language in post.media))
     ]
     names = ", ".join(campaign.channels)
-    detail = f"Les {len(ready)} publications prêtes tiennent sur {names}."
+    detail = _("The {count} ready posts fit on {channels}.", count=len(ready), channels=names)
     if not ready:
-        detail = "Aucune publication prête pour l'instant : rien à vérifier."
+        detail = _("No post ready yet: nothing to check.")
     elif reasons:
         detail = _listed(reasons)
-    return Item("channels", "Les messages sont adaptés à chaque canal", not reasons, detail)
-
-
-def _ranks(campaign: Campaign) -> defaultdict[str, int]:
-    # A phase the campaign does not declare (only a hand-built Campaign has one) ranks last.
-    ranks: defaultdict[str, int] = defaultdict(lambda: len(campaign.phases))
-    ranks.update((phase.id, index) for index, phase in enumerate(campaign.phases))
-    return ranks
-
-
-def _phase_order(campaign: Campaign, posts: list[Post]) -> list[str]:
-    order = _ranks(campaign)
-    names = {phase.id: phase.name.get("fr", phase.id) for phase in campaign.phases}
-    reasons, latest = [], None  # latest: the first post of the furthest phase begun so far
-    for post in posts:
-        if latest and order[post.phase] < order[latest.phase] and post.day > latest.day:
-            earlier, later = names.get(post.phase, post.phase), names.get(latest.phase, "")
-            reasons.append(
-                f"« {post.id} » ({earlier}, {_day(post.day)}) vient après le début"
-                f" de « {later} » ({_day(latest.day)})"
-            )
-        if latest is None or order[post.phase] > order[latest.phase]:
-            latest = post
-    return reasons
-
-
-def _gaps(campaign: Campaign, posts: list[Post]) -> list[str]:
-    # The days just outside the campaign stand in for its edges, so silence at the start
-    # or the end counts like silence between two posts.
-    days = [campaign.start - timedelta(1), *sorted({post.day for post in posts})]
-    reasons = []
-    for before, after in pairwise([*days, campaign.end + timedelta(1)]):
-        silent = (after - before).days - 1
-        if silent > campaign.max_gap_days:
-            first, last = before + timedelta(1), after - timedelta(1)
-            reasons.append(f"{silent} jours sans publication du {_day(first)} au {_day(last)}")
-    return reasons
-
-
-def _weeks(campaign: Campaign, posts: list[Post]) -> list[str]:
-    covered: Counter[tuple[int, int]] = Counter()
-    day = campaign.start
-    while day <= campaign.end:
-        covered[day.isocalendar()[:2]] += 1
-        day += timedelta(1)
-    counts = Counter(post.day.isocalendar()[:2] for post in posts)
-    low, high = campaign.posts_per_week
-    reasons = []
-    for (year, week), days in covered.items():
-        # A week the campaign only partly covers is held to its share of the bounds, the
-        # minimum rounded down and the maximum up: 2 days of a 3-to-10 week need 0
-        # posts and allow 3.
-        need, allow = low * days // 7, math.ceil(high * days / 7)
-        count = counts[(year, week)]
-        monday = date.fromisocalendar(year, week, 1)
-        if not need <= count <= allow:
-            bound = f"au moins {need}" if count < need else f"au plus {allow}"
-            reasons.append(f"semaine du {_day(monday)} : {count} publication(s), {bound}")
-    return reasons
+    title = _("The messages are fit for each channel")
+    return Item("channels", title, not reasons, detail)
 
 
 def calendar(campaign: Campaign, today: date | None) -> Item:
-    order = _ranks(campaign)
-    posts = sorted(campaign.posts, key=lambda post: (post.day, post.at, order[post.phase]))
-    reasons = ["aucune publication planifiée"] if not posts else []
-    reasons += _phase_order(campaign, posts) + _gaps(campaign, posts) + _weeks(campaign, posts)
-    if today is not None and campaign.end < today:
-        reasons.append(f"la campagne s'est terminée le {_day(campaign.end)}")
+    reasons = calendar_reasons(campaign, today)
     low, high = campaign.posts_per_week
-    detail = (
-        f"Phases dans l'ordre, pas plus de {campaign.max_gap_days} jours sans publication,"
-        f" de {low} à {high} publications par semaine."
+    detail = _(
+        "Phases in order, no more than {gap} days without a post, from {low} to {high} posts"
+        " a week.",
+        gap=campaign.max_gap_days,
+        low=low,
+        high=high,
     )
-    title = "Le calendrier est cohérent et équilibré"
     if reasons:
-        detail = _listed(reasons)
-        detail = detail[0].upper() + detail[1:]
-    return Item("calendar", title, not reasons, detail)
+        detail = _listed([Capitalized(reasons[0]), *reasons[1:]])
+    return Item("calendar", _("The calendar is coherent and balanced"), not reasons, detail)
 
 
 def produced(post: Post, campaign: Campaign) -> bool:
@@ -190,30 +154,49 @@ def content(campaign: Campaign, today: date | None) -> Item:
     total = len(campaign.posts)
     done = sum(produced(post, campaign) for post in campaign.posts)
     ok = total > 0 and done * 2 >= total
-    detail = f"{done} publication(s) prête(s) sur {total} ({done * 100 // max(total, 1)} %)"
-    detail += "." if ok else " : il en faut au moins la moitié."
+    counts = {"count": done, "total": total, "percent": done * 100 // max(total, 1)}
+    detail = (
+        _("{count} post(s) ready out of {total} ({percent} %).", **counts)
+        if ok
+        else _(
+            "{count} post(s) ready out of {total} ({percent} %): at least half are needed.",
+            **counts,
+        )
+    )
     late = [
         post.id
         for post in campaign.posts
         if today and post.day < today and not produced(post, campaign)
     ]
     if late:
-        detail += f" Date passée, pas prête : {', '.join(late[:SHOWN])}."
-    return Item("content", "Au moins la moitié des contenus est produite", ok, detail)
+        detail = _(
+            "{progress} Date passed, not ready: {posts}.",
+            progress=detail,
+            posts=", ".join(late[:SHOWN]),
+        )
+    title = _("At least half of the content is produced")
+    return Item("content", title, ok, detail)
 
 
 def kit(campaign: Campaign) -> Item:
     kit = campaign.kit
-    parts = (("quoi", kit.what), ("qui", kit.who), ("quand", kit.when), ("pourquoi", kit.why))
+    parts = (
+        (_("what"), kit.what),
+        (_("who"), kit.who),
+        (_("when"), kit.when),
+        (_("why"), kit.why),
+    )
     platforms = sorted({*KIT_PLATFORMS, *kit.messages})
-    messages = [(f"message {name}", kit.messages.get(name, {})) for name in platforms]
+    messages = [
+        (_("message {platform}", platform=name), kit.messages.get(name, {})) for name in platforms
+    ]
     missing = [reason for label, texts in (*parts, *messages) if (reason := _missing(label, texts))]
     if not kit.hashtags:
-        missing.append("hashtags")
-    detail = "Quoi, qui, quand, pourquoi, messages à transférer et hashtags, dans les deux langues."
+        missing.append(_("hashtags"))
+    detail = _("What, who, when, why, messages to forward and hashtags, in both languages.")
     if missing:
-        detail = "Manque : " + _listed(missing)
-    return Item("kit", "Le kit de mobilisation est complet", not missing, detail)
+        detail = _("Missing: {reasons}", reasons=_listed(missing))
+    return Item("kit", _("The mobilisation kit is complete"), not missing, detail)
 
 
 def check_readiness(campaign: Campaign, today: date | None = None) -> Readiness:

@@ -17,29 +17,38 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.i18n import Text, _
+from bot.models import Language
 from content.problems import Problem
 
 # Column → (explanation for the "aide" sheet, width in the template).
-COLUMNS: dict[str, tuple[str, int]] = {
-    "id": ("Obligatoire. Identifiant unique : minuscules, chiffres, tirets (ex. j01-droits).", 16),
-    "date": ("Obligatoire. Jour de publication AAAA-MM-JJ, dans les dates de la campagne.", 12),
-    "time": ("Facultatif. Heure locale HH:MM ; sinon l'heure par défaut (post_time).", 8),
-    "phase": ("Obligatoire. Une phase déclarée dans campaign.yaml (ex. informer).", 12),
-    "languages": ("Facultatif. Langues visées, séparées par des virgules : fr, bm.", 12),
-    "places": ("Facultatif. Lieux visés (ex. kayes, kita). Vide : partout.", 16),
-    "roles": ("Facultatif. relay, organiser. Vide : tout le monde.", 12),
-    "text_fr": ("Le texte en français.", 60),
-    "text_bm": ("Le texte en bambara.", 60),
-    "sms_fr": ("Facultatif. Version courte pour les SMS (160 caractères par SMS).", 40),
-    "sms_bm": ("Facultatif. Version courte SMS en bambara (70 caractères par SMS).", 40),
-    "media_fr": ("Facultatif. Fichier dans le dossier de la campagne (ex. media/j01.png).", 22),
-    "media_bm": ("Facultatif. Image, note vocale, vidéo ou PDF pour la version bambara.", 22),
-    "hashtags": ("Facultatif. Trois au plus, chacun commençant par #.", 24),
-    "template_fr": ("Facultatif. Content SID du modèle WhatsApp approuvé (HX…).", 36),
-    "template_bm": ("Facultatif. Content SID du modèle WhatsApp en bambara (HX…).", 36),
-    "single_language": ("Facultatif. fr ou bm : la publication n'existe que dans une langue.", 10),
-    "status": ("draft (brouillon) ou ready (prête). Vide : draft.", 10),
+COLUMNS: dict[str, tuple[Text, int]] = {
+    "id": (
+        _("Required. A unique identifier: lowercase letters, digits, hyphens (e.g. j01-droits)."),
+        16,
+    ),
+    "date": (_("Required. Day of publication YYYY-MM-DD, within the campaign's dates."), 12),
+    "time": (_("Optional. Local time HH:MM; otherwise the default time (post_time)."), 8),
+    "phase": (_("Required. A phase declared in campaign.yaml (e.g. informer)."), 12),
+    "languages": (_("Optional. Target languages, separated by commas: fr, bm."), 12),
+    "places": (_("Optional. Target places (e.g. kayes, kita). Empty: everywhere."), 16),
+    "roles": (_("Optional. relay, organiser. Empty: everyone."), 12),
+    "text_fr": (_("The text in French."), 60),
+    "text_bm": (_("The text in Bambara."), 60),
+    "sms_fr": (_("Optional. A short version for SMS (160 characters per SMS)."), 40),
+    "sms_bm": (_("Optional. A short SMS version in Bambara (70 characters per SMS)."), 40),
+    "media_fr": (_("Optional. A file in the campaign folder (e.g. media/j01.png)."), 22),
+    "media_bm": (_("Optional. Picture, voice note, video or PDF for the Bambara version."), 22),
+    "hashtags": (_("Optional. Three at most, each starting with #."), 24),
+    "template_fr": (_("Optional. Content SID of the approved WhatsApp template (HX…)."), 36),
+    "template_bm": (_("Optional. Content SID of the WhatsApp template in Bambara (HX…)."), 36),
+    "single_language": (_("Optional. fr or bm: the post exists in one language only."), 10),
+    "status": (_("draft or ready. Empty: draft."), 10),
 }
+NOTES = (
+    _("One row per post; row 2 is an example to replace."),
+    _("Bambara texts: have them reread by a speaker before “ready”."),
+)
 REQUIRED = ("id", "date", "phase")
 SAMPLE: dict[str, object] = {
     "id": "j01-droits",
@@ -88,14 +97,18 @@ def _header(cells: Iterable[object], file: str) -> tuple[list[str | None], list[
             continue
         if name not in COLUMNS:
             close = difflib.get_close_matches(name, COLUMNS, n=1)
-            hint = f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
-            problems.append(Problem(file, "row 1", name, f"colonne inconnue{hint}"))
+            message = (
+                _("unknown column (did you mean “{close}”?)", close=close[0])
+                if close
+                else _("unknown column")
+            )
+            problems.append(Problem(file, "row 1", name, message))
         elif name in names:
-            problems.append(Problem(file, "row 1", name, "colonne en double"))
+            problems.append(Problem(file, "row 1", name, _("column appears twice")))
         names.append(name)
     for name in REQUIRED:
         if name not in names:
-            problems.append(Problem(file, "row 1", name, "colonne obligatoire absente"))
+            problems.append(Problem(file, "row 1", name, _("required column missing")))
     return names, problems
 
 
@@ -103,7 +116,8 @@ def _rows(table: Iterable[Sequence[object]], file: str) -> tuple[list[RawRow], l
     lines = iter(table)
     header = next(lines, None)
     if header is None:
-        return [], [Problem(file, "", "", "le tableur est vide : il faut une ligne d'en-tête")]
+        message = _("the spreadsheet is empty: it needs a header row")
+        return [], [Problem(file, "", "", message)]
     names, problems = _header(header, file)
     if problems:
         return [], problems
@@ -123,7 +137,7 @@ def _read_csv(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
-        message = "le fichier n'est pas en UTF-8 : enregistrez-le en « CSV UTF-8 »"
+        message = _("the file is not in UTF-8: save it as “CSV UTF-8”")
         return [], [Problem(file, "", "", message)]
     first = text.split("\n", 1)[0]
     # French Excel writes ";" (the comma is the decimal mark); column names hold neither.
@@ -139,7 +153,7 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
             warnings.simplefilter("ignore", UserWarning)
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        return [], [Problem(file, "", "", f"classeur illisible ({exc})")]
+        return [], [Problem(file, "", "", _("unreadable workbook ({reason})", reason=str(exc)))]
     try:
         return _rows(book.worksheets[0].iter_rows(values_only=True), file)
     finally:
@@ -153,7 +167,7 @@ def read_rows(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
         return _read_csv(path, file)
     if suffix == ".xlsx":
         return _read_xlsx(path, file)
-    return [], [Problem(file, "", "", "format non pris en charge : utilisez .xlsx ou .csv")]
+    return [], [Problem(file, "", "", _("unsupported format: use .xlsx or .csv"))]
 
 
 def _csv_cell(value: object) -> str:
@@ -162,9 +176,9 @@ def _csv_cell(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def write_template(path: Path) -> None:
-    """An empty calendar with a sample row: XLSX (with an "aide" sheet), or CSV when the
-    name ends in .csv."""
+def write_template(path: Path, language: Language = Language.FR) -> None:
+    """An empty calendar with a sample row: XLSX (with an "aide" sheet explaining each
+    column in `language`), or CSV when the name ends in .csv."""
     sample = [SAMPLE.get(name) for name in COLUMNS]
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel needs the BOM
@@ -174,7 +188,7 @@ def write_template(path: Path) -> None:
         return
     book = openpyxl.Workbook()
     sheet = book.worksheets[0]
-    sheet.title = "calendrier"
+    sheet.title = _("calendar").render(language)
     sheet.append(list(COLUMNS))
     sheet.append(sample)
     for index, (name, (_help, width)) in enumerate(COLUMNS.items(), start=1):
@@ -188,13 +202,13 @@ def write_template(path: Path) -> None:
         elif name == "time":
             sample_cell.number_format = "hh:mm"
     sheet.freeze_panes = "A2"
-    help_sheet = book.create_sheet("aide")
-    help_sheet.append(["colonne", "explication"])
+    help_sheet = book.create_sheet(_("help").render(language))
+    help_sheet.append([_("column").render(language), _("explanation").render(language)])
     for name, (explanation, _width) in COLUMNS.items():
-        help_sheet.append([name, explanation])
+        help_sheet.append([name, explanation.render(language)])
     help_sheet.append([])
-    help_sheet.append(["", "Une ligne par publication ; la ligne 2 est un exemple à remplacer."])
-    help_sheet.append(["", "Textes bambara : à faire relire par un locuteur avant « ready »."])
+    for note in NOTES:
+        help_sheet.append(["", note.render(language)])
     help_sheet.column_dimensions["A"].width = 16
     help_sheet.column_dimensions["B"].width = 90
     help_sheet.cell(1, 1).font = help_sheet.cell(1, 2).font = Font(bold=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from bot.i18n import Text, _
 from content.problems import Problem, Severity
 
 Key = str | int
@@ -40,7 +41,7 @@ class YamlDoc:
     def where(self, path: YamlPath) -> str:
         return f"line {self.line(path)}"
 
-    def problem(self, path: YamlPath, message: str, severity: Severity = "error") -> Problem:
+    def problem(self, path: YamlPath, message: Text, severity: Severity = "error") -> Problem:
         return Problem(self.file, self.where(path), field_name(path), message, severity)
 
 
@@ -52,7 +53,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self._open: set[int] = set()  # nodes being built: an alias to one is a cycle
 
-    def _problem(self, node: Node, path: YamlPath, message: str) -> None:
+    def _problem(self, node: Node, path: YamlPath, message: Text) -> None:
         where = f"line {node.start_mark.line + 1}"
         self.problems.append(Problem(self.file, where, field_name(path), message))
 
@@ -60,7 +61,7 @@ class _Builder:
         if isinstance(node, ScalarNode):
             return self._scalar(node, path)
         if id(node) in self._open:
-            self._problem(node, path, "alias YAML récursif")
+            self._problem(node, path, _("recursive YAML alias"))
             return None
         self._open.add(id(node))
         try:
@@ -80,13 +81,13 @@ class _Builder:
             key = str(key_node.value)
             if isinstance(key_node, ScalarNode) and key_node.tag != _MERGE_TAG:
                 if key in own:
-                    self._problem(key_node, (*path, key), f"clé « {key} » en double")
+                    self._problem(key_node, (*path, key), _("key “{key}” appears twice", key=key))
                 own.add(key)
         self.loader.flatten_mapping(node)
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
-                self._problem(key_node, path, "une clé doit être un simple mot")
+                self._problem(key_node, path, _("a key must be a plain word"))
                 continue
             # The key as written: `1:` stays "1" and `on:` stays "on", not True.
             key = str(key_node.value)
@@ -112,7 +113,7 @@ class _Builder:
         except ValueError:
             return str(node.value)  # 2026-02-30 and the like: validation says why
         except yaml.constructor.ConstructorError as exc:
-            self._problem(node, path, f"valeur YAML non prise en charge ({exc.problem})")
+            self._problem(node, path, _("unsupported YAML value ({reason})", reason=exc.problem))
             return None
 
 
@@ -121,24 +122,27 @@ def read_yaml(path: Path, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        return None, [Problem(file, "", "", "le fichier n'est pas en UTF-8")]
+        return None, [Problem(file, "", "", _("the file is not in UTF-8"))]
     except OSError as exc:
-        return None, [Problem(file, "", "", f"lecture impossible ({exc.strerror})")]
+        message = _("cannot read the file ({reason})", reason=exc.strerror)
+        return None, [Problem(file, "", "", message)]
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            return None, [Problem(file, "", "", "le fichier est vide")]
+            return None, [Problem(file, "", "", _("the file is empty"))]
         builder = _Builder(loader, file)
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}" if mark is not None else ""
-        reason = exc.problem or exc.context or "erreur"
-        message = f"syntaxe YAML invalide ({reason}) : vérifiez l'indentation et les guillemets"
+        reason = exc.problem or exc.context or _("error")
+        message = _(
+            "invalid YAML syntax ({reason}): check the indentation and the quotes", reason=reason
+        )
         return None, [Problem(file, where, "", message)]
     except yaml.YAMLError as exc:
-        return None, [Problem(file, "", "", f"syntaxe YAML invalide ({exc})")]
+        return None, [Problem(file, "", "", _("invalid YAML syntax ({reason})", reason=str(exc)))]
     finally:
         loader.dispose()
     return YamlDoc(file, data, builder.lines), builder.problems

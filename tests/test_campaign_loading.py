@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,8 @@ import openpyxl
 import pytest
 import yaml
 
+from bot.i18n import _
+from bot.models import Language
 from content.loaders import load_campaign
 from content.model import Audience, Campaign, QuietHours, Template
 from content.problems import CampaignInvalid, Problem
@@ -63,6 +66,17 @@ BASE: dict[str, Any] = {
     ],
 }
 BASE["posts"][0]["media"] = {"fr": "media/j01.png", "bm": "media/j01.png"}
+
+
+def french(text: str) -> str:
+    """`text` as the French catalogue spells it: a no-break space before : ; ! ? » % and
+    after «."""
+    return re.sub(r" (?=[:;!?»%])", "\u00a0", text).replace("« ", "«\u00a0")
+
+
+def said(problem: Problem, language: Language = Language.FR) -> str:
+    """A problem's message as the organiser reads it."""
+    return problem.message.render(language)
 
 
 def document(**campaign: object) -> dict[str, Any]:
@@ -180,7 +194,7 @@ def test_what_is_not_a_campaign_is_said_clearly(tmp_path: Path, name: str, messa
             tmp_path / name
         ).write_text("x")
     [problem] = invalid(tmp_path / name)
-    assert message in problem.message
+    assert message in said(problem)
     assert problem.is_error
 
 
@@ -222,7 +236,7 @@ def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
     (folder / "campaign.yaml").write_text("campaign:\n  slug: x\n   name: y\n")
     [problem] = invalid(folder)
     assert (problem.file, problem.where) == ("campaign.yaml", "line 3")
-    assert "syntaxe YAML invalide" in problem.message
+    assert "syntaxe YAML invalide" in said(problem)
 
 
 def test_line_numbers_follow_the_file_as_written(tmp_path: Path) -> None:
@@ -244,13 +258,14 @@ def test_a_duplicated_key_is_an_error_at_its_line(tmp_path: Path) -> None:
     text = (folder / "campaign.yaml").read_text().replace("  slug:", "  name: Autre\n  slug:", 1)
     (folder / "campaign.yaml").write_text(text)
     [problem] = invalid(folder)
-    assert (problem.field, problem.message) == ("campaign.name", "clé « name » en double")
+    assert (problem.field, said(problem)) == ("campaign.name", french("clé « name » en double"))
+    assert said(problem, Language.BM) == "kile “name” bɛ yen siɲɛ fila"
     assert problem.where == line_of(folder / "campaign.yaml", "#EngageonsNous'")
 
 
 def test_an_empty_file_is_a_problem(tmp_path: Path) -> None:
     (tmp_path / "campaign.yaml").write_text("# rien\n")
-    assert "vide" in invalid(tmp_path)[0].message
+    assert "vide" in said(invalid(tmp_path)[0])
 
 
 @pytest.mark.parametrize("name", ["calendar.csv", "calendar.xlsx"])
@@ -334,6 +349,20 @@ def test_the_xlsx_template_explains_each_column_in_french(tmp_path: Path) -> Non
     assert "Obligatoire" in str(explained["id"])
 
 
+def test_the_xlsx_template_can_explain_each_column_in_bambara(tmp_path: Path) -> None:
+    write_template(tmp_path / "t.xlsx", Language.BM)
+    book = openpyxl.load_workbook(tmp_path / "t.xlsx")
+    calendar, help_sheet = book.worksheets
+    assert (calendar.title, help_sheet.title) == ("kalandiriye", "dɛmɛ")
+    assert [cell.value for cell in calendar[1]] == list(COLUMNS)  # column names stay
+    rows = list(help_sheet.iter_rows(values_only=True))
+    assert rows[0] == ("kolɔni", "ɲɛfɔli")
+    explained = {row[0]: row[1] for row in rows[1:]}
+    assert explained["text_bm"] == "Bamanankan sɛbɛn."
+    assert str(explained["id"]).startswith("Wajibi.")
+    assert any("ready" in str(row[1]) for row in rows if row[0] in ("", None))
+
+
 def test_a_broken_file_never_half_loads_and_every_problem_comes_at_once(tmp_path: Path) -> None:
     data = document(posts_from="calendar.xlsx")
     data["posts"][3]["date"] = date(2027, 1, 1)
@@ -360,14 +389,25 @@ def test_a_spreadsheet_nobody_names_is_pointed_out(tmp_path: Path) -> None:
     write_template(folder / "calendar.xlsx")
     _, [warning] = load_campaign(folder)
     assert (warning.file, warning.severity) == ("calendar.xlsx", "warning")
-    assert "posts_from" in warning.message
+    assert "posts_from" in said(warning)
 
 
 def test_problem_reads_as_file_place_field_message() -> None:
-    problem = Problem("calendar.xlsx", "row 7", "text_bm", "texte bambara manquant")
+    problem = Problem("calendar.xlsx", "row 7", "text_bm", _("missing Bambara text"))
     assert str(problem) == "calendar.xlsx row 7, text_bm: texte bambara manquant"
-    assert str(Problem("x.yaml", "", "", "vide")) == "x.yaml: vide"
-    assert "calendar.xlsx row 7" in str(CampaignInvalid([problem]))
+    assert problem.render(Language.BM) == "calendar.xlsx row 7, text_bm: bamanankan sɛbɛn tɛ yen"
+    assert str(Problem("x.yaml", "", "", _("the file is empty"))) == "x.yaml: le fichier est vide"
+    assert problem.to_dict(Language.BM) == {
+        "file": "calendar.xlsx",
+        "where": "row 7",
+        "field": "text_bm",
+        "message": "bamanankan sɛbɛn tɛ yen",
+        "severity": "error",
+    }
+    assert str(CampaignInvalid([problem])).splitlines() == [
+        french("campagne invalide : 1 erreur(s)"),
+        "calendar.xlsx row 7, text_bm: texte bambara manquant",
+    ]
 
 
 def test_yaml_merges_override_without_being_duplicates(tmp_path: Path) -> None:
@@ -391,4 +431,4 @@ def test_yaml_tags_that_build_objects_are_refused(tmp_path: Path) -> None:
     (folder / "campaign.yaml").write_text(text)
     problem = invalid(folder)[0]
     assert (problem.where, problem.field) == ("line 2", "campaign.slug")
-    assert "valeur YAML non prise en charge" in problem.message
+    assert "valeur YAML non prise en charge" in said(problem)

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from bot.models import Language
 from content.loaders import load_campaign
 from content.model import Campaign, Kit, Post
 from content.readiness import Item, check_readiness
-from tests.test_campaign_loading import document, write_campaign
+from tests.test_campaign_loading import document, french, write_campaign
 
 
 def loaded(tmp_path: Path, data: dict[str, Any] | None = None) -> Campaign:
@@ -22,6 +23,10 @@ def loaded(tmp_path: Path, data: dict[str, Any] | None = None) -> Campaign:
 def item(campaign: Campaign, key: str, today: date | None = None) -> Item:
     [found] = [entry for entry in check_readiness(campaign, today).items if entry.key == key]
     return found
+
+
+def detail(found: Item, language: Language = Language.FR) -> str:
+    return found.detail.render(language)
 
 
 def post(post_id: str, day: int, phase: str = "informer", status: str = "ready") -> Post:
@@ -39,14 +44,27 @@ def test_the_sample_campaign_is_ready(tmp_path: Path) -> None:
         ("kit", True),
     ]
     assert readiness.ready
-    assert readiness.items[3].detail == "4 publication(s) prête(s) sur 4 (100 %)."
+    assert detail(readiness.items[3]) == french("4 publication(s) prête(s) sur 4 (100 %).")
+    assert [entry.title.render(Language.FR) for entry in readiness.items] == [
+        "Les objectifs et les publics cibles sont définis",
+        "Les messages sont adaptés à chaque canal",
+        "Le calendrier est cohérent et équilibré",
+        "Au moins la moitié des contenus est produite",
+        "Le kit de mobilisation est complet",
+    ]
 
 
-def test_to_json(tmp_path: Path) -> None:
-    document_ = check_readiness(loaded(tmp_path)).to_json()
+@pytest.mark.parametrize("language", list(Language))
+def test_to_json(tmp_path: Path, language: Language) -> None:
+    document_ = check_readiness(loaded(tmp_path)).to_json(language)
     assert document_["ready"] is True
     assert document_["items"] == [
-        {"key": entry.key, "title_fr": entry.title_fr, "ok": entry.ok, "detail": entry.detail}
+        {
+            "key": entry.key,
+            "title": entry.title.render(language),
+            "ok": entry.ok,
+            "detail": entry.detail.render(language),
+        }
         for entry in check_readiness(loaded(tmp_path)).items
     ]
 
@@ -55,7 +73,12 @@ def test_objectives_and_audiences_in_both_languages(tmp_path: Path) -> None:
     campaign = replace(loaded(tmp_path), audiences={"fr": "Jeunes de Kayes"}, objectives={})
     found = item(campaign, "objectives")
     assert not found.ok
-    assert found.detail == "Manque : objectifs (français, bambara) ; publics cibles (bambara)."
+    assert detail(found) == french(
+        "Manque : objectifs (français, bambara) ; publics cibles (bambara)."
+    )
+    assert detail(found, Language.BM) == (
+        "Min tɛ yen: laɲiniw (faransikan, bamanankan); mɔgɔ minnu ka kan ka se u ma (bamanankan)."
+    )
 
 
 def test_messages_adapted_to_each_channel(tmp_path: Path) -> None:
@@ -69,8 +92,8 @@ def test_messages_adapted_to_each_channel(tmp_path: Path) -> None:
     )
     found = item(campaign, "channels")
     assert not found.ok
-    assert found.detail.startswith("j02 (bm, sms) : SMS de 5 segments")
-    assert "j03" not in found.detail  # drafts are judged by the content item
+    assert detail(found).startswith(french("j02 (bm, sms) : SMS de 5 segments"))
+    assert "j03" not in detail(found)  # drafts are judged by the content item
     fixed = replace(long_sms, sms={"bm": "Kura"})
     assert item(replace(campaign, posts=(fixed,)), "channels").ok
 
@@ -79,7 +102,7 @@ def test_a_caption_too_long_for_telegram(tmp_path: Path) -> None:
     campaign = loaded(tmp_path)
     captioned = replace(campaign.posts[0], text={"fr": "x" * 1500, "bm": "x"})
     found = item(replace(campaign, posts=(captioned,)), "channels")
-    assert "j01 (fr, telegram) : 1500 caractères" in found.detail
+    assert french("j01 (fr, telegram) : 1500 caractères") in detail(found)
     assert not found.ok
 
 
@@ -116,7 +139,7 @@ def test_a_caption_too_long_for_telegram(tmp_path: Path) -> None:
 def test_calendar_coherent_and_balanced(tmp_path: Path, posts: list[Post], detail: str) -> None:
     found = item(replace(loaded(tmp_path), posts=tuple(posts)), "calendar")
     assert not found.ok
-    assert detail.lower() in found.detail.lower()
+    assert french(detail).lower() in found.detail.render(Language.FR).lower()
 
 
 def test_phases_may_overlap_on_the_day_a_new_one_starts(tmp_path: Path) -> None:
@@ -131,7 +154,7 @@ def test_partial_weeks_are_held_to_their_share(tmp_path: Path) -> None:
     assert item(replace(campaign, posts=(*posts, post("e", 14, "action"))), "calendar").ok
     crowded = [post(f"x{n}", 5 + n % 2) for n in range(4)]  # 4 posts in 2 days: 3 at most
     found = item(replace(campaign, posts=(*crowded, *posts[1:])), "calendar")
-    assert "semaine du 30 novembre : 4 publication(s), au plus 3" in found.detail
+    assert french("semaine du 30 novembre : 4 publication(s), au plus 3") in detail(found)
 
 
 def test_a_campaign_already_over_is_not_ready(tmp_path: Path) -> None:
@@ -139,7 +162,8 @@ def test_a_campaign_already_over_is_not_ready(tmp_path: Path) -> None:
     assert item(campaign, "calendar", date(2026, 12, 13)).ok
     found = item(campaign, "calendar", date(2026, 12, 14))
     assert not found.ok
-    assert "La campagne s'est terminée le 13 décembre" in found.detail
+    assert detail(found).startswith("La campagne s'est terminée le 13 décembre")
+    assert detail(found, Language.BM).startswith("Kampaɲi banna 13 desanburu")
 
 
 def test_half_the_content_must_be_produced(tmp_path: Path) -> None:
@@ -150,7 +174,9 @@ def test_half_the_content_must_be_produced(tmp_path: Path) -> None:
     missing_bm = replace(second, text={"fr": "Bonjour"})  # no text, no single_language
     found = item(replace(campaign, posts=(first, missing_bm, *drafts)), "content")
     assert not found.ok
-    assert found.detail == "1 publication(s) prête(s) sur 4 (25 %) : il en faut au moins la moitié."
+    assert detail(found) == french(
+        "1 publication(s) prête(s) sur 4 (25 %) : il en faut au moins la moitié."
+    )
     single = replace(missing_bm, single_language="fr")
     assert item(replace(campaign, posts=(first, single, *drafts)), "content").ok
 
@@ -160,7 +186,7 @@ def test_declared_media_must_be_present(tmp_path: Path) -> None:
     (campaign.folder / "media" / "j01.png").unlink()
     drafts = tuple(replace(entry, status="draft") for entry in campaign.posts[2:])
     found = item(replace(campaign, posts=(*campaign.posts[:2], *drafts)), "content")
-    assert found.detail.startswith("1 publication(s) prête(s) sur 4")
+    assert detail(found).startswith("1 publication(s) prête(s) sur 4")
     assert not found.ok
 
 
@@ -168,7 +194,7 @@ def test_past_posts_not_ready_are_named(tmp_path: Path) -> None:
     campaign = loaded(tmp_path)
     late = replace(campaign.posts[0], status="draft")
     found = item(replace(campaign, posts=(late, *campaign.posts[1:])), "content", date(2026, 12, 8))
-    assert found.detail.endswith("Date passée, pas prête : j01.")
+    assert detail(found).endswith(french("Date passée, pas prête : j01."))
 
 
 def test_the_kit_is_complete_in_both_languages(tmp_path: Path) -> None:
@@ -178,12 +204,12 @@ def test_the_kit_is_complete_in_both_languages(tmp_path: Path) -> None:
     partial = Kit(what=kit.what, who={"fr": "Les jeunes"}, messages=messages)
     found = item(replace(campaign, kit=partial), "kit")
     assert not found.ok
-    assert found.detail == (
+    assert detail(found) == french(
         "Manque : qui (bambara) ; quand (français, bambara) ; pourquoi (français, bambara) ;"
         " message facebook (bambara) ; message twitter (français, bambara) ; et 1 autre(s)."
     )
     assert item(campaign, "kit").ok
-    assert item(replace(campaign, kit=replace(kit, hashtags=())), "kit").detail == (
+    assert detail(item(replace(campaign, kit=replace(kit, hashtags=())), "kit")) == french(
         "Manque : hashtags."
     )
 
@@ -192,4 +218,20 @@ def test_every_platform_in_the_kit_needs_both_languages(tmp_path: Path) -> None:
     data = document()
     data["kit"]["messages"]["tiktok"] = {"fr": "Partagez"}
     found = item(loaded(tmp_path, data), "kit")
-    assert found.detail == "Manque : message tiktok (bambara)."
+    assert detail(found) == french("Manque : message tiktok (bambara).")
+    assert detail(found, Language.BM) == "Min tɛ yen: tiktok cikan (bamanankan)."
+
+
+def test_days_and_phase_names_are_said_in_the_readers_language(tmp_path: Path) -> None:
+    posts = [post("a", 7), post("b", 9, "action"), post("c", 10), post("d", 12, "action")]
+    found = item(replace(loaded(tmp_path), posts=tuple(posts)), "calendar")
+    assert detail(found) == french(
+        "« c » (Informer, 10 décembre) vient après le début de « Agir » (9 décembre)."
+    )
+    assert detail(found, Language.BM) == (
+        "“c” (Kunnafoni, 10 desanburu) bɛ na “Baara” daminɛ kɔfɛ (9 desanburu)."
+    )
+    campaign = replace(loaded(tmp_path), start=date(2026, 12, 1), end=date(2026, 12, 13))
+    found = item(replace(campaign, posts=tuple(posts)), "calendar")
+    assert french("6 jours sans publication du 1er décembre au 6 décembre") in detail(found)
+    assert "don 6 cikan tɛ: ka bɔ 1 desanburu ka se 6 desanburu ma" in detail(found, Language.BM)

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from bot.i18n import translations
+from bot.models import Language
 from content.loaders import load_campaign
 from content.problems import Problem
 from content.validation import media_kind
@@ -18,8 +20,10 @@ from tests.test_campaign_loading import (
     ROW,
     SID,
     document,
+    french,
     invalid,
     line_of,
+    said,
     with_sheet,
     write_campaign,
     write_rows,
@@ -48,7 +52,9 @@ P = ("posts", 1)  # the second post, so a wrong index would show
 
 
 def found(problems: list[Problem], field: str, fragment: str) -> Problem:
-    matching = [p for p in problems if p.field == field and fragment in p.message]
+    """The problem on `field` whose French message holds `fragment` (spelt with plain
+    spaces: the French no-break ones are put in here)."""
+    matching = [p for p in problems if p.field == field and french(fragment) in said(p)]
     assert matching, f"no {field!r} with {fragment!r} in {[str(p) for p in problems]}"
     return matching[0]
 
@@ -215,7 +221,8 @@ def test_a_duplicate_id_names_the_first_one(tmp_path: Path) -> None:
         tmp_path, setting(*P, "id", "j01"), "posts[1].id", "déjà utilisé", "id: j01", nth=2
     )
     first = line_of(tmp_path / "c" / "campaign.yaml", "id: j01")
-    assert problem.message == f"identifiant « j01 » déjà utilisé (campaign.yaml {first})"
+    assert said(problem) == french(f"identifiant « j01 » déjà utilisé (campaign.yaml {first})")
+    assert said(problem, Language.BM) == f"id “j01” tun bɛ yen ka ban (campaign.yaml {first})"
 
 
 @pytest.mark.parametrize(
@@ -236,7 +243,7 @@ def test_texts_within_each_channel_limit(
             data["posts"][1]["media"] = {"fr": "media/j01.png"}
 
     problem = check(tmp_path, change, "posts[1].text.fr", fragment, "x" * 100)
-    assert problem.message.startswith(f"{length} caractères")
+    assert said(problem).startswith(french(f"{length} caractères :"))
 
 
 def test_texts_at_the_limits_pass_and_unused_channels_are_not_held_to_theirs(
@@ -275,7 +282,7 @@ def test_sms_past_three_segments_is_a_warning(
         return
     [warning] = warnings
     assert (warning.field, warning.severity) == (warned, "warning")
-    assert warning.message.startswith("SMS de 4 segments (UCS-2)")
+    assert said(warning).startswith(french("SMS de 4 segments (UCS-2) : au-delà de 3"))
     assert warning.where == line_of(folder / "campaign.yaml", "ɛɛɛ", nth=2 if sms else 1)
 
 
@@ -572,7 +579,7 @@ def test_unreadable_spreadsheets(tmp_path: Path, name: str, content: bytes, frag
     (folder / name).write_bytes(content)
     [problem] = invalid(folder)
     assert problem.file == name
-    assert fragment in problem.message
+    assert fragment in said(problem)
 
 
 def test_a_spreadsheet_row_may_be_single_language(tmp_path: Path) -> None:
@@ -588,4 +595,37 @@ def test_an_id_used_in_campaign_yaml_and_the_spreadsheet(tmp_path: Path) -> None
     [problem] = invalid(folder)
     first = line_of(folder / "campaign.yaml", "id: j02")
     assert (problem.file, problem.where, problem.field) == ("calendar.xlsx", "row 2", "id")
-    assert problem.message == f"identifiant « j02 » déjà utilisé (campaign.yaml {first})"
+    assert said(problem) == french(f"identifiant « j02 » déjà utilisé (campaign.yaml {first})")
+
+
+def test_every_problem_is_said_in_french_and_in_bambara(tmp_path: Path) -> None:
+    data = document(slug="Mauvais Slug", channels=["telegram", "signal"], titre="x")
+    data["campaign"]["posts_per_week"] = {"min": 5, "max": 2}
+    data["posts"][0].update(id="j02", hashtags=["#A", "#B", "#C", "#D"], status="prete")
+    data["posts"][1].update(date="demain", audience={"places": ["tombouctou"]})
+    data["posts"][1]["whatsapp_template"] = {"fr": {"sid": "HX1", "vars": {}}}
+    data["posts"][2].update(phase="agir", single_language="fr")
+    data["posts"][3]["media"] = {"bm": "../secret.png"}
+    del data["posts"][3]["text"]["bm"]
+    data["kit"]["what"] = "Texte"
+    problems = invalid(write_campaign(tmp_path / "c", data))
+    assert len(problems) >= 12
+    bambara = translations(Language.BM)
+    for problem in problems:
+        message = problem.message
+        assert bambara.gettext(message.msgid) != message.msgid, message.msgid  # catalogued
+        for language in Language:
+            assert "{" not in problem.render(language), (language, problem)
+    by_field = {problem.field: problem for problem in problems}
+    assert said(by_field["posts[3].text.bm"], Language.BM) == (
+        "bamanankan sɛbɛn tɛ yen (walima single_language sɛbɛn)"
+    )
+    assert said(by_field["posts[2].phase"], Language.BM) == (
+        "dakun “agir” ma dɔn (dakunw: informer, action)"
+    )
+    assert said(by_field["posts[0].hashtags"], Language.BM).startswith("hashtag 4:")
+    assert said(by_field["campaign.titre"]) == "clé inconnue"
+    assert said(by_field["posts[2].text.bm"]) == french(
+        "single_language vaut fr : le texte bambara ne sera pas utilisé"
+    )
+    assert by_field["posts[2].text.bm"].severity == "warning"

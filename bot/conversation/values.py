@@ -15,6 +15,8 @@ class ChoiceKind(enum.StrEnum):
     LANGUAGE = "lang"
     PLACE = "place"
     ERASE = "erase"
+    AUDIENCE = "aud"
+    BROADCAST = "bcast"
 
 
 @dataclass(frozen=True)

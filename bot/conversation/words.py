@@ -1,7 +1,7 @@
 """The words relays type, in French, Bambara and English, matched case- and accent-free.
 
 Bambara words: DON (enter) joins, JƆ (stop) leaves, KAN (language), YƆRƆ (place), DƐMƐ (help),
-JƆSI (erase), BI (today's post); AWƆ / AYI answer yes / no.
+JƆSI (erase), BI (today's post), JƐNSƐN (an organiser's broadcast); AWƆ / AYI answer yes / no.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ class Command(enum.StrEnum):
     ERASE = "erase"
     KIT = "kit"
     TODAY = "today"
+    BROADCAST = "broadcast"
 
 
 WORDS: dict[Command, frozenset[str]] = {
@@ -44,6 +45,7 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.ERASE: frozenset({"supprimer", "delete", "josi"}),
     Command.KIT: frozenset({"kit"}),
     Command.TODAY: frozenset({"aujourdhui", "aujourd'hui", "today", "bi"}),
+    Command.BROADCAST: frozenset({"diffuser", "broadcast", "jensen"}),
 }
 YES = frozenset({"oui", "yes", "awo"})
 NO = frozenset({"non", "no", "ayi"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.conversation.router import Router
 from bot.conversation.values import ChoiceKind
 from bot.conversation.words import Command
-from bot.handlers import erase, fallback, help, join, kit, language, place, stop, today
+from bot.handlers import broadcast, erase, fallback, help, join, kit, language, place, stop, today
 from bot.models import ConversationState
 
 
@@ -19,14 +19,33 @@ def register_handlers(router: Router) -> Router:
     router.command(Command.ERASE, erase.ask)
     router.command(Command.KIT, kit.kit)
     router.command(Command.TODAY, today.today)
+    router.command(Command.BROADCAST, broadcast.start)
 
     router.prompt(ConversationState.LANGUAGE, language.prompt)
     router.prompt(ConversationState.PLACE, place.prompt)
     router.prompt(ConversationState.CONFIRM_ERASE, erase.prompt, other_text=erase.answer_in_words)
+    router.prompt(
+        ConversationState.BROADCAST_AUDIENCE,
+        broadcast.audience_prompt,
+        other_text=broadcast.audience_in_words,
+    )
+    router.prompt(
+        ConversationState.BROADCAST_FR, broadcast.french_prompt, other_text=broadcast.write_french
+    )
+    router.prompt(
+        ConversationState.BROADCAST_BM, broadcast.bambara_prompt, other_text=broadcast.write_bambara
+    )
+    router.prompt(
+        ConversationState.BROADCAST_CONFIRM,
+        broadcast.confirm_prompt,
+        other_text=broadcast.confirm_in_words,
+    )
 
     router.choice(ChoiceKind.LANGUAGE, language.choose)
     router.choice(ChoiceKind.PLACE, place.choose)
     router.choice(ChoiceKind.ERASE, erase.confirm)
+    router.choice(ChoiceKind.AUDIENCE, broadcast.choose_audience)
+    router.choice(ChoiceKind.BROADCAST, broadcast.confirm)
 
     router.fallback(fallback.fallback)
     return router
