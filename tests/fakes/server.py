@@ -3,6 +3,9 @@ process' logging alone and never writes an access log (request paths carry the b
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
 from typing import Any
 
 import uvicorn
@@ -33,3 +36,52 @@ def quiet_config(app: Any) -> QuietConfig:
         access_log=False,
         timeout_graceful_shutdown=2,
     )
+
+
+class LoopbackServer:
+    """An ASGI app served by uvicorn on 127.0.0.1, on a free port, from a daemon thread."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self._socket: socket.socket | None = None
+        self.port = 0
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def url(self) -> str:
+        if self._thread is None:
+            raise RuntimeError(f"{self._name} is not started")
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, app: Any) -> None:
+        if self._thread is not None:
+            raise RuntimeError(f"{self._name} is already started")
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self._server = uvicorn.Server(quiet_config(app))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                sock.close()
+                raise RuntimeError(f"{self._name} did not start")
+            time.sleep(0.01)
+        self._socket = sock
+
+    def stop(self) -> None:
+        if self._server is None or self._thread is None:
+            return
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        if self._socket is not None:
+            self._socket.close()
+        self._server, self._thread, self._socket = None, None, None

@@ -25,7 +25,6 @@ import asyncio
 import copy
 import logging
 import re
-import socket
 import threading
 import time
 from collections import defaultdict
@@ -34,14 +33,13 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
-from tests.fakes.server import quiet_config
+from tests.fakes.server import LoopbackServer
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
 
@@ -114,10 +112,7 @@ class FakeTelegram:
         self._blocked: set[int] = set()
         self._forgotten: set[int] = set()
         self._state = BotState(self.bot_user)
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._port = 0
-        self._socket: socket.socket | None = None
+        self._loopback = LoopbackServer("fake-telegram")
         self._app = Starlette(
             routes=[
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
@@ -129,34 +124,11 @@ class FakeTelegram:
     # ------------------------------------------------------------------------- lifecycle
 
     def start(self) -> FakeTelegram:
-        if self._thread is not None:
-            raise RuntimeError("FakeTelegram is already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = quiet_config(self._app)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-telegram", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError("the fake Telegram server did not start")
-            time.sleep(0.01)
-        self._socket = sock
+        self._loopback.start(self._app)
         return self
 
     def stop(self) -> None:
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server, self._thread, self._socket = None, None, None
+        self._loopback.stop()
 
     def __enter__(self) -> FakeTelegram:
         return self.start()
@@ -172,9 +144,7 @@ class FakeTelegram:
     @property
     def api_url(self) -> str:
         """Base URL of the fake; PTB: ``Bot(token, base_url=api_url + "/bot")``."""
-        if self._thread is None:
-            raise RuntimeError("FakeTelegram is not started")
-        return f"http://127.0.0.1:{self._port}"
+        return self._loopback.url
 
     @property
     def bot_user(self) -> dict[str, Any]:

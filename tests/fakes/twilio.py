@@ -26,14 +26,12 @@ from __future__ import annotations
 import logging
 import queue
 import re
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any, Literal, TypeVar
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -41,7 +39,7 @@ from starlette.routing import Route
 
 from tests.fakes import twilio_protocol as proto
 from tests.fakes import twilio_webhooks as hooks
-from tests.fakes.server import quiet_config
+from tests.fakes.server import LoopbackServer
 from tests.fakes.twilio_protocol import FormValue, TwilioError
 from tests.fakes.twilio_state import AccountState, Callback, Failure, Refused, Sent, not_found
 from tests.fakes.twilio_webhooks import inbound_params, signed_form
@@ -88,37 +86,17 @@ class FakeTwilio:
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
-        self._socket: socket.socket | None = None
-        self._port = 0
+        self._loopback = LoopbackServer("fake-twilio")
         methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
         self._app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=methods)])
 
     def __repr__(self) -> str:  # no token in it
-        return f"<FakeTwilio {self.account_sid} port={self._port or None}>"
+        return f"<FakeTwilio {self.account_sid} port={self._loopback.port or None}>"
 
     # ------------------------------------------------------------------------- lifecycle
 
     def start(self) -> FakeTwilio:
-        if self._thread is not None:
-            raise RuntimeError("FakeTwilio is already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self._port = sock.getsockname()[1]
-        config = quiet_config(self._app)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name="fake-twilio", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError("the fake Twilio server did not start")
-            time.sleep(0.01)
-        self._socket = sock
+        self._loopback.start(self._app)
         self._stopping.clear()
         self._jobs = queue.Queue()  # a stop() may have left its sentinel in the last one
         self._worker = threading.Thread(target=self._work, name="fake-twilio-callbacks")
@@ -133,13 +111,7 @@ class FakeTwilio:
             self._jobs.put(None)
             self._worker.join(timeout=15)
             self._worker = None
-        if self._server is None or self._thread is None:
-            return
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        if self._socket is not None:
-            self._socket.close()
-        self._server, self._thread, self._socket = None, None, None
+        self._loopback.stop()
 
     def __enter__(self) -> FakeTwilio:
         return self.start()
@@ -155,9 +127,7 @@ class FakeTwilio:
     @property
     def api_url(self) -> str:
         """Base URL of the fake; twilio-python: ``client.api.base_url = api_url``."""
-        if self._thread is None:
-            raise RuntimeError("FakeTwilio is not started")
-        return f"http://127.0.0.1:{self._port}"
+        return self._loopback.url
 
     # ---------------------------------------------------------------- recordings, for tests
 
