@@ -16,8 +16,9 @@ from bot import cli_common
 from bot.cli_admin import admin_app
 from bot.cli_broadcast import broadcast_app
 from bot.cli_campaign import CampaignPath, Lang, campaign_app, problems_table
-from bot.i18n import _
+from bot.i18n import Text, _
 from bot.models import Language
+from bot.reports import DeliveryLine
 
 logger = logging.getLogger("relais")
 app = typer.Typer(
@@ -184,6 +185,7 @@ def report_deliveries(
         str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
 ) -> None:
     """How many relays each message reached, per channel and status, and why not."""
     import json
@@ -191,21 +193,24 @@ def report_deliveries(
     from rich.console import Console
     from rich.table import Table
 
-    from bot.db import make_engine, make_session_factory
     from bot.reports import delivery_lines
 
-    engine = make_engine(cli_common.settings().database_url)
-    with make_session_factory(engine)() as session:
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
         lines = delivery_lines(session=session, source_kind=source)
-    engine.dispose()
+
+    def reason(line: DeliveryLine) -> str:
+        return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
+
     if as_json:
         for line in lines:
-            row = {**line.__dict__, "status": line.status.value}
+            row = {**line.__dict__, "status": line.status.value, "reason": reason(line)}
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    table = Table("message", "channel", "status", "relays", "why", title="Deliveries")
+    headers = (_("message"), _("channel"), _("status"), _("relays"), _("why"))
+    table = Table(*(h.render(language) for h in headers), title=_("Deliveries").render(language))
     for line in lines:
-        table.add_row(line.source, line.channel, line.status.value, str(line.relays), line.reason)
+        table.add_row(line.source, line.channel, line.status.value, str(line.relays), reason(line))
     Console().print(table)
 
 
@@ -213,6 +218,7 @@ def report_deliveries(
 def report_testimonies(
     limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
 ) -> None:
     """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
     import json
@@ -220,22 +226,21 @@ def report_testimonies(
     from rich.console import Console
     from rich.table import Table
 
-    from bot.db import make_engine, make_session_factory
     from bot.reports import list_testimonies
 
-    settings = cli_common.settings()
-    engine = make_engine(settings.database_url)
-    with make_session_factory(engine)() as session:
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
         found = list_testimonies(session=session, limit=limit)
-    engine.dispose()
     if as_json:
         for item in found:
             row = {**item.__dict__, "received_at": item.received_at.isoformat()}
             typer.echo(json.dumps(row, ensure_ascii=False))
         return
-    table = Table("received", "kind", "place", "language", "where", title="Testimonies")
+    headers = (_("received"), _("kind"), _("place"), _("language"), _("where"))
+    title = _("Testimonies").render(language)
+    table = Table(*(h.render(language) for h in headers), title=title)
     for item in found:
-        local = item.received_at.astimezone(settings.zone).strftime("%Y-%m-%d %H:%M")
+        local = item.received_at.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
         table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
     Console().print(table)
 

@@ -14,8 +14,10 @@ from rich.table import Table
 
 from bot import broadcasts, cli_common
 from bot.broadcasts import Audience, AudienceError
+from bot.cli_campaign import Lang
 from bot.db import unit_of_work
-from bot.models import Broadcast, BroadcastState
+from bot.i18n import _
+from bot.models import Broadcast, BroadcastState, Language
 
 broadcast_app = typer.Typer(help="Calls to action: create, follow, cancel.", no_args_is_help=True)
 BroadcastId = Annotated[int, typer.Argument(help="The broadcast's number.")]
@@ -34,6 +36,7 @@ def create(
         typer.Option(formats=["%Y-%m-%d %H:%M"], help="Send then, local time (default: now)."),
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Send without asking to confirm.")] = False,
+    language: Lang = Language.FR,
 ) -> None:
     """Show who will receive it, then send it (now or at --at) once confirmed."""
     current = cli_common.settings()
@@ -43,7 +46,7 @@ def create(
         typer.echo(f"--audience: {exc}", err=True)
         raise typer.Exit(2) from exc
     if not (fr.strip() or bm.strip()):
-        typer.echo("Give the text with --fr and --bm (at least one).", err=True)
+        typer.echo(_("Give the text with --fr and --bm (at least one).").render(language), err=True)
         raise typer.Exit(2)
     now = datetime.now(UTC)
     send_at = at.replace(tzinfo=current.zone).astimezone(UTC) if at else now
@@ -53,14 +56,17 @@ def create(
             counts = broadcasts.count_recipients(
                 session=session, audience=chosen, zone=current.zone
             )
-        table = Table("language", "relays", "text", title="Preview")
-        for language, text in (("fr", fr), ("bm", bm)):
-            table.add_row(language, str(counts[language]), text or "(the other language's text)")
+        headers = (_("language"), _("relays"), _("text"))
+        table = Table(*(h.render(language) for h in headers), title=_("Preview").render(language))
+        other = _("(the other language's text)").render(language)
+        for code, text in (("fr", fr), ("bm", bm)):
+            table.add_row(code, str(counts[code]), text or other)
         console.print(table)
-        when = at.strftime("%Y-%m-%d %H:%M") if at else "now"
-        console.print(f"{sum(counts.values())} relays, sent {when}.")
-        if not yes and not typer.confirm("Send it?"):
-            console.print("Nothing was sent.")
+        when = at.strftime("%Y-%m-%d %H:%M") if at else _("now").render(language)
+        total = sum(counts.values())
+        console.print(_("{count} relays, sent {when}.", count=total, when=when).render(language))
+        if not yes and not typer.confirm(_("Send it?").render(language)):
+            console.print(_("Nothing was sent.").render(language))
             raise typer.Exit(1)
         with unit_of_work(factory) as session:
             broadcast = broadcasts.create(
@@ -74,18 +80,21 @@ def create(
             if send_at <= now:
                 broadcasts.start(session=session, broadcast=broadcast, now=now, zone=current.zone)
             number = broadcast.id
-    console.print(
-        f"Broadcast {number} created. Follow it: relais broadcast status {number} --follow"
+    follow = _(
+        "Broadcast {number} created. Follow it: relais broadcast status {number} --follow",
+        number=number,
     )
+    console.print(follow.render(language), markup=False)
 
 
 @broadcast_app.command("status")
 def status(
     broadcast_id: BroadcastId,
-    follow: Annotated[bool, typer.Option(help="A live progress bar until it is all sent.")] = False,
+    follow: Annotated[bool, typer.Option(help="A live progress bar until all is sent.")] = False,
     timeout: Annotated[
         int, typer.Option(min=1, help="Stop following after so many seconds.")
     ] = 3600,
+    language: Lang = Language.FR,
 ) -> None:
     """Where a broadcast is: its state, and its deliveries per status."""
     current = cli_common.settings()
@@ -96,15 +105,17 @@ def status(
             with factory() as session:
                 found = session.get(Broadcast, broadcast_id)
                 if found is None:
-                    typer.echo(f"No broadcast {broadcast_id}.", err=True)
+                    missing = _("No broadcast {number}.", number=broadcast_id)
+                    typer.echo(missing.render(language), err=True)
                     raise typer.Exit(2)
                 return broadcasts.status(session=session, broadcast=found, zone=current.zone)
 
         seen = read()
         if follow:
             seen = _follow(read, seen, broadcast_id, console, timeout)
-        console.print(f"Broadcast {broadcast_id}: {seen.broadcast.state.value}")
-        table = Table("status", "deliveries")
+        state = _("Broadcast {number}: {state}", number=broadcast_id, state=seen.broadcast.state)
+        console.print(state.render(language))
+        table = Table(_("status").render(language), _("deliveries").render(language))
         for name, count in sorted(seen.deliveries.items()):
             table.add_row(name, str(count))
         console.print(table)
@@ -125,7 +136,7 @@ def _follow(
     """A live bar of the deliveries that reached an end, until all have (or timeout)."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
-        task = progress.add_task(f"broadcast {broadcast_id}", total=None)
+        task = progress.add_task(f"#{broadcast_id}", total=None)
         deadline = time.monotonic() + timeout
         while True:
             total = sum(seen.deliveries.values()) or None
@@ -137,13 +148,19 @@ def _follow(
 
 
 @broadcast_app.command("cancel")
-def cancel(broadcast_id: BroadcastId) -> None:
+def cancel(broadcast_id: BroadcastId, language: Lang = Language.FR) -> None:
     """Cancel it: nothing not yet handed to a platform goes out."""
     current = cli_common.settings()
     with cli_common.database(current) as factory, unit_of_work(factory) as session:
         found = session.get(Broadcast, broadcast_id)
         if found is None:
-            typer.echo(f"No broadcast {broadcast_id}.", err=True)
+            missing = _("No broadcast {number}.", number=broadcast_id)
+            typer.echo(missing.render(language), err=True)
             raise typer.Exit(2)
         withdrawn = broadcasts.cancel(session=session, broadcast=found, now=datetime.now(UTC))
-    typer.echo(f"Broadcast {broadcast_id} cancelled: {withdrawn} deliveries withdrawn.")
+    done = _(
+        "Broadcast {number} cancelled: {count} deliveries withdrawn.",
+        number=broadcast_id,
+        count=withdrawn,
+    )
+    typer.echo(done.render(language))

@@ -8,17 +8,18 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.i18n import Text, _
 from bot.models import CampaignRow, Delivery, DeliveryStatus, InboundMedia, PostRow, Relay
 
 REASONS = {
-    "window": "outside WhatsApp's 24-hour window, no template: waits for the relay to write",
-    "63016": "outside WhatsApp's 24-hour window (Twilio 63016): waits for the relay to write",
-    "21610": "the relay unsubscribed (Twilio 21610)",
-    "63024": "invalid WhatsApp recipient (Twilio 63024)",
-    "21211": "invalid phone number (Twilio 21211)",
-    "403": "the relay blocked the bot (Telegram 403)",
-    "429": "rate limited by the platform",
-    "63018": "WhatsApp rate limit (Twilio 63018)",
+    "window": _("outside WhatsApp's 24-hour window, no template: waits for the relay to write"),
+    "63016": _("outside WhatsApp's 24-hour window (Twilio 63016): waits for the relay to write"),
+    "21610": _("the relay unsubscribed (Twilio 21610)"),
+    "63024": _("invalid WhatsApp recipient (Twilio 63024)"),
+    "21211": _("invalid phone number (Twilio 21211)"),
+    "403": _("the relay blocked the bot (Telegram 403)"),
+    "429": _("rate limited by the platform"),
+    "63018": _("WhatsApp rate limit (Twilio 63018)"),
 }
 
 
@@ -27,7 +28,7 @@ class DeliveryLine:
     source: str
     channel: str
     status: DeliveryStatus
-    reason: str
+    reason: Text | str  # a known reason, or the platform's bare code
     relays: int
 
 

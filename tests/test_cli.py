@@ -82,7 +82,7 @@ def test_report_says_how_far_each_message_got_and_why(
     assert {(line["status"], line["relays"]) for line in lines} == {("held", 2), ("read", 1)}
     held = next(line for line in lines if line["status"] == "held")
     assert held["source"] == "post:d1"
-    assert "24-hour window" in held["reason"]
+    assert "fenêtre de 24 h de WhatsApp" in held["reason"]
     table = runner.invoke(app, ["report", "deliveries"])
     assert table.exit_code == 0
     assert "post:d1" in table.output

@@ -42,7 +42,7 @@ def test_grant_revoke_and_tag(relays: Factory) -> None:
         assert (awa.role, awa.tags) == (Role.RELAY, [])
     unknown = runner.invoke(app, ["admin", "grant", "telegram:999"])
     assert unknown.exit_code == 2
-    assert "must join first" in unknown.output
+    assert "doit d'abord s'inscrire" in unknown.output
     assert runner.invoke(app, ["admin", "grant", "not-an-address"]).exit_code == 2
 
 
@@ -59,7 +59,7 @@ def test_create_shows_the_audience_and_sends_only_once_confirmed(relays: Factory
     ]
     declined = runner.invoke(app, command, input="n\n")
     assert declined.exit_code == 1
-    assert "2 relays" in declined.output
+    assert "2 relais, envoi maintenant" in declined.output
     with relays() as session:
         assert session.scalars(select(Broadcast)).all() == []
     sent = runner.invoke(app, [*command, "--yes"])
@@ -89,7 +89,7 @@ def test_status_follow_and_cancel(relays: Factory) -> None:
             update(Delivery).where(Delivery.id == first).values(status=DeliveryStatus.SENT)
         )
     cancelled = runner.invoke(app, ["broadcast", "cancel", str(number)])
-    assert "2 deliveries withdrawn" in cancelled.output
+    assert "2 envoi(s) retiré(s)" in cancelled.output
     followed = runner.invoke(
         app, ["broadcast", "status", str(number), "--follow", "--timeout", "5"]
     )
@@ -103,10 +103,16 @@ def test_status_follow_and_cancel(relays: Factory) -> None:
     ("arguments", "message"),
     [
         (["--audience", "colour=red", "--fr", "x"], "--audience"),
-        (["--audience", "all"], "--fr and --bm"),
+        (["--audience", "all"], "--fr et --bm"),
     ],
 )
 def test_bad_input_is_refused_clearly(relays: Factory, arguments: list[str], message: str) -> None:
     result = runner.invoke(app, ["broadcast", "create", *arguments, "--yes"])
     assert result.exit_code == 2
     assert message in result.output
+
+
+def test_the_organiser_can_read_it_in_bambara(relays: Factory) -> None:
+    result = runner.invoke(app, ["admin", "grant", "console:nobody", "--lang", "bm"])
+    assert result.exit_code == 2
+    assert "Rela si tɛ console:nobody la" in result.output
