@@ -61,6 +61,14 @@ class Settings(BaseSettings):
     # each button's id must be the option's data (lang:bm, place:kayes, erase:yes).
     whatsapp_prompt_templates: dict[str, dict[str, str]] = Field(default_factory=dict)
 
+    # The delivery engine (scheduler/): a worker's claim on a delivery lasts this long
+    # unless it renews it; the clock gives an expired claim (a dead worker's) back.
+    delivery_lease_seconds: float = Field(default=60.0, ge=2, le=3600)
+    # Timeouts and 5xx are retried with backoff until this many attempts, then failed.
+    delivery_max_attempts: int = Field(default=6, ge=1, le=50)
+    # Deliveries a worker claims at once: at most this many may go twice after a crash.
+    delivery_batch_size: int = Field(default=50, ge=1, le=1000)
+
     @field_validator("database_url")
     @classmethod
     def _normalise_database_url(cls, value: str) -> str:

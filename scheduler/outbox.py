@@ -3,6 +3,12 @@
 A claim moves rows from queued to sending in one transaction (FOR UPDATE SKIP LOCKED on
 PostgreSQL, so two workers never claim the same row); the outcome of each send is
 recorded in its own short transaction.
+
+A claim is a lease: claimed_at says when it was taken or last renewed, and a claim older
+than the lease belongs to a worker that died; the clock queues it again. Claims are
+taken one at a time (an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite) and skip
+every destination that already has a delivery in sending: one destination is in one
+worker's hands at a time, so its messages go in order and never two at once.
 """
 
 from __future__ import annotations
@@ -13,17 +19,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from bot.delivery_status import apply_early_callbacks
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.relays import cancel_queued
 
-MAX_ATTEMPTS = 6
+MAX_ATTEMPTS = 6  # RELAIS_DELIVERY_MAX_ATTEMPTS
 BACKOFF_BASE = timedelta(seconds=5)
 BACKOFF_CAP = timedelta(minutes=30)
-STALE_CLAIM = timedelta(minutes=5)
+STALE_CLAIM = timedelta(seconds=60)  # the lease: RELAIS_DELIVERY_LEASE_SECONDS
+# Held for the claim's transaction: claims are taken one after the other, each seeing
+# what the previous one marked sending. ("RELAIS" in ASCII.)
+CLAIM_LOCK = 0x52454C414953
 
 
 @dataclass(frozen=True)
@@ -33,6 +42,8 @@ class Claimed:
     address: str | None  # channel:identifier, None when the relay's address is gone
     payload: dict[str, Any]
     attempts: int
+    # When the destination last received a message (within the claim's `recent`), if it did.
+    last_sent_at: datetime | None = None
 
     @property
     def channel(self) -> str:
@@ -43,19 +54,56 @@ class Claimed:
         return (self.address or "").partition(":")[2]
 
 
-def claim(*, session: Session, now: datetime, limit: int) -> list[Claimed]:
-    """Take up to `limit` due deliveries, oldest first, and mark them sending."""
+def claim(
+    *, session: Session, now: datetime, limit: int, recent: timedelta = timedelta(seconds=1)
+) -> list[Claimed]:
+    """Take up to `limit` due deliveries, oldest first, and mark them sending.
+
+    A destination with a delivery already in sending (another worker's, or a dead one's
+    until its lease ends) is skipped. Each claimed delivery carries when its relay last
+    received a message, if within `recent`, so the worker can space messages to one chat.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
+    other = aliased(Delivery)
+    relay_busy = (
+        select(other.id)
+        .where(other.relay_id == Delivery.relay_id, other.status == DeliveryStatus.SENDING)
+        .exists()
+    )
+    address_busy = (
+        select(other.id)
+        .where(
+            Delivery.relay_id.is_(None),
+            other.relay_id.is_(None),
+            other.address == Delivery.address,
+            other.status == DeliveryStatus.SENDING,
+        )
+        .exists()
+    )
     query = (
         select(Delivery, Relay)
         .outerjoin(Relay, Delivery.relay_id == Relay.id)
-        .where(Delivery.status == DeliveryStatus.QUEUED, Delivery.next_attempt_at <= now)
+        .where(
+            Delivery.status == DeliveryStatus.QUEUED,
+            Delivery.next_attempt_at <= now,
+            ~relay_busy,
+            ~address_busy,
+        )
         .order_by(Delivery.id)
         .limit(limit)
     )
-    if session.get_bind().dialect.name == "postgresql":
+    if postgres:
         query = query.with_for_update(skip_locked=True, of=Delivery)
+    rows = session.execute(query).all()
+    last_sent = _last_sent(
+        session=session,
+        relay_ids={delivery.relay_id for delivery, _ in rows if delivery.relay_id is not None},
+        since=now - recent,
+    )
     claimed = []
-    for delivery, relay in session.execute(query):
+    for delivery, relay in rows:
         address = delivery.address
         if address is None and relay is not None and relay.status is not RelayStatus.ERASED:
             address = relay.address
@@ -63,10 +111,46 @@ def claim(*, session: Session, now: datetime, limit: int) -> list[Claimed]:
         delivery.claimed_at = now
         delivery.attempts += 1
         claimed.append(
-            Claimed(delivery.id, delivery.relay_id, address, delivery.payload, delivery.attempts)
+            Claimed(
+                delivery.id,
+                delivery.relay_id,
+                address,
+                delivery.payload,
+                delivery.attempts,
+                last_sent.get(delivery.relay_id) if delivery.relay_id is not None else None,
+            )
         )
     session.flush()
     return claimed
+
+
+def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dict[int, datetime]:
+    """When each of these relays last received a message (not an acknowledgement)."""
+    if not relay_ids:
+        return {}
+    rows = session.execute(
+        select(Delivery.relay_id, func.max(Delivery.sent_at))
+        .where(
+            Delivery.relay_id.in_(relay_ids),
+            Delivery.sent_at > since,
+            Delivery.platform_message_id.is_not(None),
+        )
+        .group_by(Delivery.relay_id)
+    )
+    return {relay_id: sent for relay_id, sent in rows if relay_id is not None and sent}
+
+
+def renew(*, session: Session, ids: list[int], now: datetime) -> int:
+    """Extend the lease on claims a live worker still holds."""
+    if not ids:
+        return 0
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def mark_sent(
@@ -125,12 +209,13 @@ def retry_later(
     error: str,
     delay: timedelta | None = None,
     code: str | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
 ) -> None:
     """Queue again after `delay` (a platform's retry_after) or a backoff; give up when spent."""
     delivery = session.get_one(Delivery, item.id)
     if delay is not None:
         delivery.attempts = max(0, delivery.attempts - 1)  # being slowed down is not a failure
-    elif item.attempts >= MAX_ATTEMPTS:
+    elif item.attempts >= max_attempts:
         error = f"gave up after {item.attempts} attempts: {error}"
         mark_failed(session=session, item=item, error=error, code=code)
         return
@@ -155,11 +240,32 @@ def release(*, session: Session, item: Claimed) -> None:
     delivery.claimed_at = None
 
 
-def requeue_stale(*, session: Session, now: datetime) -> int:
-    """Claims older than STALE_CLAIM belong to a worker that died: queue them again."""
+def requeue_stale(
+    *,
+    session: Session,
+    now: datetime,
+    lease: timedelta = STALE_CLAIM,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> int:
+    """Claims older than the lease belong to a worker that died: queue them again.
+
+    One whose attempts are spent (workers kept dying with it in hand) fails instead:
+    nothing is retried forever. Returns how many were queued again.
+    """
+    expired = (Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease)
+    session.execute(
+        update(Delivery)
+        .where(*expired, Delivery.attempts >= max_attempts)
+        .values(
+            status=DeliveryStatus.FAILED,
+            claimed_at=None,
+            error=f"gave up after {max_attempts} attempts: the worker sending it stopped",
+        )
+        .execution_options(synchronize_session=False)
+    )
     result = session.execute(
         update(Delivery)
-        .where(Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - STALE_CLAIM)
+        .where(*expired)
         .values(status=DeliveryStatus.QUEUED, claimed_at=None)
         .execution_options(synchronize_session=False)
     )

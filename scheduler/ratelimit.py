@@ -1,21 +1,300 @@
-"""Pace sends per channel: a token bucket, and a pause when a platform says slow down.
+"""Pace sends per channel across every process: a token bucket kept in the database.
 
-In-process for now: one worker process per database (the PostgreSQL multi-worker issue
-moves the bucket into the shared database).
+The bucket is the channel's row in channel_rate. A worker takes tokens in one short
+transaction: SELECT … FOR UPDATE of that row (on SQLite the engine's BEGIN IMMEDIATE
+serialises writers instead), refill it from refilled_at at the channel's pace, take,
+write back, commit. However many processes send, together they take at most `rate`
+tokens a second, plus a burst of BURST_SECONDS' worth after a quiet spell.
+
+Tokens may go below zero: that is a reservation. A worker asking for n tokens gets the
+time ("slot") at which each may be spent, at most HORIZON seconds ahead, and sends each
+message at its slot. A slot it cannot use within SLACK is given up, never spent late,
+so no stretch of time sees more sends than the bucket granted for it. A worker asks for
+as many slots as it has senders waiting (GRANT_SECONDS' worth at most): one transaction
+serves several messages, and no slot is reserved that nobody is ready to spend.
+
+A platform's retry_after pauses the channel for everyone (paused_until: no token before
+it, and none accrues during it); `slow_down` also halves the pace for SLOW_DOWN
+(slowed_until). Clocks: slots and refills use each host's wall clock, and refilled_at
+never moves back, so a host whose clock runs ahead only makes the others wait longer.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
-RECOVERY = 300.0
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+from bot.models import ChannelRate
+
+BURST_SECONDS = 0.01  # bucket capacity: this many seconds of sends, at least one
+HORIZON = 0.25  # how far ahead a worker may reserve
+SLACK = 0.01  # a reserved slot is spent within this, or given up
+GRANT_SECONDS = 0.05  # at most this many seconds' worth of slots in one grant
+MAX_SLEEP = 1.0  # a pause shorter than this is waited out; a longer one is handed back
+SLOW_DOWN = timedelta(minutes=5)
+T = TypeVar("T")
+RECOVERY = SLOW_DOWN.total_seconds()  # the in-process bucket's name for it
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What the bucket gave: the epoch times at which each reserved send may leave, or,
+    when it gave nothing, how long to wait before asking again (and whether because the
+    channel is paused)."""
+
+    slots: tuple[float, ...] = ()
+    wait: float = 0.0
+    paused: bool = False
+
+
+def capacity(rate: float) -> float:
+    return max(1.0, rate * BURST_SECONDS)
+
+
+def _stamp(moment: datetime | None) -> float:
+    return moment.timestamp() if moment is not None else 0.0
+
+
+@dataclass(frozen=True)
+class _State:
+    tokens: float
+    refilled_at: float
+    paused_until: float
+    slowed_until: float
+
+
+def _lock(session: Session, channel: str, now: datetime, tokens: float = 0.0) -> _State:
+    """The channel's row, locked until the transaction ends (created with `tokens`)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    query = select(
+        ChannelRate.tokens,
+        ChannelRate.refilled_at,
+        ChannelRate.paused_until,
+        ChannelRate.slowed_until,
+    ).where(ChannelRate.channel == channel)
+    if postgres:
+        query = query.with_for_update()
+    row = session.execute(query).one_or_none()
+    if row is None:
+        insert = postgresql.insert if postgres else sqlite.insert
+        session.execute(
+            insert(ChannelRate)
+            .values(channel=channel, tokens=tokens, refilled_at=now)
+            .on_conflict_do_nothing(index_elements=["channel"])
+        )
+        row = session.execute(query).one()
+    return _State(
+        row.tokens, _stamp(row.refilled_at), _stamp(row.paused_until), _stamp(row.slowed_until)
+    )
+
+
+def _when(stamp: float) -> datetime:
+    return datetime.fromtimestamp(stamp, UTC)
+
+
+def _store(
+    session: Session,
+    channel: str,
+    *,
+    tokens: float,
+    refilled_at: float,
+    paused_until: float | None = None,
+    slowed_until: float | None = None,
+) -> None:
+    values: dict[str, object] = {"tokens": tokens, "refilled_at": _when(refilled_at)}
+    if paused_until is not None:
+        values["paused_until"] = _when(paused_until)
+    if slowed_until is not None:
+        values["slowed_until"] = _when(slowed_until)
+    session.execute(
+        update(ChannelRate)
+        .where(ChannelRate.channel == channel)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _refill(state: _State, rate: float, start: float, end: float) -> float:
+    """Tokens earned from `start` to `end`: half pace while slowed, full pace after."""
+    if end <= start:
+        return 0.0
+    slowed = max(0.0, min(end, state.slowed_until) - start)
+    return slowed * rate / 2 + (end - start - slowed) * rate
+
+
+def take(
+    session: Session,
+    *,
+    channel: str,
+    rate: float,
+    want: int,
+    now: datetime | Callable[[], datetime],
+    horizon: float = HORIZON,
+) -> Grant:
+    """Reserve up to `want` sends on the channel, none further than `horizon` ahead.
+
+    `now` may be a clock, read once the row is locked: time spent waiting for the lock
+    is not counted as time the slots could have started."""
+    state = _lock(session, channel, now() if callable(now) else now, tokens=capacity(rate))
+    moment = max((now() if callable(now) else now).timestamp(), state.refilled_at)
+    if state.paused_until > moment:
+        return Grant(wait=state.paused_until - moment, paused=True)
+    pace = rate / 2 if state.slowed_until > moment else rate
+    earned = _refill(state, rate, max(state.refilled_at, state.paused_until), moment)
+    tokens = min(capacity(rate), state.tokens + earned)
+    count = max(0, min(want, math.floor(tokens + horizon * pace + 1e-9)))
+    _store(session, channel, tokens=tokens - count, refilled_at=moment)
+    if count == 0:
+        return Grant(wait=max(0.001, (1 - tokens) / pace - horizon))
+    return Grant(slots=tuple(moment + max(0.0, i - tokens) / pace for i in range(1, count + 1)))
+
+
+def pause(
+    session: Session, *, channel: str, seconds: float, slow_down: bool, now: datetime
+) -> None:
+    """The platform said wait: nothing leaves on the channel, from any worker, until then."""
+    state = _lock(session, channel, now)
+    moment = max(now.timestamp(), state.refilled_at)
+    _store(
+        session,
+        channel,
+        tokens=0.0,  # reservations made before the complaint are void
+        refilled_at=moment,
+        paused_until=max(state.paused_until, moment + seconds),
+        slowed_until=max(state.slowed_until, moment + RECOVERY) if slow_down else None,
+    )
+
+
+class Runner(Protocol):
+    """Runs blocking work off the event loop (asyncio.to_thread, or a worker's threads)."""
+
+    async def __call__(self, function: Callable[..., T], /, *args: Any) -> T: ...
+
+
+class Pace(Protocol):
+    """What the delivery worker asks of a channel's limiter."""
+
+    async def acquire(self) -> float:
+        """Wait for this process' turn to send one message. 0.0: send now. More: the
+        channel is paused for that many seconds; hand the message back instead."""
+        ...
+
+    async def pause(self, seconds: float, *, slow_down: bool = False) -> None: ...
+
+
+class SharedBucket:
+    """One process' handle on a channel's shared bucket, safe for concurrent senders.
+
+    Senders queue on a lock; the one at the front takes the next reserved slot, sleeps
+    until it and returns, so slots are spent in order and on time. When none is left it
+    asks the database for as many as there are senders waiting (at most GRANT_SECONDS'
+    worth): each will spend one as soon as it comes, so none is reserved to be missed.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        channel: str,
+        rate: float,
+        *,
+        clock: Callable[[], float] = time.time,
+        max_sleep: float = MAX_SLEEP,
+        run: Runner | None = None,
+    ) -> None:
+        self.channel = channel
+        self.rate = rate
+        self._factory = factory
+        self._run: Runner = run or asyncio.to_thread
+        self._clock = clock
+        self._max_sleep = max_sleep
+        self._slots: deque[float] = deque()
+        self._paused_until = 0.0  # as last read from the database
+        self._lock = asyncio.Lock()
+        self._waiting = 0
+        self.transactions = 0  # for benchmarks and tests
+        self.given_up = 0
+
+    async def acquire(self) -> float:
+        self._waiting += 1
+        try:
+            await self._lock.acquire()
+        finally:
+            self._waiting -= 1
+        try:
+            return await self._next()
+        finally:
+            self._lock.release()
+
+    async def _next(self) -> float:
+        while True:
+            now = self._clock()
+            if self._paused_until > now:
+                if self._paused_until - now > self._max_sleep:
+                    return self._paused_until - now
+                await asyncio.sleep(self._paused_until - now)
+                continue
+            while self._slots and self._slots[0] + SLACK < now:
+                self._slots.popleft()
+                self.given_up += 1
+            if self._slots:
+                slot = self._slots.popleft()
+                if slot > now:
+                    await asyncio.sleep(slot - now)
+                if self._clock() <= slot + SLACK:
+                    return 0.0
+                self.given_up += 1  # woken too late (a busy process): not spent late
+                continue
+            want = min(1 + self._waiting, max(1, int(self.rate * GRANT_SECONDS)))
+            grant = await self._run(self._take, want)
+            if grant.slots:
+                self._slots.extend(grant.slots)
+            elif grant.paused:
+                self._paused_until = now + grant.wait
+            else:
+                await asyncio.sleep(grant.wait)
+
+    def _now(self) -> datetime:
+        return datetime.fromtimestamp(self._clock(), UTC)
+
+    def _take(self, want: int) -> Grant:
+        self.transactions += 1
+        with unit_of_work(self._factory) as session:
+            return take(session, channel=self.channel, rate=self.rate, want=want, now=self._now)
+
+    async def pause(self, seconds: float, *, slow_down: bool = False) -> None:
+        self._slots.clear()
+        self._paused_until = max(self._paused_until, self._clock() + seconds)
+        await self._run(self._pause, seconds, slow_down)
+
+    def _pause(self, seconds: float, slow_down: bool) -> None:
+        with unit_of_work(self._factory) as session:
+            pause(
+                session,
+                channel=self.channel,
+                seconds=seconds,
+                slow_down=slow_down,
+                now=self._now(),
+            )
 
 
 class TokenBucket:
-    """At most `rate` sends a second, with bursts of up to `burst`."""
+    """The in-process bucket (one process per database): at most `rate` sends a second,
+    with bursts of up to `burst`. Kept as the baseline the benchmark compares with."""
 
-    def __init__(self, rate: float, burst: float | None = None) -> None:
+    def __init__(
+        self, rate: float, burst: float | None = None, *, max_sleep: float = MAX_SLEEP
+    ) -> None:
         self.rate = rate
         self._configured = rate
         self._slowed_at = 0.0
@@ -23,13 +302,11 @@ class TokenBucket:
         self._tokens = self.capacity
         self._updated = time.monotonic()
         self._paused_until = 0.0
+        self._max_sleep = max_sleep
 
-    def pause(self, seconds: float, *, slow_down: bool = False) -> None:
-        """Honour a platform's retry_after: nothing leaves before it has passed.
-
-        With `slow_down`, also halve the pace (down to a tenth of the configured rate);
-        it recovers after RECOVERY seconds without another complaint.
-        """
+    async def pause(self, seconds: float, *, slow_down: bool = False) -> None:
+        """Honour a platform's retry_after; with `slow_down`, also halve the pace (down
+        to a tenth of the configured rate) until RECOVERY seconds pass without another."""
         now = time.monotonic()
         self._paused_until = max(self._paused_until, now + seconds)
         self._tokens = 0.0
@@ -41,17 +318,29 @@ class TokenBucket:
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - time.monotonic())
 
-    async def acquire(self) -> None:
+    async def acquire(self) -> float:
         while True:
             now = time.monotonic()
             if self.rate < self._configured and now - self._slowed_at > RECOVERY:
                 self.rate = self._configured
             if now < self._paused_until:
+                if self._paused_until - now > self._max_sleep:
+                    return self._paused_until - now
                 await asyncio.sleep(self._paused_until - now)
                 continue
             self._tokens = min(self.capacity, self._tokens + (now - self._updated) * self.rate)
             self._updated = now
             if self._tokens >= 1:
                 self._tokens -= 1
-                return
+                return 0.0
             await asyncio.sleep((1 - self._tokens) / self.rate)
+
+
+class Unpaced:
+    """No limit at all: what the benchmark measures the limiters against."""
+
+    async def acquire(self) -> float:
+        return 0.0
+
+    async def pause(self, seconds: float, *, slow_down: bool = False) -> None:
+        return None

@@ -1,18 +1,33 @@
 """The delivery worker: claims due deliveries, sends them at each channel's pace, records
 the outcome. One claim, one send, one recorded outcome: a crash between the send and the
-record can send that one message twice, never lose it."""
+record can send that one message twice, never lose it.
+
+Any number of workers may run against one PostgreSQL database: claims never overlap and
+skip destinations another worker is sending to; the pace of each channel is shared
+through the database (scheduler/ratelimit.py); a claim is a lease the worker renews while
+it works through the batch, so only a dead worker's claims go back to the queue. Within a
+batch, each destination's messages go in order, one after the other, while different
+destinations go concurrently (CONCURRENCY); a Telegram chat gets at most one message a
+second (CHAT_SPACING)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
+import functools
 import logging
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.addresses import mask
 from bot.channels.base import (
+    DeliveryError,
     NeedsTemplate,
     RateLimited,
     Rejected,
@@ -24,9 +39,19 @@ from bot.db import unit_of_work
 from bot.models import Delivery, Relay
 from bot.window import HOLD_CODE, hold
 from scheduler import outbox, window
-from scheduler.ratelimit import TokenBucket
+from scheduler.ratelimit import Pace, SharedBucket
 
 logger = logging.getLogger(__name__)
+P = ParamSpec("P")
+T = TypeVar("T")
+
+# Seconds between two messages to one destination, on channels that limit it: Telegram
+# allows about one message a second to a chat. Acknowledgements of a button are not messages.
+CHAT_SPACING: Mapping[str, float] = {"telegram": 1.0}
+# Sends in flight at once, per channel (others: one at a time). A platform answers in
+# 50-300 ms, so one send at a time could not reach Telegram's rate; 8 is the Bot API
+# client's connection pool. Twilio's client is synchronous and keeps per-call state.
+CONCURRENCY: Mapping[str, int] = {"telegram": 8}
 
 
 def _now() -> datetime:
@@ -48,13 +73,36 @@ class DeliveryWorker:
         batch_size: int = 50,
         idle_seconds: float = 0.5,
         whatsapp: window.WhatsAppPolicy = window.DEFAULT_POLICY,
+        lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
+        max_attempts: int = outbox.MAX_ATTEMPTS,
+        limiters: Mapping[str, Pace] | None = None,
+        chat_spacing: Mapping[str, float] = CHAT_SPACING,
+        concurrency: Mapping[str, int] = CONCURRENCY,
     ) -> None:
         self._factory = factory
         self._whatsapp = whatsapp
         self._senders = senders
-        self._buckets = {name: TokenBucket(sender.rate) for name, sender in senders.items()}
+        # The database work runs in threads of its own; on SQLite, in one thread, so that
+        # concurrent sends never queue inside SQLite's lock (its busy wait sleeps).
+        bind = factory.kw.get("bind")
+        sqlite = bind is not None and bind.dialect.name == "sqlite"
+        self._database = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="delivery-db")
+        given = dict(limiters or {})
+        self._limiters: dict[str, Pace] = {
+            name: given.get(name) or SharedBucket(factory, name, sender.rate, run=self._call)
+            for name, sender in senders.items()
+        }
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
+        self._lease_seconds = lease_seconds
+        self._max_attempts = max_attempts
+        self._spacing = dict(chat_spacing)
+        self._concurrency = dict(concurrency)
+        self._gates: dict[str, asyncio.Semaphore] = {}
+        self._chat_free: dict[str, float] = {}  # destination → when it may get the next one
+        self._uploads: dict[str, asyncio.Lock] = {}  # campaign file → its first upload
+        self._uploaded: set[str] = set()
+        self.sent = 0  # messages the platforms took from this worker
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -85,32 +133,115 @@ class DeliveryWorker:
                     task.cancel()
         for sender in self._senders.values():
             await sender.close()
+        self._database.shutdown(wait=False)
+        logger.info("delivery worker stopped; %d messages sent", self.sent)
+
+    async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run blocking database work off the event loop, in the worker's own threads."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._database, functools.partial(function, *args, **kwargs)
+        )
 
     async def run_once(self) -> int:
         """Claim one batch and send it; returns how many deliveries were handled."""
-        claimed = await asyncio.to_thread(self._claim)
-        # A destination whose message did not go out: later ones wait (order) or go (gone).
-        stopped: dict[str, Outcome] = {}
-        for item in claimed:
-            earlier = stopped.get(item.address or "")
-            if earlier is Outcome.HELD:
-                await asyncio.to_thread(self._record, outbox.release, item)
-            elif earlier is Outcome.GONE:
-                error = "relay unreachable"
-                await asyncio.to_thread(self._record, outbox.cancel, item, error=error)
-            else:
-                outcome = await self._deliver(item)
-                if outcome is not Outcome.DONE:
-                    stopped[item.address or ""] = outcome
+        claimed = await self._call(self._claim)
+        if not claimed:
+            return 0
+        held = {item.id for item in claimed}
+        keeper = asyncio.create_task(self._keep_lease(held), name="delivery-lease")
+        try:
+            lines: dict[str, list[outbox.Claimed]] = {}
+            for item in claimed:
+                lines.setdefault(item.address or f"#{item.id}", []).append(item)
+            self._forget_free_chats()
+            await asyncio.gather(*(self._send_line(line, held) for line in lines.values()))
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
         return len(claimed)
 
-    def _claim(self) -> list[outbox.Claimed]:
+    async def _send_line(self, line: list[outbox.Claimed], held: set[int]) -> None:
+        """One destination's messages, in order. One that did not go out stops the rest:
+        they wait behind it (held) or are cancelled (the destination is gone)."""
+        outcome = Outcome.DONE
+        try:
+            for item in line:
+                if outcome is Outcome.HELD:
+                    await self._call(self._record, outbox.release, item)
+                elif outcome is Outcome.GONE:
+                    error = "relay unreachable"
+                    await self._call(self._record, outbox.cancel, item, error=error)
+                else:
+                    if (wait := self._chat_wait(item)) > 0:
+                        await asyncio.sleep(wait)
+                    outcome = await self._deliver(item)
+                held.discard(item.id)
+        except Exception:
+            # What is left stays claimed: the lease runs out and the clock queues it again.
+            logger.exception("delivery to %s failed", mask(line[0].address or "?"))
+
+    def _chat_wait(self, item: outbox.Claimed) -> float:
+        """Seconds before this destination may receive another message."""
+        spacing = self._spacing.get(item.channel)
+        if not spacing or item.address is None or "ack" in item.payload:
+            return 0.0
+        free = self._chat_free.get(item.address, 0.0)
+        if item.last_sent_at is not None:
+            free = max(free, item.last_sent_at.timestamp() + spacing)
+        return max(0.0, free - time.time())
+
+    def _sent_to(self, item: outbox.Claimed) -> None:
+        spacing = self._spacing.get(item.channel)
+        if spacing and item.address is not None and "ack" not in item.payload:
+            self._chat_free[item.address] = time.time() + spacing
+
+    def _forget_free_chats(self) -> None:
+        if len(self._chat_free) > 1000:
+            now = time.time()
+            self._chat_free = {key: at for key, at in self._chat_free.items() if at > now}
+
+    async def _keep_lease(self, held: set[int]) -> None:
+        """Renew the claims still in hand, well before the lease runs out."""
+        while True:
+            await asyncio.sleep(self._lease_seconds / 3)
+            try:
+                await self._call(self._renew, sorted(held))
+            except Exception:
+                logger.exception("could not renew the lease on claimed deliveries")
+
+    def _renew(self, ids: list[int]) -> None:
         with unit_of_work(self._factory) as session:
-            return outbox.claim(session=session, now=_now(), limit=self._batch_size)
+            outbox.renew(session=session, ids=ids, now=_now())
+
+    def _claim(self) -> list[outbox.Claimed]:
+        recent = timedelta(seconds=max(self._spacing.values(), default=0.0))
+        with unit_of_work(self._factory) as session:
+            return outbox.claim(session=session, now=_now(), limit=self._batch_size, recent=recent)
 
     def _record(self, action: object, item: outbox.Claimed, **kwargs: object) -> None:
         with unit_of_work(self._factory) as session:
             action(session=session, item=item, **kwargs)  # type: ignore[operator]
+
+    async def _retry(
+        self,
+        item: outbox.Claimed,
+        error: str,
+        *,
+        delay: timedelta | None = None,
+        code: str | None = None,
+    ) -> None:
+        await self._call(
+            self._record,
+            outbox.retry_later,
+            item,
+            now=_now(),
+            error=error,
+            delay=delay,
+            code=code,
+            max_attempts=self._max_attempts,
+        )
 
     def _decide(self, item: outbox.Claimed) -> window.Decision:
         with unit_of_work(self._factory) as session:
@@ -128,70 +259,78 @@ class DeliveryWorker:
                 code=code or HOLD_CODE,
             )
 
+    def _gate(self, channel: str) -> asyncio.Semaphore:
+        if channel not in self._gates:
+            self._gates[channel] = asyncio.Semaphore(self._concurrency.get(channel, 1))
+        return self._gates[channel]
+
+    async def _send(
+        self, sender: Sender, item: outbox.Claimed, payload: dict[str, Any]
+    ) -> tuple[float, str | None, DeliveryError | None]:
+        """Wait for a place among the sends in flight, then for the channel's pace, then
+        send at once: (seconds the channel is paused, platform id, what went wrong)."""
+        async with self._gate(item.channel):
+            upload = await self._first_upload(item, payload)
+            try:
+                paused = await self._limiters[item.channel].acquire()
+                if paused > 0:
+                    return paused, None, None
+                try:
+                    platform_id = await sender.send(item.identifier, payload)
+                except DeliveryError as exc:
+                    return 0.0, None, exc
+                if upload is not None:
+                    self._uploaded.add(upload)
+                return 0.0, platform_id, None
+            finally:
+                if upload is not None:
+                    self._uploads[upload].release()
+
+    async def _first_upload(self, item: outbox.Claimed, payload: dict[str, Any]) -> str | None:
+        """A campaign file goes to Telegram once, then by its file_id: while its first
+        upload is under way, other sends of the same file wait for it (returns the lock's
+        key when this send holds it)."""
+        media = payload.get("media") or {}
+        reference = media.get("path") if item.channel == "telegram" else None
+        if not reference or reference in self._uploaded:
+            return None
+        lock = self._uploads.setdefault(reference, asyncio.Lock())
+        await lock.acquire()
+        if reference in self._uploaded:
+            lock.release()
+            return None
+        return str(reference)
+
     async def _deliver(self, item: outbox.Claimed) -> Outcome:
         """Send one delivery and record what became of it."""
         sender = self._senders.get(item.channel)
         if item.address is None:
-            await asyncio.to_thread(self._record, outbox.mark_failed, item, error="no address")
+            await self._call(self._record, outbox.mark_failed, item, error="no address")
             return Outcome.DONE
         if sender is None:
-            error = f"channel {item.channel} is not configured"
-            await asyncio.to_thread(self._record, outbox.retry_later, item, now=_now(), error=error)
+            await self._retry(item, f"channel {item.channel} is not configured")
             return Outcome.HELD
         payload = item.payload
         if item.channel == "whatsapp":
-            decision = await asyncio.to_thread(self._decide, item)
+            decision = await self._call(self._decide, item)
             if isinstance(decision, window.Done):
                 return Outcome.DONE
             if isinstance(decision, window.Wait):
-                delay = decision.until - _now()
                 error = "WhatsApp daily limit of new conversations reached"
-                await asyncio.to_thread(
-                    self._record, outbox.retry_later, item, now=_now(), error=error, delay=delay
-                )
+                await self._retry(item, error, delay=decision.until - _now())
                 return Outcome.HELD
             payload = decision.payload
-        bucket = self._buckets[item.channel]
-        await bucket.acquire()
-        try:
-            platform_id = await sender.send(item.identifier, payload)
-        except RateLimited as exc:
-            bucket.pause(exc.retry_after, slow_down=exc.slow_down)
-            logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
-            delay = timedelta(seconds=exc.retry_after)
-            await asyncio.to_thread(
-                self._record,
-                outbox.retry_later,
-                item,
-                now=_now(),
-                error=str(exc),
-                delay=delay,
-                code=exc.code,
-            )
+        paused, platform_id, failure = await self._send(sender, item, payload)
+        if paused > 0:
+            error = f"{item.channel} is paused: the platform asked to wait"
+            await self._retry(item, error, delay=timedelta(seconds=paused))
             return Outcome.HELD
-        except Unreachable as exc:
-            logger.info("%s unreachable: %s", mask(item.address), exc)
-            await asyncio.to_thread(
-                self._record, outbox.mark_unreachable, item, error=str(exc), code=exc.code
-            )
-            return Outcome.GONE
-        except NeedsTemplate as exc:
-            await asyncio.to_thread(self._hold, item, exc.code)
-            return Outcome.DONE
-        except Rejected as exc:
-            logger.warning("delivery %s rejected: %s", item.id, exc)
-            await asyncio.to_thread(
-                self._record, outbox.mark_failed, item, error=str(exc), code=exc.code
-            )
-            return Outcome.DONE
-        except Temporary as exc:
-            logger.warning("delivery %s failed for now: %s", item.id, exc)
-            await asyncio.to_thread(
-                self._record, outbox.retry_later, item, now=_now(), error=str(exc), code=exc.code
-            )
-            return Outcome.HELD
+        if failure is not None:
+            return await self._failed(item, failure)
+        self._sent_to(item)
+        self.sent += 1
         template = payload.get("template") or {}
-        await asyncio.to_thread(
+        await self._call(
             self._record,
             outbox.mark_sent,
             item,
@@ -201,3 +340,30 @@ class DeliveryWorker:
             nudge_templates=self._whatsapp.nudge_templates,
         )
         return Outcome.DONE
+
+    async def _failed(self, item: outbox.Claimed, exc: DeliveryError) -> Outcome:
+        """Record a send the platform did not take, as its kind of failure says."""
+        if isinstance(exc, RateLimited):
+            await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
+            logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
+            delay = timedelta(seconds=exc.retry_after)
+            await self._retry(item, str(exc), delay=delay, code=exc.code)
+            return Outcome.HELD
+        if isinstance(exc, Unreachable):
+            logger.info("%s unreachable: %s", mask(item.address or "?"), exc)
+            await self._call(
+                self._record, outbox.mark_unreachable, item, error=str(exc), code=exc.code
+            )
+            return Outcome.GONE
+        if isinstance(exc, NeedsTemplate):
+            await self._call(self._hold, item, exc.code)
+            return Outcome.DONE
+        if isinstance(exc, Rejected):
+            logger.warning("delivery %s rejected: %s", item.id, exc)
+            await self._call(self._record, outbox.mark_failed, item, error=str(exc), code=exc.code)
+            return Outcome.DONE
+        if not isinstance(exc, Temporary):
+            logger.warning("delivery %s: unexpected %s", item.id, type(exc).__name__)
+        logger.warning("delivery %s failed for now: %s", item.id, exc)
+        await self._retry(item, str(exc), code=exc.code)
+        return Outcome.HELD

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramSender
-from bot.db import unit_of_work
-from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
+from bot.db import make_engine, make_session_factory, unit_of_work
+from bot.models import ChannelRate, Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.outbox import enqueue
 from scheduler import outbox
 from scheduler.worker import DeliveryWorker
@@ -152,9 +154,15 @@ def test_429_waits_retry_after_and_keeps_the_order(
     assert second.status is DeliveryStatus.QUEUED  # never overtakes the first
     assert telegram.calls_to("sendMessage") == []
 
+    with factory() as session:  # the pause is the whole channel's, for every worker
+        paused_until = session.get_one(ChannelRate, "telegram").paused_until
+    assert paused_until is not None
+    assert paused_until >= before + timedelta(seconds=6)
+
     with unit_of_work(factory) as session:  # time passes
         for row in session.scalars(select(Delivery).where(Delivery.relay_id == relay_id)):
             row.next_attempt_at = datetime.now(UTC)
+        session.get_one(ChannelRate, "telegram").paused_until = datetime.now(UTC)
     run_worker(factory, telegram)
     assert [call.params["text"] for call in telegram.calls_to("sendMessage")] == ["first", "second"]
 
@@ -190,3 +198,131 @@ def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         [again] = outbox.claim(session=session, now=datetime.now(UTC), limit=10)
     assert again.id == claimed.id
+
+
+def test_one_chat_gets_one_message_a_second_while_the_others_go_on(factory: Factory) -> None:
+    with FakeTelegram(TOKEN, per_chat_per_second=1) as fake:
+        busy = queue(factory, 83, {"text": "one"}, {"text": "two"}, {"text": "three"})
+        others = [queue(factory, chat, {"text": "hello"}) for chat in (84, 85, 86)]
+        run_worker(factory, fake)
+        calls = fake.calls_to("sendMessage")
+        to_busy = [call for call in calls if call.params["chat_id"] == 83]
+        assert [call.params["text"] for call in to_busy] == ["one", "two", "three"]
+        gaps = [later.at - earlier.at for earlier, later in itertools.pairwise(to_busy)]
+        assert min(gaps) >= 0.99
+        # The other chats did not wait behind chat 83's second message.
+        assert max(c.at for c in calls if c.params["chat_id"] != 83) < to_busy[1].at
+        assert fake.refused == []
+    for relay_id in (busy, *others):
+        assert {row.status for row in deliveries(factory, relay_id)} == {DeliveryStatus.SENT}
+
+
+def test_a_chat_another_worker_is_sending_to_is_not_claimed(factory: Factory) -> None:
+    busy = queue(factory, 87, {"text": "one"}, {"text": "two"})
+    free = queue(factory, 88, {"text": "hello"})
+    now = datetime.now(UTC)
+    with unit_of_work(factory) as session:  # the first worker takes chat 87's first message
+        [first] = outbox.claim(session=session, now=now, limit=1)
+    assert first.relay_id == busy
+    with unit_of_work(factory) as session:  # a second worker: chat 87 is in other hands
+        [other] = outbox.claim(session=session, now=now, limit=10)
+    assert other.relay_id == free
+    with unit_of_work(factory) as session:
+        outbox.mark_sent(session=session, item=first, now=datetime.now(UTC), platform_id="1")
+    with unit_of_work(factory) as session:  # done: the next one may go, a second later
+        [second] = outbox.claim(session=session, now=datetime.now(UTC), limit=10)
+    assert second.relay_id == busy
+    assert second.payload == {"text": "two"}
+    assert second.last_sent_at is not None
+
+
+def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
+    factory: Factory, engine: Engine
+) -> None:
+    other = make_engine(engine.url.render_as_string(hide_password=False))
+    try:
+        with FakeTelegram(TOKEN, per_chat_per_second=1) as fake:
+            texts: list[dict[str, object]] = [{"text": f"m{n}"} for n in range(4)]
+            queue(factory, 89, *texts)
+            for chat in range(90, 100):
+                queue(factory, chat, {"text": "hello"})
+
+            async def go() -> None:
+                async def drain(worker_factory: Factory) -> None:
+                    sender = TelegramSender(token=TOKEN, api_url=fake.api_url, rate=100)
+                    worker = DeliveryWorker(
+                        factory=worker_factory, senders={"telegram": sender}, batch_size=2
+                    )
+                    idle = 0
+                    deadline = time.monotonic() + 15
+                    while idle < 5 and time.monotonic() < deadline:
+                        idle = 0 if await worker.run_once() else idle + 1
+                        await asyncio.sleep(0.1)
+                    await sender.close()
+
+                await asyncio.gather(drain(factory), drain(make_session_factory(other)))
+
+            asyncio.run(go())
+            to_89 = [call for call in fake.calls_to("sendMessage") if call.params["chat_id"] == 89]
+            assert [call.params["text"] for call in to_89] == ["m0", "m1", "m2", "m3"]
+            assert min(b.at - a.at for a, b in itertools.pairwise(to_89)) >= 0.99
+            assert len(fake.calls_to("sendMessage")) == 14
+            assert fake.refused == []
+    finally:
+        other.dispose()
+
+
+def test_the_number_of_attempts_is_a_setting(factory: Factory, telegram: FakeTelegram) -> None:
+    telegram.fail_next("sendMessage", status=500, times=2)
+    relay_id = queue(factory, 101, {"text": "hello"})
+
+    async def attempt() -> None:
+        sender = TelegramSender(token=TOKEN, api_url=telegram.api_url, rate=100)
+        worker = DeliveryWorker(factory=factory, senders={"telegram": sender}, max_attempts=2)
+        await worker.run_once()
+        await sender.close()
+
+    asyncio.run(attempt())
+    [row] = deliveries(factory, relay_id)
+    assert (row.status, row.attempts) == (DeliveryStatus.QUEUED, 1)
+    with unit_of_work(factory) as session:
+        session.get_one(Delivery, row.id).next_attempt_at = datetime.now(UTC)
+    asyncio.run(attempt())
+    [row] = deliveries(factory, relay_id)
+    assert row.status is DeliveryStatus.FAILED
+    assert (row.error or "").startswith("gave up after 2 attempts")
+
+
+def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
+    with unit_of_work(factory) as session:
+        relay = make_relay(session)
+        enqueue(
+            session=session, source_kind="reply", source_ref="y", payload={"text": "t"}, relay=relay
+        )
+    lease = timedelta(seconds=10)
+    for crash in range(1, 4):
+        now = datetime.now(UTC) + crash * 2 * lease
+        with unit_of_work(factory) as session:
+            [claimed] = outbox.claim(session=session, now=now, limit=1)
+        assert claimed.attempts == crash
+        with unit_of_work(factory) as session:  # the worker died; its lease runs out
+            later = now + lease + timedelta(seconds=1)
+            requeued = outbox.requeue_stale(session=session, now=later, lease=lease, max_attempts=3)
+        assert requeued == (1 if crash < 3 else 0)
+    [row] = deliveries(factory, relay.id)
+    assert row.status is DeliveryStatus.FAILED
+    assert "worker sending it stopped" in (row.error or "")
+
+
+def test_a_live_worker_renews_its_lease(factory: Factory) -> None:
+    relay_id = queue(factory, 102, {"text": "one"})
+    with unit_of_work(factory) as session:
+        [claimed] = outbox.claim(session=session, now=datetime.now(UTC), limit=1)
+    later = datetime.now(UTC) + timedelta(seconds=50)
+    with unit_of_work(factory) as session:
+        assert outbox.renew(session=session, ids=[claimed.id], now=later) == 1
+    with unit_of_work(factory) as session:
+        requeue_at = later + timedelta(seconds=30)
+        assert outbox.requeue_stale(session=session, now=requeue_at) == 0
+    [row] = deliveries(factory, relay_id)
+    assert row.status is DeliveryStatus.SENDING
