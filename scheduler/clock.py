@@ -7,12 +7,35 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from scheduler import jobs
+from scheduler import jobs, outbox
+
+REQUEUE_EVERY = 15.0  # seconds; sooner when the lease is shorter than twice that
 
 
-def register_jobs(scheduler: AsyncIOScheduler, factory: sessionmaker[Session]) -> None:
+def requeue_interval(lease_seconds: float) -> float:
+    """How often expired claims are looked for: every 15 s, or half a short lease."""
+    return min(REQUEUE_EVERY, max(1.0, lease_seconds / 2))
+
+
+def register_jobs(
+    scheduler: AsyncIOScheduler,
+    factory: sessionmaker[Session],
+    *,
+    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
+    max_attempts: int = outbox.MAX_ATTEMPTS,
+    zone: str = "Africa/Bamako",
+) -> None:
     """Every periodic job, in one place."""
     common = {"args": [factory], "coalesce": True, "max_instances": 1}
+    scheduler.add_job(
+        jobs.start_due_broadcasts,
+        "interval",
+        seconds=30,
+        id="start_due_broadcasts",
+        kwargs={"zone_name": zone},
+        next_run_time=datetime.now(UTC),
+        **common,
+    )
     scheduler.add_job(
         jobs.materialise_calendar,
         "interval",
@@ -22,14 +45,28 @@ def register_jobs(scheduler: AsyncIOScheduler, factory: sessionmaker[Session]) -
         **common,
     )
     scheduler.add_job(
-        jobs.requeue_stale_claims, "interval", minutes=1, id="requeue_stale_claims", **common
+        jobs.requeue_stale_claims,
+        "interval",
+        seconds=requeue_interval(lease_seconds),
+        id="requeue_stale_claims",
+        kwargs={"lease_seconds": lease_seconds, "max_attempts": max_attempts},
+        next_run_time=datetime.now(UTC),  # a restart takes back a dead worker's claims
+        **common,
     )
     scheduler.add_job(
         jobs.forget_erased_addresses, "interval", minutes=5, id="forget_erased_addresses", **common
     )
 
 
-def build_clock(factory: sessionmaker[Session]) -> AsyncIOScheduler:
+def build_clock(
+    factory: sessionmaker[Session],
+    *,
+    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
+    max_attempts: int = outbox.MAX_ATTEMPTS,
+    zone: str = "Africa/Bamako",
+) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)
-    register_jobs(scheduler, factory)
+    register_jobs(
+        scheduler, factory, lease_seconds=lease_seconds, max_attempts=max_attempts, zone=zone
+    )
     return scheduler

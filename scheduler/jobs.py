@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot import broadcasts
 from bot.db import unit_of_work
 from scheduler import calendar, outbox
 
@@ -15,10 +17,19 @@ logger = logging.getLogger(__name__)
 ERASED_ADDRESS_GRACE = timedelta(minutes=10)
 
 
-def requeue_stale_claims(factory: sessionmaker[Session]) -> None:
-    """Give back to the queue what a dead worker had claimed."""
+def requeue_stale_claims(
+    factory: sessionmaker[Session],
+    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
+    max_attempts: int = outbox.MAX_ATTEMPTS,
+) -> None:
+    """Give back to the queue what a dead worker had claimed (its lease ran out)."""
     with unit_of_work(factory) as session:
-        count = outbox.requeue_stale(session=session, now=datetime.now(UTC))
+        count = outbox.requeue_stale(
+            session=session,
+            now=datetime.now(UTC),
+            lease=timedelta(seconds=lease_seconds),
+            max_attempts=max_attempts,
+        )
     if count:
         logger.warning("requeued %d deliveries claimed by a worker that stopped", count)
 
@@ -35,3 +46,13 @@ def materialise_calendar(factory: sessionmaker[Session]) -> None:
     """Queue every post that is due for the relays who do not have it yet."""
     with unit_of_work(factory) as session:
         calendar.materialise_due(session=session, now=datetime.now(UTC))
+
+
+def start_due_broadcasts(factory: sessionmaker[Session], zone_name: str = "Africa/Bamako") -> None:
+    """Queue the broadcasts whose time has come."""
+    with unit_of_work(factory) as session:
+        count = broadcasts.start_due(
+            session=session, now=datetime.now(UTC), zone=ZoneInfo(zone_name)
+        )
+    if count:
+        logger.info("scheduled broadcasts queued for %d relays", count)

@@ -31,8 +31,16 @@ class Background:
             factory=factory,
             senders=build_senders(settings, MediaLibrary(factory)),
             whatsapp=whatsapp_policy(settings),
+            batch_size=settings.delivery_batch_size,
+            lease_seconds=settings.delivery_lease_seconds,
+            max_attempts=settings.delivery_max_attempts,
         )
-        self._clock = build_clock(factory)
+        self._clock = build_clock(
+            factory,
+            lease_seconds=settings.delivery_lease_seconds,
+            max_attempts=settings.delivery_max_attempts,
+            zone=settings.timezone,
+        )
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 

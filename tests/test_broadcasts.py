@@ -26,6 +26,7 @@ from bot.models import (
     RelayStatus,
     Role,
 )
+from scheduler import jobs
 from tests.conftest import SettingsFactory
 from tests.factories import make_relay
 
@@ -261,3 +262,20 @@ def test_the_api_is_documented(api: TestClient) -> None:
         "/api/broadcasts/{broadcast_id}",
         "/api/broadcasts/{broadcast_id}/cancel",
     } <= set(paths)
+
+
+def test_the_clock_starts_scheduled_broadcasts(factory: Factory) -> None:
+    now = datetime.now(UTC)
+    target = relay(factory)
+    with unit_of_work(factory) as session:
+        broadcasts.create(
+            session=session,
+            audience=Audience(),
+            texts=TEXTS,
+            created_by="api",
+            now=now,
+            send_at=now - timedelta(seconds=1),
+        )
+    jobs.start_due_broadcasts(factory)
+    jobs.start_due_broadcasts(factory)  # a second clock, or a second tick: nothing more
+    assert len(received(factory, target)) == 1
