@@ -8,43 +8,35 @@ fake runs in a process of its own, so it does not share this one's interpreter l
 
 Not a test: it prints a table and the ratios, and finishes by itself (each run is cut
 off after --limit seconds).
-
-The fake's listening socket is opened here with IPPROTO_TCP, so that asyncio turns Nagle's
-algorithm off on its connections, as it does for any server it opens itself. As
-tests/fakes/server.py opens it (protocol 0), every call waits ~40 ms for a delayed ACK,
-and that wait, not Relais, would be what this measured.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import types
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from unittest import mock
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/delivery_throughput.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, literal, select  # noqa: E402
+from sqlalchemy import func, insert, select, true  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from bot.channels.telegram import TelegramSender  # noqa: E402
-from bot.db import make_engine, make_session_factory  # noqa: E402
+from bot.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
-from bot.models import Delivery, DeliveryStatus, JSONDocument, Relay, utcnow  # noqa: E402
+from bot.models import Delivery, DeliveryStatus, Relay, utcnow  # noqa: E402
+from bot.outbox import enqueue_for_relays  # noqa: E402
 from scheduler.ratelimit import Pace, SharedBucket, TokenBucket, Unpaced  # noqa: E402
 from scheduler.worker import DeliveryWorker  # noqa: E402
-from tests.fakes import server as fake_server  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
 
 FIRST_CHAT = 10_000
@@ -60,26 +52,6 @@ class Result:
     @property
     def per_second(self) -> float:
         return self.sent / self.seconds if self.seconds else 0.0
-
-
-class _TcpSocket(socket.socket):
-    def __init__(self, family: int = -1, kind: int = -1, proto: int = -1) -> None:
-        super().__init__(family, kind, socket.IPPROTO_TCP if proto in (-1, 0) else proto)
-
-
-@contextmanager
-def fake_without_nagle() -> Iterator[FakeTelegram]:
-    """The fake Telegram, its connections with TCP_NODELAY (see the module's note)."""
-    shim = types.ModuleType("socket")
-    shim.__dict__.update(socket.__dict__)
-    shim.socket = _TcpSocket  # type: ignore[attr-defined]
-    fake = FakeTelegram()
-    with mock.patch.object(fake_server, "socket", shim):
-        fake.start()
-    try:
-        yield fake
-    finally:
-        fake.stop()
 
 
 def prepare(url: str, count: int) -> None:
@@ -100,25 +72,15 @@ def prepare(url: str, count: int) -> None:
                 for n in range(count)
             ],
         )
-        rows = select(
-            Relay.id,
-            literal("broadcast"),
-            literal("bench"),
-            literal({"text": "Bench: venez à la réunion samedi."}, JSONDocument),
-            literal(DeliveryStatus.QUEUED.value),
-            literal(0),
-            literal(now, Delivery.__table__.c.next_attempt_at.type),
+    with unit_of_work(make_session_factory(engine)) as session:  # the product's own fan-out
+        enqueue_for_relays(
+            session=session,
+            source_kind="broadcast",
+            source_ref="bench",
+            payload={"text": "Bench: venez à la réunion samedi."},
+            relays=true(),
+            now=now,
         )
-        columns = [
-            "relay_id",
-            "source_kind",
-            "source_ref",
-            "payload",
-            "status",
-            "attempts",
-            "next_attempt_at",
-        ]
-        connection.execute(insert(Delivery).from_select(columns, rows))
     engine.dispose()
 
 
@@ -156,7 +118,7 @@ def fake_process() -> Iterator[tuple[str, str, list[int]]]:
 
 def serve_fake() -> None:
     """--serve-fake: run the fake until stdin closes, then say how many messages it got."""
-    with fake_without_nagle() as fake:
+    with FakeTelegram() as fake:
         print(fake.api_url, fake.token, flush=True)
         sys.stdin.read()
         print(len(fake.calls_to("sendMessage")), flush=True)
