@@ -1,0 +1,1 @@
+"""Contests (jeux concours): reading answers and drawing winners."""
