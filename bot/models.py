@@ -360,6 +360,69 @@ class ChannelRate(Base):
     slowed_until: Mapped[datetime | None]  # sends at half pace until then
 
 
+class ContestState(enum.StrEnum):
+    """draft: being prepared. open: questions go out and answers count. closed: answers
+    still come in but are recorded as late."""
+
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Contest(Base):
+    """A jeu concours: questions with one right choice each, points, a prize, a draw."""
+
+    __tablename__ = "contest"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), index=True
+    )
+    title: Mapped[dict[str, Any]]  # language → text
+    prize: Mapped[dict[str, Any]]  # language → text
+    state: Mapped[ContestState] = mapped_column(_enum(ContestState), default=ContestState.DRAFT)
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    points: Mapped[int] = mapped_column(default=1)  # for a right answer in time
+    speed_bonus: Mapped[int] = mapped_column(default=0)  # added within speed_minutes of opening
+    speed_minutes: Mapped[int] = mapped_column(default=0)
+    feedback_at_once: Mapped[bool] = mapped_column(default=True)  # else after closing
+    audience: Mapped[dict[str, Any]]  # as a broadcast's
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Question(Base):
+    __tablename__ = "question"
+    __table_args__ = (UniqueConstraint("contest_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[dict[str, Any]]  # language → text
+    choices: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # each: language → label
+    correct: Mapped[int]  # index in choices
+    media: Mapped[dict[str, Any]]  # language → {"kind", "path" | "url"}
+
+    contest: Mapped[Contest] = relationship()
+
+
+class Answer(Base):
+    """A participant's first answer to a question: one per (question, relay), by constraint."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("question_id", "relay_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"))
+    relay_id: Mapped[int] = mapped_column(ForeignKey("relay.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[int]
+    correct: Mapped[bool]
+    late: Mapped[bool] = mapped_column(default=False)  # after the contest closed: no points
+    points: Mapped[int] = mapped_column(default=0)
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class InboundMedia(Base):
     """A picture, voice note or video a relay sent: testimonies organisers can look at.
 

@@ -1,0 +1,123 @@
+"""Contest answers in the database: exactly once, late after closing, scored and ranked."""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.contests.service import record_answer, scores
+from bot.db import unit_of_work
+from bot.models import Answer, Contest, ContestState, Question, Relay
+from tests.factories import make_relay
+
+Factory = sessionmaker[Session]
+OPENS = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+CHOICES = [{"fr": "Oui", "bm": "Awɔ"}, {"fr": "Non", "bm": "Ayi"}, {"fr": "Je ne sais pas"}]
+_numbers = itertools.count(1)
+
+
+def contest(factory: Factory, questions: int = 2, **overrides: Any) -> list[int]:
+    with unit_of_work(factory) as session:
+        values: dict[str, Any] = {
+            "slug": f"quiz-{next(_numbers)}",
+            "title": {"fr": "Quiz de la semaine"},
+            "prize": {"fr": "Un crédit de communication"},
+            "state": ContestState.OPEN,
+            "opens_at": OPENS,
+            "closes_at": OPENS + timedelta(days=2),
+            "points": 10,
+            "speed_bonus": 5,
+            "speed_minutes": 60,
+            "audience": {},
+            **overrides,
+        }
+        row = Contest(**values)
+        session.add(row)
+        session.flush()
+        found = []
+        for position in range(questions):
+            question = Question(
+                contest_id=row.id,
+                position=position,
+                text={"fr": f"Question {position}"},
+                choices=CHOICES,
+                correct=0,
+                media={},
+            )
+            session.add(question)
+            session.flush()
+            found.append(question.id)
+        return found
+
+
+def relay(factory: Factory) -> int:
+    with unit_of_work(factory) as session:
+        return make_relay(session, address=f"console:q{next(_numbers)}").id
+
+
+def answer(factory: Factory, question_id: int, relay_id: int, choice: int, now: datetime) -> Any:
+    with unit_of_work(factory) as session:
+        return record_answer(
+            session=session,
+            question=session.get_one(Question, question_id),
+            relay=session.get_one(Relay, relay_id),
+            choice=choice,
+            now=now,
+        )
+
+
+def test_the_first_answer_counts_and_a_second_changes_nothing(factory: Factory) -> None:
+    [question] = contest(factory, questions=1)
+    who = relay(factory)
+    first = answer(factory, question, who, 0, OPENS + timedelta(minutes=5))
+    again = answer(factory, question, who, 1, OPENS + timedelta(minutes=6))
+    assert (first.first, first.correct, first.points) == (True, True, 15)  # 10 + speed bonus
+    assert (again.first, again.correct, again.points) == (False, True, 15)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Answer)) == 1
+
+
+def test_two_requests_at_once_record_one_answer(factory: Factory) -> None:
+    [question] = contest(factory, questions=1)
+    who = relay(factory)
+    barrier = threading.Barrier(6)
+
+    def tap(choice: int) -> bool:
+        barrier.wait(timeout=10)
+        return bool(answer(factory, question, who, choice, OPENS + timedelta(hours=2)).first)
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        firsts = list(pool.map(tap, [0, 1, 0, 1, 2, 0]))
+    assert sorted(firsts) == [False] * 5 + [True]
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Answer)) == 1
+
+
+def test_after_closing_an_answer_is_late_and_worth_nothing(factory: Factory) -> None:
+    [question] = contest(factory, questions=1)
+    late = answer(factory, question, relay(factory), 0, OPENS + timedelta(days=3))
+    assert (late.first, late.correct, late.late, late.points) == (True, True, True, 0)
+
+
+def test_scores_rank_ties_together(factory: Factory) -> None:
+    first, second = contest(factory)
+    fast, slow, wrong = relay(factory), relay(factory), relay(factory)
+    for question in (first, second):
+        answer(factory, question, fast, 0, OPENS + timedelta(minutes=1))
+        answer(factory, question, slow, 0, OPENS + timedelta(hours=3))
+        answer(factory, question, wrong, 1, OPENS + timedelta(minutes=1))
+    tie = relay(factory)
+    for question in (first, second):
+        answer(factory, question, tie, 0, OPENS + timedelta(hours=4))
+    with factory() as session:
+        row = session.get_one(Question, first).contest
+        table = [
+            (s.relay_id, s.points, s.correct, s.rank) for s in scores(session=session, contest=row)
+        ]
+    assert table == [(fast, 30, 2, 1), (slow, 20, 2, 2), (tie, 20, 2, 2), (wrong, 0, 0, 4)]
