@@ -423,6 +423,42 @@ class Answer(Base):
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class Poll(Base):
+    """An anonymous opinion poll: results only in aggregate, and only past a threshold."""
+
+    __tablename__ = "poll"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(40), unique=True)
+    campaign_id: Mapped[int | None] = mapped_column(
+        ForeignKey("campaign.id", ondelete="SET NULL"), index=True
+    )
+    question: Mapped[dict[str, Any]]  # language → text
+    choices: Mapped[list[dict[str, str]]] = mapped_column(JSON)  # each: language → label
+    opens_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    changeable: Mapped[bool] = mapped_column(default=False)  # a vote may change until close
+    # Fewer votes than this and no result is shown, so no answer can be traced to anyone.
+    threshold: Mapped[int] = mapped_column(default=10)
+    audience: Mapped[dict[str, Any]]
+    results_sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Vote(Base):
+    """One relay's vote in a poll: one per (poll, relay), by constraint; never exported."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("poll_id", "relay_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("poll.id", ondelete="CASCADE"))
+    relay_id: Mapped[int] = mapped_column(ForeignKey("relay.id", ondelete="CASCADE"), index=True)
+    choice: Mapped[int]
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 class InboundMedia(Base):
     """A picture, voice note or video a relay sent: testimonies organisers can look at.
 
