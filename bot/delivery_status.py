@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.channels import twilio
 from bot.db import insert_ignore
 from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay, RelayStatus
 from bot.relays import cancel_queued
@@ -43,8 +44,9 @@ TWILIO_STATUS = {
     "undelivered": DeliveryStatus.UNDELIVERED,
     "failed": DeliveryStatus.FAILED,
 }
-UNREACHABLE_CODES = {"21610", "21211", "21612", "21614", "63024", "63003"}
-OUTSIDE_WINDOW_CODES = {"63016"}
+# The same Twilio codes as a refused send, arriving as a callback's ErrorCode (a string).
+UNREACHABLE_CODES = {str(code) for code in twilio.UNREACHABLE_CODES}
+OUTSIDE_WINDOW_CODES = {str(code) for code in twilio.NEEDS_TEMPLATE_CODES}
 
 
 def apply_status(
