@@ -361,12 +361,28 @@ class ChannelRate(Base):
 
 
 class ContestState(enum.StrEnum):
-    """draft: being prepared. open: questions go out and answers count. closed: answers
-    still come in but are recorded as late."""
+    """draft: waiting for its opening time. open: questions go out and answers count.
+    closed: answers still come in but are recorded as late."""
 
     DRAFT = "draft"
     OPEN = "open"
     CLOSED = "closed"
+
+
+class ContestMode(enum.StrEnum):
+    """sequential: one question at a time, the next when the previous is answered.
+    all_at_once: every question goes out at opening."""
+
+    SEQUENTIAL = "sequential"
+    ALL_AT_ONCE = "all_at_once"
+
+
+class Eligibility(enum.StrEnum):
+    """Who may win the draw, among participants still active."""
+
+    ALL_CORRECT = "all_correct"  # every question answered right, in time
+    ANY_CORRECT = "any_correct"  # at least one right answer in time
+    PARTICIPATED = "participated"  # answered at least one question in time
 
 
 class Contest(Base):
@@ -389,6 +405,14 @@ class Contest(Base):
     speed_minutes: Mapped[int] = mapped_column(default=0)
     feedback_at_once: Mapped[bool] = mapped_column(default=True)  # else after closing
     audience: Mapped[dict[str, Any]]  # as a broadcast's
+    mode: Mapped[ContestMode] = mapped_column(
+        _enum(ContestMode), default=ContestMode.SEQUENTIAL, server_default="sequential"
+    )
+    eligibility: Mapped[Eligibility] = mapped_column(
+        _enum(Eligibility), default=Eligibility.ALL_CORRECT, server_default="all_correct"
+    )
+    # Each participant's results went out (their score, and the right answers).
+    results_sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -421,6 +445,26 @@ class Answer(Base):
     late: Mapped[bool] = mapped_column(default=False)  # after the contest closed: no points
     points: Mapped[int] = mapped_column(default=0)
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContestDraw(Base):
+    """A winner draw, kept for good: the frozen eligible list, its SHA-256, the seed,
+    who ran it and when. A second draw for the same contest is a redraw, recorded too."""
+
+    __tablename__ = "contest_draw"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contest_id: Mapped[int] = mapped_column(
+        ForeignKey("contest.id", ondelete="CASCADE"), index=True
+    )
+    seed: Mapped[str] = mapped_column(String(128))
+    rule: Mapped[Eligibility] = mapped_column(_enum(Eligibility))
+    eligible: Mapped[list[str]] = mapped_column(JSON)  # canonical participant ids, sorted
+    eligible_sha256: Mapped[str] = mapped_column(String(64))
+    winners: Mapped[list[str]] = mapped_column(JSON)  # in the order drawn
+    redraw: Mapped[bool] = mapped_column(default=False)
+    drawn_by: Mapped[str] = mapped_column(String(128))
+    drawn_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Poll(Base):

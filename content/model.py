@@ -7,7 +7,7 @@ them, `relais campaign load` stores them. Texts are per language ("fr", "bm").
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 
 Localized = dict[str, str]  # language → text; a missing language is simply absent
@@ -26,6 +26,59 @@ class Audience:
     languages: tuple[str, ...] = ()
     places: tuple[str, ...] = ()
     roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Participants:
+    """Who may take part in a contest or a poll (as a broadcast's audience); empty: all."""
+
+    languages: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    text: Localized
+    choices: tuple[Localized, ...]  # 2 to 6
+    correct: int  # index from 0 (the file's `answer:` counts from 1)
+    media: Localized = field(default_factory=dict)  # language → path under the campaign folder
+
+
+@dataclass(frozen=True)
+class Quiz:
+    """A contest (jeu concours) as the campaign file or the API describes it."""
+
+    id: str
+    title: Localized
+    prize: Localized
+    opens: datetime  # local, naive: in the campaign's time zone
+    closes: datetime
+    questions: tuple[QuizQuestion, ...]
+    points: int = 1
+    speed_bonus: int = 0  # added to a right answer given within speed_minutes of opening
+    speed_minutes: int = 0
+    feedback: str = "at_once"  # at_once | after_close
+    mode: str = "sequential"  # sequential | all_at_once
+    eligible: str = "all_correct"  # all_correct | any_correct | participated
+    participants: Participants = Participants()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class OpinionPoll:
+    """An anonymous poll as the campaign file or the API describes it."""
+
+    id: str
+    question: Localized
+    choices: tuple[Localized, ...]  # 2 to 6
+    opens: datetime  # local, naive
+    closes: datetime
+    changeable: bool = False
+    threshold: int = 10
+    participants: Participants = Participants()
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,3 +154,5 @@ class Campaign:
     quiet_hours: QuietHours | None = QuietHours()
     max_gap_days: int = 2
     posts_per_week: tuple[int, int] = (3, 10)
+    quizzes: tuple[Quiz, ...] = ()
+    polls: tuple[OpinionPoll, ...] = ()
