@@ -45,6 +45,15 @@ def register_jobs(
         **common,
     )
     scheduler.add_job(
+        jobs.run_contests,
+        "interval",
+        seconds=30,
+        id="run_contests",
+        kwargs={"zone_name": zone},
+        next_run_time=datetime.now(UTC),
+        **common,
+    )
+    scheduler.add_job(
         jobs.requeue_stale_claims,
         "interval",
         seconds=requeue_interval(lease_seconds),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import broadcasts
+from bot.contests import clock as contest_clock
 from bot.db import unit_of_work
 from scheduler import calendar, outbox
 
@@ -56,3 +57,17 @@ def start_due_broadcasts(factory: sessionmaker[Session], zone_name: str = "Afric
         )
     if count:
         logger.info("scheduled broadcasts queued for %d relays", count)
+
+
+def run_contests(factory: sessionmaker[Session], zone_name: str = "Africa/Bamako") -> None:
+    """Open and close contests and polls on time; send questions, polls and results."""
+    with unit_of_work(factory) as session:
+        done = contest_clock.tick(session=session, now=datetime.now(UTC), zone=ZoneInfo(zone_name))
+    if done.queued:
+        logger.info(
+            "contests and polls: %d questions, %d contest results, %d polls, %d poll results",
+            done.questions,
+            done.contest_results,
+            done.polls,
+            done.poll_results,
+        )

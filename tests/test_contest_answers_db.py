@@ -11,7 +11,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.contests.service import record_answer, scores
+from bot.contests.service import record_answer
+from bot.contests.standings import contest_scores
 from bot.db import unit_of_work
 from bot.models import Answer, Contest, ContestState, Question, Relay
 from tests.factories import make_relay
@@ -117,7 +118,5 @@ def test_scores_rank_ties_together(factory: Factory) -> None:
         answer(factory, question, tie, 0, OPENS + timedelta(hours=4))
     with factory() as session:
         row = session.get_one(Question, first).contest
-        table = [
-            (s.relay_id, s.points, s.correct, s.rank) for s in scores(session=session, contest=row)
-        ]
+        table = [(s.relay_id, s.points, s.correct, s.rank) for s in contest_scores(session, row)]
     assert table == [(fast, 30, 2, 1), (slow, 20, 2, 2), (tie, 20, 2, 2), (wrong, 0, 0, 4)]

@@ -1,4 +1,4 @@
-"""Record contest answers exactly once, and score them.
+"""Record contest answers exactly once, and say what each is worth.
 
 The first answer of a participant to a question counts: the answer table is unique on
 (question, relay) and the insert is ON CONFLICT DO NOTHING, so a replayed webhook, a
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
@@ -67,35 +67,3 @@ def record_answer(
         select(Answer).where(Answer.question_id == question.id, Answer.relay_id == relay.id)
     ).one()
     return Recorded(first=False, correct=earlier.correct, late=earlier.late, points=earlier.points)
-
-
-@dataclass(frozen=True)
-class Score:
-    relay_id: int
-    points: int
-    correct: int
-    answered: int
-    rank: int  # 1 for the best; equal points share a rank
-
-
-def scores(*, session: Session, contest: Contest) -> list[Score]:
-    """Every participant's points, best first; ties share their rank."""
-    rows = session.execute(
-        select(
-            Answer.relay_id,
-            func.sum(Answer.points),
-            func.sum(case((Answer.correct & ~Answer.late, 1), else_=0)),
-            func.count(),
-        )
-        .join(Question, Answer.question_id == Question.id)
-        .where(Question.contest_id == contest.id)
-        .group_by(Answer.relay_id)
-        .order_by(func.sum(Answer.points).desc(), Answer.relay_id)
-    ).all()
-    ranked: list[Score] = []
-    for relay_id, points, correct, answered in rows:
-        rank = len(ranked) + 1
-        if ranked and ranked[-1].points == int(points or 0):
-            rank = ranked[-1].rank
-        ranked.append(Score(relay_id, int(points or 0), int(correct or 0), int(answered), rank))
-    return ranked

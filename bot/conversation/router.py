@@ -2,7 +2,8 @@
 
 Order: a pressed option goes to its kind's handler; a command word wins over
 anything pending (STOP always works); text while a prompt is pending is read as
-one of the prompt's options (by number or label); anything else is the fallback.
+one of the prompt's options (by number or label); then the readers (a typed answer to
+a quiz question or a poll) may take it; anything else is the fallback.
 """
 
 from __future__ import annotations
@@ -93,6 +94,7 @@ class Router:
         self._commands: dict[Command, Handler] = {}
         self._choices: dict[ChoiceKind, Handler] = {}
         self._prompts: dict[ConversationState, tuple[Prompt, TextReader | None]] = {}
+        self._readers: list[TextReader] = []
         self._fallback: Handler | None = None
 
     def command(self, command: Command, handler: Handler) -> None:
@@ -106,6 +108,10 @@ class Router:
     ) -> None:
         """Register how to ask again for `state`, and what to do with text that is no option."""
         self._prompts[state] = (prompt, other_text)
+
+    def reader(self, reader: TextReader) -> None:
+        """Register a reader of text no command or prompt took; True when it took it."""
+        self._readers.append(reader)
 
     def fallback(self, handler: Handler) -> None:
         self._fallback = handler
@@ -138,6 +144,8 @@ class Router:
                 return None
             ctx.reply(_("Please choose one of the options below, or type its number."))
             ctx.replies.append(replace(asked, prompt=relay.state.value))
+            return None
+        if any(reader(ctx) for reader in self._readers):
             return None
         return self._run_fallback(ctx)
 

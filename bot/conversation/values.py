@@ -17,6 +17,8 @@ class ChoiceKind(enum.StrEnum):
     ERASE = "erase"
     AUDIENCE = "aud"
     BROADCAST = "bcast"
+    QUIZ = "quiz"  # "<question id>.<choice index>"
+    POLL = "poll"  # "<poll id>.<choice index>"
 
 
 @dataclass(frozen=True)

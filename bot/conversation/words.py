@@ -1,7 +1,8 @@
 """The words relays type, in French, Bambara and English, matched case- and accent-free.
 
 Bambara words: DON (enter) joins, JƆ (stop) leaves, KAN (language), YƆRƆ (place), DƐMƐ (help),
-JƆSI (erase), BI (today's post), JƐNSƐN (an organiser's broadcast); AWƆ / AYI answer yes / no.
+JƆSI (erase), BI (today's post), JƐNSƐN (an organiser's broadcast), JATƐ (one's contest score),
+JATƐW (the leaderboard), KƆLƆLƆ (a poll's results); AWƆ / AYI answer yes / no.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ class Command(enum.StrEnum):
     KIT = "kit"
     TODAY = "today"
     BROADCAST = "broadcast"
+    SCORE = "score"
+    LEADERBOARD = "leaderboard"
+    RESULTS = "results"
 
 
 WORDS: dict[Command, frozenset[str]] = {
@@ -46,6 +50,9 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.KIT: frozenset({"kit"}),
     Command.TODAY: frozenset({"aujourdhui", "aujourd'hui", "today", "bi"}),
     Command.BROADCAST: frozenset({"diffuser", "broadcast", "jensen"}),
+    Command.SCORE: frozenset({"score", "points", "jate"}),
+    Command.LEADERBOARD: frozenset({"classement", "leaderboard", "palmares", "jatew"}),
+    Command.RESULTS: frozenset({"resultats", "results", "resultat", "kololo"}),
 }
 YES = frozenset({"oui", "yes", "awo"})
 NO = frozenset({"non", "no", "ayi"})

@@ -5,7 +5,20 @@ from __future__ import annotations
 from bot.conversation.router import Router
 from bot.conversation.values import ChoiceKind
 from bot.conversation.words import Command
-from bot.handlers import broadcast, erase, fallback, help, join, kit, language, place, stop, today
+from bot.handlers import (
+    broadcast,
+    erase,
+    fallback,
+    help,
+    join,
+    kit,
+    language,
+    place,
+    poll,
+    quiz,
+    stop,
+    today,
+)
 from bot.models import ConversationState
 
 
@@ -20,6 +33,9 @@ def register_handlers(router: Router) -> Router:
     router.command(Command.KIT, kit.kit)
     router.command(Command.TODAY, today.today)
     router.command(Command.BROADCAST, broadcast.start)
+    router.command(Command.SCORE, quiz.score)
+    router.command(Command.LEADERBOARD, quiz.standings)
+    router.command(Command.RESULTS, poll.results)
 
     router.prompt(ConversationState.LANGUAGE, language.prompt)
     router.prompt(ConversationState.PLACE, place.prompt)
@@ -46,6 +62,10 @@ def register_handlers(router: Router) -> Router:
     router.choice(ChoiceKind.ERASE, erase.confirm)
     router.choice(ChoiceKind.AUDIENCE, broadcast.choose_audience)
     router.choice(ChoiceKind.BROADCAST, broadcast.confirm)
+    router.choice(ChoiceKind.QUIZ, quiz.choose)
+    router.choice(ChoiceKind.POLL, poll.choose)
+
+    router.reader(quiz.typed)
 
     router.fallback(fallback.fallback)
     return router

@@ -1,0 +1,157 @@
+"""Polls as relays receive them: the question with its choices, and the results.
+
+Results go back to the people who answered, when the poll closes: the aggregate overall,
+and for their own place when enough people there answered ("here is what Kayes
+answered"). Below the poll's threshold a result is not shown, so nobody can be traced.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.broadcasts import Audience
+from bot.contests.pending import POLL_SOURCE
+from bot.contests.questions import localized
+from bot.conversation.values import Choice, ChoiceKind
+from bot.i18n import Day, _
+from bot.models import Language, Poll, Relay, RelayStatus, Vote
+from bot.outbox import enqueue, enqueue_for_relays
+from bot.polls import Results, results
+from content.places import find_place
+
+RESULT_SOURCE = "poll_result"  # source_ref: the poll's id; one per voter
+
+
+def poll_payload(poll: Poll, language: Language, zone: ZoneInfo) -> dict[str, Any]:
+    lang = language.value
+    local = poll.closes_at.astimezone(zone)
+    how = _(
+        "Anonymous poll: nobody will see what you answer. Answer with a button, or send "
+        "the number of your answer (1 to {count}). Closes {day} at {time}.",
+        count=len(poll.choices),
+        day=Day(poll.closes_at, zone),
+        time=local.strftime("%H:%M"),
+    ).render(language)
+    return {
+        "language": lang,
+        "poll": poll.id,
+        "text": f"{localized(poll.question, lang)}\n\n{how}",
+        "options": [
+            {
+                "label": localized(choice, lang),
+                "data": Choice(ChoiceKind.POLL, f"{poll.id}.{index}").pack(),
+            }
+            for index, choice in enumerate(poll.choices)
+        ],
+        "media": None,
+    }
+
+
+def queue_opening(*, session: Session, poll: Poll, now: datetime, zone: ZoneInfo) -> int:
+    """Queue the poll for its audience (again is harmless); returns how many."""
+    audience = Audience.from_json(poll.audience)
+    return sum(
+        enqueue_for_relays(
+            session=session,
+            source_kind=POLL_SOURCE,
+            source_ref=str(poll.id),
+            payload=poll_payload(poll, language, zone),
+            relays=audience.relays(language, zone),
+            now=now,
+        )
+        for language in Language
+    )
+
+
+def results_lines(poll: Poll, found: Results, language: Language) -> str:
+    lines = []
+    for index, choice in enumerate(poll.choices):
+        lines.append(
+            _(
+                "{number}. {label}: {percent}% ({count})",
+                number=index + 1,
+                label=localized(choice, language.value),
+                percent=found.percent(index),
+                count=found.counts[index],
+            ).render(language)
+        )
+    return "\n".join(lines)
+
+
+def results_text(session: Session, poll: Poll, relay: Relay, *, final: bool) -> str:
+    """What this voter is told, in their language: overall, then their place when it has
+    enough answers."""
+    language = relay.language
+    question = localized(poll.question, language.value)
+    overall = results(session=session, poll=poll)
+    if overall is None:
+        return _(
+            "“{question}”: not enough people have answered yet for results to be shown "
+            "without risk to anyone. Results appear from {threshold} answers.",
+            question=question,
+            threshold=poll.threshold,
+        ).render(language)
+    heading = (
+        _(
+            "Results of the poll “{question}”, {total} answers:",
+            question=question,
+            total=overall.total,
+        )
+        if final
+        else _(
+            "Results so far of the poll “{question}”, {total} answers:",
+            question=question,
+            total=overall.total,
+        )
+    )
+    text = f"{heading.render(language)}\n{results_lines(poll, overall, language)}"
+    place = find_place(relay.place or "")
+    local = results(session=session, poll=poll, place=relay.place) if relay.place else None
+    if place is not None and local is not None:
+        here = _("Here is what {place} answered ({total}):", place=place.name, total=local.total)
+        text += f"\n\n{here.render(language)}\n{results_lines(poll, local, language)}"
+    return text
+
+
+def send_final_results(*, session: Session, now: datetime) -> int:
+    """For every poll that closed: each voter gets the results, once. Returns how many."""
+    closed = session.scalars(
+        select(Poll).where(Poll.closes_at <= now, Poll.results_sent_at.is_(None))
+    ).all()
+    sent = 0
+    for poll in closed:
+        claimed = session.execute(
+            update(Poll)
+            .where(Poll.id == poll.id, Poll.results_sent_at.is_(None))
+            .values(results_sent_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if not claimed.rowcount:  # type: ignore[attr-defined]
+            continue  # another clock took it
+        voters = session.scalars(
+            select(Relay)
+            .join(Vote, Vote.relay_id == Relay.id)
+            .where(Vote.poll_id == poll.id, Relay.status == RelayStatus.ACTIVE)
+        )
+        for relay in voters:
+            text = results_text(session, poll, relay, final=True)
+            payload: dict[str, Any] = {
+                "language": relay.language.value,
+                "text": text,
+                "options": [],
+                "media": None,
+            }
+            if enqueue(
+                session=session,
+                source_kind=RESULT_SOURCE,
+                source_ref=str(poll.id),
+                payload=payload,
+                relay=relay,
+            ):
+                sent += 1
+    return sent
