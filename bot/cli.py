@@ -16,6 +16,7 @@ from bot import cli_common
 from bot.cli_admin import admin_app
 from bot.cli_broadcast import broadcast_app
 from bot.cli_campaign import CampaignPath, Lang, campaign_app, problems_table
+from bot.cli_quiz import quiz_app
 from bot.i18n import Text, _
 from bot.models import Language
 from bot.reports import DeliveryLine
@@ -32,6 +33,7 @@ report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True
 app.add_typer(report_app, name="report")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(broadcast_app, name="broadcast")
+app.add_typer(quiz_app, name="quiz")
 app.add_typer(admin_app, name="admin")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]

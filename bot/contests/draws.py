@@ -1,0 +1,132 @@
+"""Winner draws, recorded for good and checkable by anyone.
+
+The eligible list is frozen (participants meeting the contest's rule and still active),
+its SHA-256 recorded with the seed, the time and who ran it; bot.contests.draw picks the
+winners from seed and list alone. A second draw of the same contest must be asked for
+(a redraw) and is recorded too. Winners are told in their language.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from bot.contests import draw as drawing
+from bot.contests.questions import localized, questions_of
+from bot.i18n import _
+from bot.models import Answer, Contest, ContestDraw, Eligibility, Question, Relay, RelayStatus
+from bot.outbox import enqueue
+
+WINNER_SOURCE = "draw_winner"  # source_ref: the draw's id
+
+
+class AlreadyDrawn(Exception):
+    """The contest was drawn before; drawing again must be asked for as a redraw."""
+
+    def __init__(self, previous: ContestDraw) -> None:
+        super().__init__(f"already drawn at {previous.drawn_at.isoformat()}")
+        self.previous = previous
+
+
+def eligible(session: Session, contest: Contest) -> list[str]:
+    """Who may win, as canonical ids (the relay's number as text): participants still
+    active whose answers in time meet the contest's rule."""
+    right = func.sum(case((Answer.correct.is_(True), 1), else_=0))
+    query = (
+        select(Answer.relay_id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Relay, Relay.id == Answer.relay_id)
+        .where(
+            Question.contest_id == contest.id,
+            Answer.late.is_(False),
+            Relay.status == RelayStatus.ACTIVE,
+        )
+        .group_by(Answer.relay_id)
+    )
+    if contest.eligibility is Eligibility.ALL_CORRECT:
+        query = query.having(right == len(questions_of(session, contest)))
+    elif contest.eligibility is Eligibility.ANY_CORRECT:
+        query = query.having(right >= 1)
+    return list(drawing.canonical(str(relay_id) for relay_id in session.scalars(query)))
+
+
+def draws_of(session: Session, contest: Contest) -> list[ContestDraw]:
+    return list(
+        session.scalars(
+            select(ContestDraw).where(ContestDraw.contest_id == contest.id).order_by(ContestDraw.id)
+        )
+    )
+
+
+def run(
+    *,
+    session: Session,
+    contest: Contest,
+    winners: int,
+    drawn_by: str,
+    now: datetime,
+    seed: str | None = None,
+    redraw: bool = False,
+) -> ContestDraw:
+    """Freeze the eligible list, draw, record; raises AlreadyDrawn unless `redraw`."""
+    earlier = draws_of(session, contest)
+    if earlier and not redraw:
+        raise AlreadyDrawn(earlier[-1])
+    result = drawing.draw(eligible(session, contest), winners, seed or secrets.token_hex(16))
+    row = ContestDraw(
+        contest_id=contest.id,
+        seed=result.seed,
+        rule=contest.eligibility,
+        eligible=list(result.eligible),
+        eligible_sha256=result.eligible_sha256,
+        winners=list(result.winners),
+        redraw=bool(earlier),
+        drawn_by=drawn_by,
+        drawn_at=now,
+    )
+    session.add(row)
+    session.flush()
+    notify_winners(session=session, contest=contest, row=row)
+    return row
+
+
+def verify(row: ContestDraw) -> bool:
+    """True when the recorded winners follow from the recorded seed and list."""
+    return drawing.verify(
+        drawing.Draw(row.seed, tuple(row.eligible), row.eligible_sha256, tuple(row.winners))
+    )
+
+
+def notify_winners(*, session: Session, contest: Contest, row: ContestDraw) -> int:
+    """Tell each winner, in their language, what they won and what happens next."""
+    told = 0
+    for relay_id in row.winners:
+        relay = session.get(Relay, int(relay_id))
+        if relay is None or relay.status is not RelayStatus.ACTIVE:
+            continue
+        language = relay.language
+        payload: dict[str, Any] = {
+            "language": language.value,
+            "text": _(
+                "Congratulations! You are among the winners of the draw of “{title}”. "
+                "Your prize: {prize}. The campaign team will contact you here to hand it "
+                "over; never pay anyone for a prize.",
+                title=localized(contest.title, language.value),
+                prize=localized(contest.prize, language.value),
+            ).render(language),
+            "options": [],
+            "media": None,
+        }
+        if enqueue(
+            session=session,
+            source_kind=WINNER_SOURCE,
+            source_ref=str(row.id),
+            payload=payload,
+            relay=relay,
+        ):
+            told += 1
+    return told
