@@ -1,4 +1,5 @@
-"""Store a validated campaign: upsert its posts without ever re-sending one.
+"""Store a validated campaign: upsert its posts without ever re-sending one (and its
+contests and polls, by bot.contests.store, without changing one that has opened).
 
 A post that has not gone out is updated to what the file says; one that has gone out is
 never changed (its deliveries exist, one per relay); a future post removed from the file
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.contests.store import Changes, store_quizzes
 from bot.models import CampaignRow, PostRow, PostStatus
 from content.model import Campaign, Kit, Post, QuietHours
 
@@ -31,10 +33,13 @@ class LoadReport:
     withdrawn: list[str] = field(default_factory=list)
     # Changed in the file after it went out: relays already have it, nothing is re-sent.
     kept_as_sent: list[str] = field(default_factory=list)
+    contests: Changes = field(default_factory=Changes)
+    polls: Changes = field(default_factory=Changes)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.updated or self.withdrawn)
+        posts = bool(self.created or self.updated or self.withdrawn)
+        return posts or self.contests.changed or self.polls.changed
 
 
 def due_window(
@@ -168,5 +173,15 @@ def store_campaign(
         if stored.first_sent_at is None and stored.status is not PostStatus.WITHDRAWN:
             stored.status = PostStatus.WITHDRAWN
             report.withdrawn.append(slug)
+    quizzes = store_quizzes(
+        session=session,
+        campaign_row=row,
+        quizzes=campaign.quizzes,
+        polls=campaign.polls,
+        zone=zone,
+        now=now,
+        shift_days=shift_days,
+    )
+    report.contests, report.polls = quizzes.contests, quizzes.polls
     session.flush()
     return report

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
@@ -15,7 +14,7 @@ import uvicorn
 from bot import cli_common
 from bot.cli_admin import admin_app
 from bot.cli_broadcast import broadcast_app
-from bot.cli_campaign import CampaignPath, Lang, campaign_app, problems_table
+from bot.cli_campaign import CampaignPath, Lang, campaign_app, load_report_lines, problems_table
 from bot.cli_quiz import quiz_app
 from bot.i18n import Text, _
 from bot.models import Language
@@ -168,16 +167,8 @@ def campaign_load(
         engine.dispose()
     if warnings:
         console.print(problems_table(warnings, language))
-    for line, slugs in (
-        (_("{count} new post(s): {posts}"), report.created),
-        (_("{count} updated post(s): {posts}"), report.updated),
-        (_("{count} unchanged post(s): {posts}"), report.unchanged),
-        (_("{count} withdrawn post(s): {posts}"), report.withdrawn),
-        (_("{count} post(s) already sent, kept as they were: {posts}"), report.kept_as_sent),
-    ):
-        if slugs:
-            text = replace(line, params={"count": len(slugs), "posts": ", ".join(slugs)})
-            console.print(text.render(language), markup=False)
+    for line in load_report_lines(report):
+        console.print(line.render(language), markup=False)
     console.print(_("Campaign loaded.").render(language), style="green", markup=False)
 
 

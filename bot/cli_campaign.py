@@ -4,6 +4,7 @@ checked in full before anything is loaded, and the spreadsheet to plan posts in.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Annotated
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from bot.campaigns import LoadReport
 from bot.i18n import Text, _
 from bot.models import Language
 from content.loaders import load_campaign
@@ -54,6 +56,40 @@ def problems_table(problems: list[Problem], language: Language = Language.FR) ->
         message = say(problem.message)
         table.add_row(problem.file, problem.where, problem.field, message, severity, style=style)
     return table
+
+
+def load_report_lines(report: LoadReport) -> list[Text]:
+    """What `relais campaign load` stored, one line per kind of change, empty ones left out:
+    posts, then contests, then polls."""
+    posts = (
+        (_("{count} new post(s): {posts}"), report.created),
+        (_("{count} updated post(s): {posts}"), report.updated),
+        (_("{count} unchanged post(s): {posts}"), report.unchanged),
+        (_("{count} withdrawn post(s): {posts}"), report.withdrawn),
+        (_("{count} post(s) already sent, kept as they were: {posts}"), report.kept_as_sent),
+    )
+    contests, polls = report.contests, report.polls
+    others = (
+        (_("{count} new contest(s): {slugs}"), contests.created),
+        (_("{count} updated contest(s): {slugs}"), contests.updated),
+        (_("{count} unchanged contest(s): {slugs}"), contests.unchanged),
+        (_("{count} contest(s) already open, kept as they were: {slugs}"), contests.kept),
+        (_("{count} draft contest(s) removed: {slugs}"), contests.removed),
+        (_("{count} new poll(s): {slugs}"), polls.created),
+        (_("{count} updated poll(s): {slugs}"), polls.updated),
+        (_("{count} unchanged poll(s): {slugs}"), polls.unchanged),
+        (_("{count} poll(s) already open, kept as they were: {slugs}"), polls.kept),
+        (_("{count} poll(s) not yet open removed: {slugs}"), polls.removed),
+    )
+    return [
+        replace(line, params={"count": len(slugs), "posts": ", ".join(slugs)})
+        for line, slugs in posts
+        if slugs
+    ] + [
+        replace(line, params={"count": len(slugs), "slugs": ", ".join(slugs)})
+        for line, slugs in others
+        if slugs
+    ]
 
 
 def _readiness_table(readiness: Readiness, language: Language) -> Table:

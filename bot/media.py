@@ -1,8 +1,8 @@
 """Campaign media: find a file from its reference, and remember what a platform calls it.
 
 A reference is "<campaign slug>/<path in the campaign folder>", as posts carry it. Only
-files a post of that campaign names are ever served or sent, and never from outside the
-campaign's folder.
+files a post or a contest question of that campaign names are ever served or sent, and
+never from outside the campaign's folder.
 """
 
 from __future__ import annotations
@@ -15,11 +15,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import insert_ignore, unit_of_work
-from bot.models import CampaignRow, MediaFile, PostRow
+from bot.models import CampaignRow, Contest, MediaFile, PostRow, Question
 
 
 class MediaNotFound(LookupError):
-    """No such campaign file, or one no post names."""
+    """No such campaign file, or one neither a post nor a question names."""
 
 
 def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
@@ -28,12 +28,18 @@ def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
         select(PostRow.content).where(PostRow.campaign_id == campaign.id)
     ):
         paths.update(path for path in (content.get("media") or {}).values() if path)
+    prefix = f"{campaign.slug}/"  # questions hold whole references (bot.posts.media_reference)
+    for media in session.scalars(
+        select(Question.media).join(Contest).where(Contest.campaign_id == campaign.id)
+    ):
+        references = (item.get("path") or "" for item in (media or {}).values())
+        paths.update(ref.removeprefix(prefix) for ref in references if ref.startswith(prefix))
     return paths
 
 
 def campaign_file(*, session: Session, reference: str) -> Path:
-    """The file behind a reference, checked: a known campaign, named by one of its posts,
-    inside its folder (no "..", no link leading out), and present."""
+    """The file behind a reference, checked: a known campaign, named by one of its posts or
+    contest questions, inside its folder (no "..", no link leading out), and present."""
     slug, _, relative = reference.partition("/")
     campaign = session.scalars(select(CampaignRow).where(CampaignRow.slug == slug)).first()
     if campaign is None or relative not in referenced_paths(session=session, campaign=campaign):

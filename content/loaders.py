@@ -4,6 +4,7 @@ every problem found, never part of it."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import time
 from pathlib import Path
 from typing import TypeVar
@@ -11,6 +12,7 @@ from typing import TypeVar
 from bot.i18n import Text, _
 from content.model import Audience, Campaign, Kit, Link, Phase, Post, QuietHours, Template
 from content.problems import CampaignInvalid, Problem, errors
+from content.quizzes import quizzes_from
 from content.spreadsheet import RawRow, read_rows
 from content.validation import (
     CHANNELS,
@@ -18,6 +20,7 @@ from content.validation import (
     LANGUAGES,
     Context,
     Entry,
+    QuizContext,
     as_date,
     as_lines,
     as_list,
@@ -25,6 +28,7 @@ from content.validation import (
     as_time,
     check_document,
     check_posts,
+    check_quizzes,
     outside_problem,
     unknown_keys,
     value_at,
@@ -325,11 +329,15 @@ def load_campaign(path: Path) -> tuple[Campaign, list[Problem]]:
     problems += found
     rows, found = _spreadsheet_entries(doc, folder)
     problems += found
-    problems = _in_reading_order(problems + check_posts(entries + rows, _context(doc, folder)))
+    context = _context(doc, folder)
+    problems += check_posts(entries + rows, context) + check_quizzes(doc, QuizContext.of(context))
+    problems = _in_reading_order(problems)
     if errors(problems):
         raise CampaignInvalid(problems)
     try:
-        return _campaign(doc, folder, entries + rows), problems
+        quizzes, polls = quizzes_from(doc)
+        campaign = _campaign(doc, folder, entries + rows)
+        return replace(campaign, quizzes=quizzes, polls=polls), problems
     except (TypeError, ValueError, AttributeError, KeyError) as exc:
         # A shape the checks let through: still all or nothing, never a partial campaign.
         message = _("unexpected value ({error}): report it to the Relais team", error=str(exc))

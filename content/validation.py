@@ -10,7 +10,8 @@ live in modules named for what they check:
 - validation_media: media files and paths, kept inside the campaign folder;
 - validation_channels: texts within each channel's limits;
 - validation_posts: posts, as `Entry`s read from campaign.yaml or a spreadsheet row;
-- validation_document: the campaign and kit sections of campaign.yaml.
+- validation_document: the campaign and kit sections of campaign.yaml;
+- validation_quizzes: contests and polls (validation_choices: their texts, choices, media).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from content.validation_channels import channel_limit
 from content.validation_document import check_document, unknown_keys
 from content.validation_media import MediaKind, media_kind, outside_problem
 from content.validation_posts import Context, Entry, check_posts
+from content.validation_quizzes import QuizContext, check_quiz_document, check_quizzes
 from content.validation_values import (
     CHANNELS,
     DEFAULT_PLACE_SLUGS,
@@ -40,6 +42,7 @@ __all__ = [
     "Context",
     "Entry",
     "MediaKind",
+    "QuizContext",
     "as_date",
     "as_lines",
     "as_list",
@@ -48,6 +51,8 @@ __all__ = [
     "channel_limit",
     "check_document",
     "check_posts",
+    "check_quiz_document",
+    "check_quizzes",
     "media_kind",
     "outside_problem",
     "unknown_keys",

@@ -122,7 +122,9 @@ def check_document(doc: YamlDoc) -> list[Problem]:
     """Everything in campaign.yaml but its posts (which check_posts judges as Entries)."""
     if not isinstance(doc.data, dict):
         return [doc.problem((), _("campaign.yaml must hold the sections campaign, kit, posts"))]
-    problems = list(unknown_keys(doc, (), doc.data, ("campaign", "kit", "posts")))
+    # contests and polls: validation_quizzes checks them
+    sections = ("campaign", "kit", "posts", "contests", "polls")
+    problems = list(unknown_keys(doc, (), doc.data, sections))
     required = ("slug", "name", "start", "end", "phases")
     problems += check_section(doc, ("campaign",), CAMPAIGN_RULES, required)
     problems += check_items(doc, ("campaign", "phases"), PHASE_RULES, ("id", "name"))

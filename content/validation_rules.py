@@ -14,6 +14,7 @@ from content.validation_values import (
     LANGUAGES,
     SLUG,
     as_date,
+    as_datetime,
     as_lines,
     as_list,
     as_text,
@@ -47,6 +48,12 @@ def time_rule(value: object) -> Text | None:
     if as_time(value):
         return None
     return _("invalid time “{value}”: expected HH:MM", value=value)
+
+
+def datetime_rule(value: object) -> Text | None:
+    if as_datetime(value):
+        return None
+    return _("invalid date and time “{value}”: expected YYYY-MM-DD HH:MM, local time", value=value)
 
 
 def one_of(allowed: Iterable[str], unknown: Text) -> Rule:
@@ -112,6 +119,12 @@ def count_rule(value: object) -> Text | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
         return None
     return _("expected a positive whole number, not “{value}”", value=value)
+
+
+def at_least_one_rule(value: object) -> Text | None:
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return None
+    return _("expected a whole number of 1 or more, not “{value}”", value=value)
 
 
 def kind_rule(kind: type, expected: Text, also: tuple[object, ...] = ()) -> Rule:

@@ -23,6 +23,7 @@ HASHTAG = re.compile(r"#\w+")
 TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FRENCH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")  # what French Excel writes in CSV
+DATE_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})(?:T| +)(\d{1,2}:\d{2})(?::\d{2})?")
 
 
 def as_text(value: object) -> str | None:
@@ -60,6 +61,18 @@ def as_time(value: object) -> time | None:
         return value.replace(second=0, microsecond=0)
     match = TIME.fullmatch(as_text(value) or "")
     return time(int(match[1]), int(match[2])) if match else None
+
+
+def as_datetime(value: object) -> datetime | None:
+    """A local date and time, "YYYY-MM-DD HH:MM" (or as YAML reads one with seconds);
+    None for one carrying a UTC offset: campaign times are local, without offset."""
+    if isinstance(value, datetime):
+        return value.replace(second=0, microsecond=0) if value.tzinfo is None else None
+    match = DATE_TIME.fullmatch(as_text(value) or "")
+    if not match:
+        return None
+    day, moment = as_date(match[1]), as_time(match[2])
+    return datetime.combine(day, moment) if day and moment else None
 
 
 def as_list(value: object) -> list[str] | None:
