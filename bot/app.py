@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.admin import simulator
 from bot.api import broadcasts as broadcasts_api
+from bot.api import contests as contests_api
 from bot.db import make_engine, make_session_factory
 from bot.handlers import build_router
 from bot.health import router as health_router
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     simulator.router,
     media_router,
     broadcasts_api.router,
+    contests_api.router,
 )
 STATIC = Path(__file__).parent / "admin" / "static"
 

@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from bot import cli_common
 from bot.cli_campaign import Lang, problems_table
+from bot.contests import clock as contest_clock
 from bot.contests import draws
 from bot.contests.draw import list_digest
 from bot.contests.export import write_csv
 from bot.contests.pseudonyms import pseudonym
 from bot.contests.questions import localized
 from bot.contests.standings import contest_scores, leaderboard
+from bot.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.db import unit_of_work
 from bot.i18n import _
 from bot.models import (
@@ -38,6 +40,7 @@ from bot.models import (
 from bot.polls import results
 from bot.settings import Settings
 from content.problems import CampaignInvalid, Problem
+from content.quizzes import load_quiz_file
 
 quiz_app = typer.Typer(
     help="Contests and polls: create, follow, leaderboard, draw, audit, export.",
@@ -72,9 +75,6 @@ def create(
     language: Lang = Language.FR,
 ) -> None:
     """Create (or, before they open, update) the contests and polls of a file."""
-    from bot.contests.store import NotChangeable, create_poll, create_quiz
-    from content.quizzes import load_quiz_file
-
     current = cli_common.settings()
     try:
         quizzes, polls, warnings = load_quiz_file(path)
@@ -101,10 +101,11 @@ def create(
                     session=session, poll=poll, zone=current.zone, now=now, campaign_row=row
                 )
                 typer.echo(_("Poll {slug} ready.", slug=poll.id).render(language))
-        except NotChangeable as exc:
-            message = _("“{slug}” has already opened: it can no longer be changed.", slug=exc.slug)
-            typer.echo(message.render(language), err=True)
+        except (StoreRefused, SlugTaken) as exc:
+            typer.echo(exc.message.render(language), err=True)
             raise typer.Exit(1) from exc
+        # What is already due goes out now rather than at the clock's next tick.
+        contest_clock.tick(session=session, now=now, zone=current.zone)
 
 
 @quiz_app.command("list")

@@ -31,8 +31,8 @@ def poll_payload(poll: Poll, language: Language, zone: ZoneInfo) -> dict[str, An
     lang = language.value
     local = poll.closes_at.astimezone(zone)
     how = _(
-        "Anonymous poll: nobody will see what you answer. Answer with a button, or send "
-        "the number of your answer (1 to {count}). Closes {day} at {time}.",
+        "Anonymous poll: nobody will see what you answer. Reply with the number of your "
+        "answer (1 to {count}). Closes {day} at {time}.",
         count=len(poll.choices),
         day=Day(poll.closes_at, zone),
         time=local.strftime("%H:%M"),

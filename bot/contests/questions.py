@@ -61,8 +61,7 @@ def question_payload(
         total=total,
     ).render(language)
     how = _(
-        "Answer with a button, or send the number of your answer (1 to {count}). "
-        "Closes {day} at {time}.",
+        "Reply with the number of your answer (1 to {count}). Closes {day} at {time}.",
         count=len(question.choices),
         **closing(contest, zone),
     ).render(language)
