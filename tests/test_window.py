@@ -18,7 +18,9 @@ from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
 _numbers = itertools.count(1)
-NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+# The clock the engine is given: a little after the deliveries are queued (at the real
+# time), so they are due whatever day the tests run.
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
 NUDGE = "HX" + "1" * 32
 TEMPLATE = {"sid": "HX" + "2" * 32, "variables": {"1": "Kayes"}}
 POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
