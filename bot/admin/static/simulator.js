@@ -141,9 +141,14 @@
     bubble.append(time);
     row.append(bubble);
     if (bot) {
-      if (pane.lastBot) setButtons(pane.lastBot, false); // only the newest bot message stays clickable
+      // Only the newest bot message stays clickable, but for quiz questions and polls:
+      // as on Telegram, they can be answered until they are.
+      if (pane.lastBot && !pane.lastBot.dataset.answerable) setButtons(pane.lastBot, false);
       pane.lastBot = row;
-      if (Array.isArray(m.options) && m.options.length) row.append(renderOptions(pane, row, m.options));
+      if (Array.isArray(m.options) && m.options.length) {
+        row.append(renderOptions(pane, row, m.options));
+        if (m.options.every((o) => /^(quiz|poll):/.test(o.data))) row.dataset.answerable = "1";
+      }
     } else if (pane.lastBot && m.text) {
       markChoice(pane.lastBot, m.text);
     }
