@@ -67,6 +67,26 @@ def enqueue(
     )
 
 
+def text_payload(text: str, language: Language) -> dict[str, Any]:
+    """A plain message already written in the relay's language."""
+    return {"language": language.value, "text": text, "options": [], "media": None}
+
+
+def enqueue_text(
+    *, session: Session, source_kind: str, source_ref: str, relay: Relay, text: str
+) -> bool:
+    """Queue a plain text for one relay, once per (source, relay); True if it was new."""
+    payload = text_payload(text, relay.language)
+    queued = enqueue(
+        session=session,
+        source_kind=source_kind,
+        source_ref=source_ref,
+        payload=payload,
+        relay=relay,
+    )
+    return queued is not None
+
+
 def enqueue_for_relays(
     *,
     session: Session,

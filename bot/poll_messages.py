@@ -20,7 +20,7 @@ from bot.contests.questions import localized
 from bot.conversation.values import Choice, ChoiceKind
 from bot.i18n import Day, _
 from bot.models import Language, Poll, Relay, RelayStatus, Vote
-from bot.outbox import enqueue, enqueue_for_relays
+from bot.outbox import enqueue_for_relays, enqueue_text
 from bot.polls import Results, results
 from content.places import find_place
 
@@ -139,19 +139,12 @@ def send_final_results(*, session: Session, now: datetime) -> int:
             .where(Vote.poll_id == poll.id, Relay.status == RelayStatus.ACTIVE)
         )
         for relay in voters:
-            text = results_text(session, poll, relay, final=True)
-            payload: dict[str, Any] = {
-                "language": relay.language.value,
-                "text": text,
-                "options": [],
-                "media": None,
-            }
-            if enqueue(
+            if enqueue_text(
                 session=session,
                 source_kind=RESULT_SOURCE,
                 source_ref=str(poll.id),
-                payload=payload,
                 relay=relay,
+                text=results_text(session, poll, relay, final=True),
             ):
                 sent += 1
     return sent

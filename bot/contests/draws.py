@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -19,7 +18,7 @@ from bot.contests import draw as drawing
 from bot.contests.questions import localized, questions_of
 from bot.i18n import _
 from bot.models import Answer, Contest, ContestDraw, Eligibility, Question, Relay, RelayStatus
-from bot.outbox import enqueue
+from bot.outbox import enqueue_text
 
 WINNER_SOURCE = "draw_winner"  # source_ref: the draw's id
 
@@ -109,24 +108,19 @@ def notify_winners(*, session: Session, contest: Contest, row: ContestDraw) -> i
         if relay is None or relay.status is not RelayStatus.ACTIVE:
             continue
         language = relay.language
-        payload: dict[str, Any] = {
-            "language": language.value,
-            "text": _(
-                "Congratulations! You are among the winners of the draw of “{title}”. "
-                "Your prize: {prize}. The campaign team will contact you here to hand it "
-                "over; never pay anyone for a prize.",
-                title=localized(contest.title, language.value),
-                prize=localized(contest.prize, language.value),
-            ).render(language),
-            "options": [],
-            "media": None,
-        }
-        if enqueue(
+        text = _(
+            "Congratulations! You are among the winners of the draw of “{title}”. "
+            "Your prize: {prize}. The campaign team will contact you here to hand it "
+            "over; never pay anyone for a prize.",
+            title=localized(contest.title, language.value),
+            prize=localized(contest.prize, language.value),
+        ).render(language)
+        if enqueue_text(
             session=session,
             source_kind=WINNER_SOURCE,
             source_ref=str(row.id),
-            payload=payload,
             relay=relay,
+            text=text,
         ):
             told += 1
     return told

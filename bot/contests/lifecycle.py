@@ -5,7 +5,6 @@ then). Every step is idempotent, so two clocks or a restart change nothing."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -16,7 +15,7 @@ from bot.contests.questions import choice_label, localized, questions_of, queue_
 from bot.contests.standings import Score, contest_scores
 from bot.i18n import Text, _, _n
 from bot.models import Answer, Contest, ContestState, Eligibility, Question, Relay, RelayStatus
-from bot.outbox import enqueue
+from bot.outbox import enqueue_text
 
 RESULT_SOURCE = "contest_result"  # source_ref: the contest's id; one per participant
 
@@ -121,18 +120,12 @@ def send_results(*, session: Session, contest: Contest, zone: ZoneInfo) -> int:
     ).all()
     sent = 0
     for relay in participants:
-        payload: dict[str, Any] = {
-            "language": relay.language.value,
-            "text": results_text(contest, relay, scores, questions),
-            "options": [],
-            "media": None,
-        }
-        if enqueue(
+        if enqueue_text(
             session=session,
             source_kind=RESULT_SOURCE,
             source_ref=str(contest.id),
-            payload=payload,
             relay=relay,
+            text=results_text(contest, relay, scores, questions),
         ):
             sent += 1
     return sent

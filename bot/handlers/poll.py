@@ -13,6 +13,7 @@ from bot.conversation.router import Context
 from bot.handlers.fallback import fallback, not_joined
 from bot.i18n import _
 from bot.models import Poll, RelayStatus, Vote
+from bot.outbox import text_payload
 from bot.poll_messages import results_text
 from bot.polls import is_open, vote
 
@@ -78,11 +79,4 @@ def results(ctx: Context) -> None:
         ctx.reply(_("Results are shown to those who answered a poll. Answer one first!"))
         return
     final = not is_open(latest, ctx.now)
-    ctx.send(
-        {
-            "language": relay.language.value,
-            "text": results_text(ctx.session, latest, relay, final=final),
-            "options": [],
-            "media": None,
-        }
-    )
+    ctx.send(text_payload(results_text(ctx.session, latest, relay, final=final), relay.language))

@@ -32,7 +32,7 @@ from bot.conversation.router import Context
 from bot.handlers import poll
 from bot.handlers.fallback import fallback, not_joined
 from bot.i18n import _, _n
-from bot.models import ContestMode, Poll, Question, RelayStatus
+from bot.models import Contest, ContestMode, Poll, Question, Relay, RelayStatus
 
 
 def _unpack(value: str) -> tuple[int, int] | None:
@@ -159,16 +159,25 @@ def typed(ctx: Context) -> bool:
     return True
 
 
-def score(ctx: Context) -> None:
-    """The relay's own score and rank: in their latest contest, and the whole campaign."""
+def _latest(ctx: Context) -> tuple[Relay, Contest] | None:
+    """The relay and the contest they last answered in; said so when there is none."""
     relay = ctx.known_relay
     if relay is None:
         not_joined(ctx)
-        return
+        return None
     contest = latest_contest(ctx.session, relay)
     if contest is None:
         ctx.reply(_("You have not answered a contest yet. The next one will come here."))
+        return None
+    return relay, contest
+
+
+def score(ctx: Context) -> None:
+    """The relay's own score and rank: in their latest contest, and the whole campaign."""
+    found = _latest(ctx)
+    if found is None:
         return
+    relay, contest = found
     scores = contest_scores(ctx.session, contest)
     mine = own(scores, relay)
     overall = campaign_scores(ctx.session, contest)
@@ -196,14 +205,10 @@ def score(ctx: Context) -> None:
 
 def standings(ctx: Context) -> None:
     """The leaderboard of the relay's latest contest: pseudonyms and points only."""
-    relay = ctx.known_relay
-    if relay is None:
-        not_joined(ctx)
+    found = _latest(ctx)
+    if found is None:
         return
-    contest = latest_contest(ctx.session, relay)
-    if contest is None:
-        ctx.reply(_("You have not answered a contest yet. The next one will come here."))
-        return
+    relay, contest = found
     scores = contest_scores(ctx.session, contest)
     lines = [
         _(
