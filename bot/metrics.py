@@ -12,7 +12,17 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot.admin.access import require_operator
-from bot.models import Broadcast, Delivery, InboundMessage, Relay
+from bot.models import (
+    Answer,
+    Broadcast,
+    Contest,
+    Delivery,
+    InboundMessage,
+    Poll,
+    Question,
+    Relay,
+    Vote,
+)
 from bot.services import Services, ServicesDep
 
 router = APIRouter()
@@ -41,6 +51,16 @@ def _exposition(session: Session) -> str:
         select(InboundMessage.channel, func.count()).group_by(InboundMessage.channel)
     )
     broadcasts = session.execute(select(Broadcast.state, func.count()).group_by(Broadcast.state))
+    answers = session.execute(
+        select(Contest.slug, Answer.late, func.count())
+        .join(Question, Question.contest_id == Contest.id)
+        .join(Answer, Answer.question_id == Question.id)
+        .group_by(Contest.slug, Answer.late)
+    )
+    # Only how many voted: what they voted stays behind each poll's threshold.
+    votes = session.execute(
+        select(Poll.slug, func.count()).join(Vote, Vote.poll_id == Poll.id).group_by(Poll.slug)
+    )
     lines = [
         *_gauge(
             "relais_relays",
@@ -65,6 +85,16 @@ def _exposition(session: Session) -> str:
             "Broadcasts by state.",
             [({"state": s.value}, n) for s, n in broadcasts],
         ),
+        *_gauge(
+            "relais_contest_answers",
+            "Contest answers, by contest, in time or late.",
+            [({"contest": c, "late": str(late).lower()}, n) for c, late, n in answers],
+        ),
+        *_gauge(
+            "relais_poll_answers",
+            "How many answered each poll (never what they answered).",
+            [({"poll": p}, n) for p, n in votes],
+        ),
     ]
     return "\n".join(lines) + "\n"
 
@@ -76,7 +106,8 @@ def _read(services: Services) -> str:
 
 @router.get("/metrics", response_class=PlainTextResponse, tags=["operations"])
 async def metrics(request: Request, services: ServicesDep) -> PlainTextResponse:
-    """Counts of relays, deliveries, inbound messages and broadcasts (Prometheus text)."""
+    """Counts of relays, deliveries, inbound messages, broadcasts, contest answers and poll
+    answers (Prometheus text)."""
     require_operator(request, services)
     body = await run_in_threadpool(_read, services)
     return PlainTextResponse(body, media_type="text/plain; version=0.0.4")

@@ -174,3 +174,28 @@ def test_polls_only_in_aggregate(api: TestClient, factory: Factory) -> None:
     assert (listed["results"], listed["places"]) == ([1, 1], {})  # no place has two
     assert "relay" not in str(listed)
     assert "address" not in str(listed)
+
+
+def test_metrics_count_answers_and_poll_answers_only(api: TestClient, factory: Factory) -> None:
+    assert api.post("/api/contests", json=quiz(), headers=AUTH).status_code == 201
+    now = datetime.now(UTC)
+    with unit_of_work(factory) as session:
+        question = session.scalars(select(Question)).one()
+        record_answer(
+            session=session, question=question, relay=make_relay(session), choice=1, now=now
+        )
+        poll = Poll(
+            slug="poll-metrics",
+            question={"fr": "?"},
+            choices=[{"fr": "Oui"}, {"fr": "Non"}],
+            opens_at=now,
+            closes_at=now + timedelta(hours=1),
+            audience={},
+        )
+        session.add(poll)
+        session.flush()
+        session.add(Vote(poll_id=poll.id, relay_id=make_relay(session).id, choice=1, voted_at=now))
+    body = api.get("/metrics", headers=AUTH).text
+    assert 'relais_contest_answers{contest="quiz-api",late="false"} 1' in body
+    assert 'relais_poll_answers{poll="poll-metrics"} 1' in body
+    assert "choice" not in body
