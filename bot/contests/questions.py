@@ -84,10 +84,10 @@ def question_payload(
 def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: ZoneInfo) -> int:
     """Queue what the audience gets at opening (again is harmless); returns how many."""
     questions = questions_of(session, contest)
+    total = len(questions)
     if contest.mode is ContestMode.SEQUENTIAL:
         questions = questions[:1]
     audience = Audience.from_json(contest.audience)
-    total = len(questions_of(session, contest))
     queued = 0
     for question in questions:
         for language in Language:
@@ -110,9 +110,3 @@ def next_question(session: Session, contest: Contest, relay: Relay) -> Question 
         .where(Question.contest_id == contest.id, Question.id.not_in(answered))
         .order_by(Question.position)
     ).first()
-
-
-def in_audience(session: Session, contest: Contest, relay: Relay, zone: ZoneInfo) -> bool:
-    audience = Audience.from_json(contest.audience)
-    condition = audience.relays(relay.language, zone)
-    return session.scalar(select(Relay.id).where(Relay.id == relay.id, condition)) is not None
