@@ -30,7 +30,6 @@ from bot.models import (
     Answer,
     CampaignRow,
     Contest,
-    ContestState,
     Language,
     Poll,
     Question,
@@ -196,14 +195,6 @@ def draw(
     now = datetime.now(UTC)
     with cli_common.database(current) as factory, unit_of_work(factory) as session:
         contest = _contest(session, slug, language)
-        if contest.state is not ContestState.CLOSED and contest.closes_at > now:
-            message = _(
-                "“{slug}” is still open until {closes}: draw once it has closed.",
-                slug=slug,
-                closes=_local(contest.closes_at, current),
-            )
-            typer.echo(message.render(language), err=True)
-            raise typer.Exit(1)
         try:
             row = draws.run(
                 session=session,
@@ -214,6 +205,14 @@ def draw(
                 drawn_by=by or f"cli:{getpass.getuser()}",
                 now=now,
             )
+        except draws.StillOpen as exc:
+            message = _(
+                "“{slug}” is still open until {closes}: draw once it has closed.",
+                slug=slug,
+                closes=_local(exc.closes_at, current),
+            )
+            typer.echo(message.render(language), err=True)
+            raise typer.Exit(1) from exc
         except draws.AlreadyDrawn as exc:
             message = _(
                 "“{slug}” was drawn on {when}. To draw again, add --redraw (it is recorded too).",

@@ -190,8 +190,6 @@ def _draw(services: Services, slug: str, body: DrawIn) -> DrawOut:
     now = datetime.now(UTC)
     with unit_of_work(services.factory) as session:
         contest = _contest(session, slug)
-        if contest.state is not ContestState.CLOSED and contest.closes_at > now:
-            raise HTTPException(status.HTTP_409_CONFLICT, "the contest is still open")
         try:
             row = draws.run(
                 session=session,
@@ -202,6 +200,8 @@ def _draw(services: Services, slug: str, body: DrawIn) -> DrawOut:
                 drawn_by=body.by or f"api:{getpass.getuser()}",
                 now=now,
             )
+        except draws.StillOpen as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, "the contest is still open") from exc
         except draws.AlreadyDrawn as exc:
             raise HTTPException(
                 status.HTTP_409_CONFLICT, "already drawn: set redraw to draw again"

@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 from bot.contests import draw as drawing
 from bot.contests.questions import localized, questions_of
 from bot.i18n import _
-from bot.models import Answer, Contest, ContestDraw, Eligibility, Question, Relay, RelayStatus
+from bot.models import (
+    Answer,
+    Contest,
+    ContestDraw,
+    ContestState,
+    Eligibility,
+    Question,
+    Relay,
+    RelayStatus,
+)
 from bot.outbox import enqueue_text
 
 WINNER_SOURCE = "draw_winner"  # source_ref: the draw's id
@@ -29,6 +38,14 @@ class AlreadyDrawn(Exception):
     def __init__(self, previous: ContestDraw) -> None:
         super().__init__(f"already drawn at {previous.drawn_at.isoformat()}")
         self.previous = previous
+
+
+class StillOpen(Exception):
+    """The contest has not closed: its eligible list is not final, so no draw yet."""
+
+    def __init__(self, contest: Contest) -> None:
+        super().__init__(f"open until {contest.closes_at.isoformat()}")
+        self.closes_at = contest.closes_at
 
 
 def eligible(session: Session, contest: Contest) -> list[str]:
@@ -71,7 +88,10 @@ def run(
     seed: str | None = None,
     redraw: bool = False,
 ) -> ContestDraw:
-    """Freeze the eligible list, draw, record; raises AlreadyDrawn unless `redraw`."""
+    """Freeze the eligible list, draw, record. Raises StillOpen before the contest has
+    closed, and AlreadyDrawn when it was drawn before, unless `redraw`."""
+    if contest.state is not ContestState.CLOSED and contest.closes_at > now:
+        raise StillOpen(contest)
     earlier = draws_of(session, contest)
     if earlier and not redraw:
         raise AlreadyDrawn(earlier[-1])
