@@ -22,17 +22,15 @@ from bot.contests.draw import list_digest
 from bot.contests.export import write_csv
 from bot.contests.pseudonyms import pseudonym
 from bot.contests.questions import localized
-from bot.contests.standings import contest_scores, leaderboard
+from bot.contests.standings import contest_scores, leaderboard, participant_count
 from bot.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.db import unit_of_work
 from bot.i18n import _
 from bot.models import (
-    Answer,
     CampaignRow,
     Contest,
     Language,
     Poll,
-    Question,
     Relay,
     Vote,
 )
@@ -116,18 +114,13 @@ def list_(language: Lang = Language.FR) -> None:
         headers = (_("contest"), _("title"), _("state"), _("opens"), _("closes"), _("participants"))
         table = Table(*(header.render(language) for header in headers))
         for contest in session.scalars(select(Contest).order_by(Contest.opens_at)):
-            participants = session.scalar(
-                select(func.count(func.distinct(Answer.relay_id)))
-                .join(Question, Question.id == Answer.question_id)
-                .where(Question.contest_id == contest.id)
-            )
             table.add_row(
                 contest.slug,
                 localized(contest.title, language.value),
                 contest.state.value,
                 _local(contest.opens_at, current),
                 _local(contest.closes_at, current),
-                str(participants or 0),
+                str(participant_count(session, contest)),
             )
         console.print(table)
         headers = (_("poll"), _("question"), _("opens"), _("closes"), _("answers"), _("results"))

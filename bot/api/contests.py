@@ -19,11 +19,10 @@ from starlette.concurrency import run_in_threadpool
 from bot.admin.access import require_operator
 from bot.contests import clock, draws
 from bot.contests.pseudonyms import pseudonym
-from bot.contests.standings import contest_scores, leaderboard
+from bot.contests.standings import contest_scores, leaderboard, participant_count
 from bot.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.db import unit_of_work
 from bot.models import (
-    Answer,
     Contest,
     ContestDraw,
     ContestState,
@@ -123,11 +122,6 @@ def _problems(exc: CampaignInvalid, language: Language) -> HTTPException:
 
 
 def _contest_out(session: Session, contest: Contest) -> ContestOut:
-    participants = session.scalar(
-        select(func.count(func.distinct(Answer.relay_id)))
-        .join(Question, Question.id == Answer.question_id)
-        .where(Question.contest_id == contest.id)
-    )
     questions = session.scalar(select(func.count()).where(Question.contest_id == contest.id))
     drawn = session.scalar(select(func.count()).where(ContestDraw.contest_id == contest.id))
     return ContestOut(
@@ -139,7 +133,7 @@ def _contest_out(session: Session, contest: Contest) -> ContestOut:
         opens_at=contest.opens_at,
         closes_at=contest.closes_at,
         questions=int(questions or 0),
-        participants=int(participants or 0),
+        participants=participant_count(session, contest),
         draws=int(drawn or 0),
     )
 
@@ -160,9 +154,7 @@ def _create_contest(services: Services, data: dict[str, Any], language: Language
     with unit_of_work(services.factory) as session:
         try:
             contest = create_quiz(session=session, quiz=quiz, zone=services.settings.zone, now=now)
-        except SlugTaken as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
-        except StoreRefused as exc:
+        except (SlugTaken, StoreRefused) as exc:
             raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
         clock.tick(session=session, now=now, zone=services.settings.zone)
         session.refresh(contest)

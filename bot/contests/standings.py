@@ -69,6 +69,18 @@ def campaign_scores(session: Session, contest: Contest) -> list[Score]:
     return ranked(session, list(ids))
 
 
+def participant_count(session: Session, contest: Contest) -> int:
+    """How many relays answered at least one question of the contest."""
+    return int(
+        session.scalar(
+            select(func.count(func.distinct(Answer.relay_id)))
+            .join(Question, Question.id == Answer.question_id)
+            .where(Question.contest_id == contest.id)
+        )
+        or 0
+    )
+
+
 def own(scores: list[Score], relay: Relay) -> Score | None:
     return next((score for score in scores if score.relay_id == relay.id), None)
 
