@@ -83,12 +83,31 @@ def results_lines(poll: Poll, found: Results, language: Language) -> str:
     return "\n".join(lines)
 
 
+class Tally:
+    """A poll's results, overall and per place, each counted once however many voters
+    are told them."""
+
+    def __init__(self, session: Session, poll: Poll) -> None:
+        self.session, self.poll = session, poll
+        self.overall = results(session=session, poll=poll)
+        self._places: dict[str, Results | None] = {}
+
+    def place(self, place: str) -> Results | None:
+        if place not in self._places:
+            self._places[place] = results(session=self.session, poll=self.poll, place=place)
+        return self._places[place]
+
+
 def results_text(session: Session, poll: Poll, relay: Relay, *, final: bool) -> str:
-    """What this voter is told, in their language: overall, then their place when it has
-    enough answers."""
-    language = relay.language
+    """What this voter is told now, in their language (see tally_text)."""
+    return tally_text(Tally(session, poll), relay, final=final)
+
+
+def tally_text(tally: Tally, relay: Relay, *, final: bool) -> str:
+    """The results in the voter's language: overall, then their place when it has enough
+    answers."""
+    poll, overall, language = tally.poll, tally.overall, relay.language
     question = localized(poll.question, language.value)
-    overall = results(session=session, poll=poll)
     if overall is None:
         return _(
             "“{question}”: not enough people have answered yet for results to be shown "
@@ -111,7 +130,7 @@ def results_text(session: Session, poll: Poll, relay: Relay, *, final: bool) -> 
     )
     text = f"{heading.render(language)}\n{results_lines(poll, overall, language)}"
     place = find_place(relay.place or "")
-    local = results(session=session, poll=poll, place=relay.place) if relay.place else None
+    local = tally.place(place.slug) if place is not None else None
     if place is not None and local is not None:
         here = _("Here is what {place} answered ({total}):", place=place.name, total=local.total)
         text += f"\n\n{here.render(language)}\n{results_lines(poll, local, language)}"
@@ -120,19 +139,20 @@ def results_text(session: Session, poll: Poll, relay: Relay, *, final: bool) -> 
 
 def send_final_results(*, session: Session, now: datetime) -> int:
     """For every poll that closed: each voter gets the results, once. Returns how many."""
+    # Claimed in one UPDATE, so a second clock finds nothing left to send.
     closed = session.scalars(
-        select(Poll).where(Poll.closes_at <= now, Poll.results_sent_at.is_(None))
+        update(Poll)
+        .where(Poll.closes_at <= now, Poll.results_sent_at.is_(None))
+        .values(results_sent_at=now)
+        .returning(Poll.id)
+        .execution_options(synchronize_session=False)
     ).all()
     sent = 0
-    for poll in closed:
-        claimed = session.execute(
-            update(Poll)
-            .where(Poll.id == poll.id, Poll.results_sent_at.is_(None))
-            .values(results_sent_at=now)
-            .execution_options(synchronize_session=False)
-        )
-        if not claimed.rowcount:  # type: ignore[attr-defined]
-            continue  # another clock took it
+    for poll_id in closed:
+        poll = session.get(Poll, poll_id)
+        if poll is None:
+            continue
+        tally = Tally(session, poll)
         voters = session.scalars(
             select(Relay)
             .join(Vote, Vote.relay_id == Relay.id)
@@ -144,7 +164,7 @@ def send_final_results(*, session: Session, now: datetime) -> int:
                 source_kind=RESULT_SOURCE,
                 source_ref=str(poll.id),
                 relay=relay,
-                text=results_text(session, poll, relay, final=True),
+                text=tally_text(tally, relay, final=True),
             ):
                 sent += 1
     return sent
