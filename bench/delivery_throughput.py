@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from bot.channels.telegram import TelegramSender  # noqa: E402
 from bot.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
+from bot.domain.outbox import enqueue_for_relays  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
 from bot.models import Delivery, DeliveryStatus, Relay, utcnow  # noqa: E402
-from bot.outbox import enqueue_for_relays  # noqa: E402
 from scheduler.ratelimit import Pace, SharedBucket, TokenBucket, Unpaced  # noqa: E402
 from scheduler.worker import DeliveryWorker  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.i18n import Text, _
-from content.model import Audience, Campaign, Kit, Link, Phase, Post, QuietHours, Template
+from content.model import Campaign, Kit, Link, Phase, Post, PostAudience, QuietHours, Template
 from content.problems import CampaignInvalid, Problem, errors
 from content.quizzes import quizzes_from
 from content.spreadsheet import RawRow, read_rows
@@ -219,7 +219,7 @@ def _post(entry: Entry, post_time: time) -> Post:
         at=as_time(values.get("time")) or post_time,
         phase=_must(entry.text("phase")),
         text=_entry_localized(entry, "text"),
-        audience=Audience(*(tuple(as_list(values.get(key)) or ()) for key in AUDIENCE_KEYS)),
+        audience=PostAudience(*(tuple(as_list(values.get(key)) or ()) for key in AUDIENCE_KEYS)),
         sms=_entry_localized(entry, "sms"),
         media=_entry_localized(entry, "media"),
         hashtags=tuple(as_list(values.get("hashtags")) or ()),

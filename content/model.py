@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 
+MAX_CHOICES = 6  # a question or a poll offers 2 to 6 choices
 Localized = dict[str, str]  # language → text; a missing language is simply absent
 
 
@@ -20,7 +21,7 @@ class Phase:
 
 
 @dataclass(frozen=True)
-class Audience:
+class PostAudience:
     """Who a post is for; an empty tuple means everyone."""
 
     languages: tuple[str, ...] = ()
@@ -96,7 +97,7 @@ class Post:
     at: time  # local time in the campaign's zone
     phase: str
     text: Localized
-    audience: Audience = Audience()
+    audience: PostAudience = PostAudience()
     sms: Localized = field(default_factory=dict)  # shorter SMS versions
     media: Localized = field(default_factory=dict)  # language → path under the campaign folder
     hashtags: tuple[str, ...] = ()

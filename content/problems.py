@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.enums import Language
 from bot.i18n import Text, _
-from bot.models import Language
 
 Severity = Literal["error", "warning"]
 

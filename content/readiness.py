@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from functools import reduce
 
+from bot.enums import Language
 from bot.i18n import Renderable, Text, _
-from bot.models import Language
 from content.model import Campaign, Post
 from content.rules_calendar import calendar_reasons
 from content.validation import LANGUAGE_NAMES, LANGUAGES, channel_limit

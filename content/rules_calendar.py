@@ -13,8 +13,8 @@ from itertools import pairwise
 
 from babel.dates import format_date
 
+from bot.enums import Language
 from bot.i18n import Text, _
-from bot.models import Language
 from content.model import Campaign, Post
 
 

@@ -17,8 +17,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from bot.enums import Language
 from bot.i18n import Text, _
-from bot.models import Language
 from content.problems import Problem
 
 # Column → (explanation for the "aide" sheet, width in the template).

@@ -16,9 +16,10 @@ live in modules named for what they check:
 
 from __future__ import annotations
 
+from content.media_kinds import MediaKind, media_kind
 from content.validation_channels import channel_limit
 from content.validation_document import check_document, unknown_keys
-from content.validation_media import MediaKind, media_kind, outside_problem
+from content.validation_media import outside_problem
 from content.validation_posts import Context, Entry, check_posts
 from content.validation_quizzes import QuizContext, check_quiz_document, check_quizzes
 from content.validation_values import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from bot.contests.answers import MAX_CHOICES
 from bot.i18n import _
+from content.model import MAX_CHOICES
 from content.problems import Problem
 from content.validation_media import media_problem
 from content.validation_posts import MISSING_SINGLE_TEXT

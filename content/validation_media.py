@@ -4,29 +4,13 @@ type the channels take, and within their size limits."""
 from __future__ import annotations
 
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import Literal
 
 from bot.i18n import Text, _
+from content.media_kinds import MEDIA_KINDS
 from content.validation_values import as_text
 
 MB = 1_000_000  # Twilio counts in decimal megabytes: the stricter reading is the safe one
 PHOTO_LIMIT, MEDIA_LIMIT = 5 * MB, 16 * MB
-
-MediaKind = Literal["photo", "voice", "video", "document"]
-MEDIA_KINDS: dict[str, MediaKind] = {
-    **dict.fromkeys((".jpg", ".jpeg", ".png"), "photo"),
-    **dict.fromkeys((".ogg", ".oga", ".opus", ".mp3", ".m4a", ".amr"), "voice"),
-    **dict.fromkeys((".mp4", ".3gp"), "video"),
-    ".pdf": "document",
-}
-
-
-def media_kind(path: str | Path) -> MediaKind:
-    """What a campaign file is sent as (audio goes as a voice note); ValueError if none."""
-    kind = MEDIA_KINDS.get(Path(path).suffix.lower())
-    if kind is None:
-        raise ValueError(f"not a campaign media type: {path}")
-    return kind
 
 
 def outside_problem(folder: Path, relative: str) -> Text | None:

@@ -14,12 +14,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot.domain.outbox import enqueue_for_relays
+from bot.domain.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_payload
 from bot.models import (
     Language,
     PostRow,
 )
-from bot.outbox import enqueue_for_relays
-from bot.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_payload
 
 logger = logging.getLogger(__name__)
 

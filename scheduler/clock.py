@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from sqlalchemy.orm import Session, sessionmaker
 
-from scheduler import jobs, outbox
+from scheduler import claims, jobs
 
 REQUEUE_EVERY = 15.0  # seconds; sooner when the lease is shorter than twice that
 
@@ -21,8 +21,8 @@ def register_jobs(
     scheduler: AsyncIOScheduler,
     factory: sessionmaker[Session],
     *,
-    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
-    max_attempts: int = outbox.MAX_ATTEMPTS,
+    lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
+    max_attempts: int = claims.MAX_ATTEMPTS,
     zone: str = "Africa/Bamako",
 ) -> None:
     """Every periodic job, in one place."""
@@ -70,8 +70,8 @@ def register_jobs(
 def build_clock(
     factory: sessionmaker[Session],
     *,
-    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
-    max_attempts: int = outbox.MAX_ATTEMPTS,
+    lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
+    max_attempts: int = claims.MAX_ATTEMPTS,
     zone: str = "Africa/Bamako",
 ) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=UTC)

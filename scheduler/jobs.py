@@ -8,10 +8,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import broadcasts
-from bot.contests import clock as contest_clock
 from bot.db import unit_of_work
-from scheduler import calendar, outbox
+from bot.domain import broadcasts
+from bot.domain.contests import tick
+from scheduler import calendar, claims
 
 logger = logging.getLogger(__name__)
 
@@ -20,12 +20,12 @@ ERASED_ADDRESS_GRACE = timedelta(minutes=10)
 
 def requeue_stale_claims(
     factory: sessionmaker[Session],
-    lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
-    max_attempts: int = outbox.MAX_ATTEMPTS,
+    lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
+    max_attempts: int = claims.MAX_ATTEMPTS,
 ) -> None:
     """Give back to the queue what a dead worker had claimed (its lease ran out)."""
     with unit_of_work(factory) as session:
-        count = outbox.requeue_stale(
+        count = claims.requeue_stale(
             session=session,
             now=datetime.now(UTC),
             lease=timedelta(seconds=lease_seconds),
@@ -38,7 +38,7 @@ def requeue_stale_claims(
 def forget_erased_addresses(factory: sessionmaker[Session]) -> None:
     """Finish erasures: the farewell has gone, its address goes too."""
     with unit_of_work(factory) as session:
-        outbox.forget_erased_addresses(
+        claims.forget_erased_addresses(
             session=session, now=datetime.now(UTC), grace=ERASED_ADDRESS_GRACE
         )
 
@@ -62,7 +62,7 @@ def start_due_broadcasts(factory: sessionmaker[Session], zone_name: str = "Afric
 def run_contests(factory: sessionmaker[Session], zone_name: str = "Africa/Bamako") -> None:
     """Open and close contests and polls on time; send questions, polls and results."""
     with unit_of_work(factory) as session:
-        done = contest_clock.tick(session=session, now=datetime.now(UTC), zone=ZoneInfo(zone_name))
+        done = tick.tick(session=session, now=datetime.now(UTC), zone=ZoneInfo(zone_name))
     if done.queued:
         logger.info(
             "contests and polls: %d questions, %d contest results, %d polls, %d poll results",

@@ -36,9 +36,9 @@ from bot.channels.base import (
     Unreachable,
 )
 from bot.db import unit_of_work
+from bot.domain.window_holds import HOLD_CODE, hold
 from bot.models import Delivery, Relay
-from bot.window import HOLD_CODE, hold
-from scheduler import outbox, window
+from scheduler import claims, whatsapp_rules
 from scheduler.ratelimit import Pace, SharedBucket
 
 logger = logging.getLogger(__name__)
@@ -72,9 +72,9 @@ class DeliveryWorker:
         senders: dict[str, Sender],
         batch_size: int = 50,
         idle_seconds: float = 0.5,
-        whatsapp: window.WhatsAppPolicy = window.DEFAULT_POLICY,
-        lease_seconds: float = outbox.STALE_CLAIM.total_seconds(),
-        max_attempts: int = outbox.MAX_ATTEMPTS,
+        whatsapp: whatsapp_rules.WhatsAppPolicy = whatsapp_rules.DEFAULT_POLICY,
+        lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
+        max_attempts: int = claims.MAX_ATTEMPTS,
         limiters: Mapping[str, Pace] | None = None,
         chat_spacing: Mapping[str, float] = CHAT_SPACING,
         concurrency: Mapping[str, int] = CONCURRENCY,
@@ -151,7 +151,7 @@ class DeliveryWorker:
         held = {item.id for item in claimed}
         keeper = asyncio.create_task(self._keep_lease(held), name="delivery-lease")
         try:
-            lines: dict[str, list[outbox.Claimed]] = {}
+            lines: dict[str, list[claims.Claimed]] = {}
             for item in claimed:
                 lines.setdefault(item.address or f"#{item.id}", []).append(item)
             self._forget_free_chats()
@@ -162,17 +162,17 @@ class DeliveryWorker:
                 await keeper
         return len(claimed)
 
-    async def _send_line(self, line: list[outbox.Claimed], held: set[int]) -> None:
+    async def _send_line(self, line: list[claims.Claimed], held: set[int]) -> None:
         """One destination's messages, in order. One that did not go out stops the rest:
         they wait behind it (held) or are cancelled (the destination is gone)."""
         outcome = Outcome.DONE
         try:
             for item in line:
                 if outcome is Outcome.HELD:
-                    await self._call(self._record, outbox.release, item)
+                    await self._call(self._record, claims.release, item)
                 elif outcome is Outcome.GONE:
                     error = "relay unreachable"
-                    await self._call(self._record, outbox.cancel, item, error=error)
+                    await self._call(self._record, claims.cancel, item, error=error)
                 else:
                     if (wait := self._chat_wait(item)) > 0:
                         await asyncio.sleep(wait)
@@ -182,7 +182,7 @@ class DeliveryWorker:
             # What is left stays claimed: the lease runs out and the clock queues it again.
             logger.exception("delivery to %s failed", mask(line[0].address or "?"))
 
-    def _chat_wait(self, item: outbox.Claimed) -> float:
+    def _chat_wait(self, item: claims.Claimed) -> float:
         """Seconds before this destination may receive another message."""
         spacing = self._spacing.get(item.channel)
         if not spacing or item.address is None or "ack" in item.payload:
@@ -192,7 +192,7 @@ class DeliveryWorker:
             free = max(free, item.last_sent_at.timestamp() + spacing)
         return max(0.0, free - time.time())
 
-    def _sent_to(self, item: outbox.Claimed) -> None:
+    def _sent_to(self, item: claims.Claimed) -> None:
         spacing = self._spacing.get(item.channel)
         if spacing and item.address is not None and "ack" not in item.payload:
             self._chat_free[item.address] = time.time() + spacing
@@ -213,20 +213,20 @@ class DeliveryWorker:
 
     def _renew(self, ids: list[int]) -> None:
         with unit_of_work(self._factory) as session:
-            outbox.renew(session=session, ids=ids, now=_now())
+            claims.renew(session=session, ids=ids, now=_now())
 
-    def _claim(self) -> list[outbox.Claimed]:
+    def _claim(self) -> list[claims.Claimed]:
         recent = timedelta(seconds=max(self._spacing.values(), default=0.0))
         with unit_of_work(self._factory) as session:
-            return outbox.claim(session=session, now=_now(), limit=self._batch_size, recent=recent)
+            return claims.claim(session=session, now=_now(), limit=self._batch_size, recent=recent)
 
-    def _record(self, action: object, item: outbox.Claimed, **kwargs: object) -> None:
+    def _record(self, action: object, item: claims.Claimed, **kwargs: object) -> None:
         with unit_of_work(self._factory) as session:
             action(session=session, item=item, **kwargs)  # type: ignore[operator]
 
     async def _retry(
         self,
-        item: outbox.Claimed,
+        item: claims.Claimed,
         error: str,
         *,
         delay: timedelta | None = None,
@@ -234,7 +234,7 @@ class DeliveryWorker:
     ) -> None:
         await self._call(
             self._record,
-            outbox.retry_later,
+            claims.retry_later,
             item,
             now=_now(),
             error=error,
@@ -243,11 +243,13 @@ class DeliveryWorker:
             max_attempts=self._max_attempts,
         )
 
-    def _decide(self, item: outbox.Claimed) -> window.Decision:
+    def _decide(self, item: claims.Claimed) -> whatsapp_rules.Decision:
         with unit_of_work(self._factory) as session:
-            return window.decide(session=session, item=item, now=_now(), policy=self._whatsapp)
+            return whatsapp_rules.decide(
+                session=session, item=item, now=_now(), policy=self._whatsapp
+            )
 
-    def _hold(self, item: outbox.Claimed, code: str | None) -> None:
+    def _hold(self, item: claims.Claimed, code: str | None) -> None:
         with unit_of_work(self._factory) as session:
             relay = session.get(Relay, item.relay_id) if item.relay_id is not None else None
             hold(
@@ -265,7 +267,7 @@ class DeliveryWorker:
         return self._gates[channel]
 
     async def _send(
-        self, sender: Sender, item: outbox.Claimed, payload: dict[str, Any]
+        self, sender: Sender, item: claims.Claimed, payload: dict[str, Any]
     ) -> tuple[float, str | None, DeliveryError | None]:
         """Wait for a place among the sends in flight, then for the channel's pace, then
         send at once: (seconds the channel is paused, platform id, what went wrong)."""
@@ -286,7 +288,7 @@ class DeliveryWorker:
                 if upload is not None:
                     self._uploads[upload].release()
 
-    async def _first_upload(self, item: outbox.Claimed, payload: dict[str, Any]) -> str | None:
+    async def _first_upload(self, item: claims.Claimed, payload: dict[str, Any]) -> str | None:
         """A campaign file goes to Telegram once, then by its file_id: while its first
         upload is under way, other sends of the same file wait for it (returns the lock's
         key when this send holds it)."""
@@ -301,11 +303,11 @@ class DeliveryWorker:
             return None
         return str(reference)
 
-    async def _deliver(self, item: outbox.Claimed) -> Outcome:
+    async def _deliver(self, item: claims.Claimed) -> Outcome:
         """Send one delivery and record what became of it."""
         sender = self._senders.get(item.channel)
         if item.address is None:
-            await self._call(self._record, outbox.mark_failed, item, error="no address")
+            await self._call(self._record, claims.mark_failed, item, error="no address")
             return Outcome.DONE
         if sender is None:
             await self._retry(item, f"channel {item.channel} is not configured")
@@ -313,9 +315,9 @@ class DeliveryWorker:
         payload = item.payload
         if item.channel == "whatsapp":
             decision = await self._call(self._decide, item)
-            if isinstance(decision, window.Done):
+            if isinstance(decision, whatsapp_rules.Done):
                 return Outcome.DONE
-            if isinstance(decision, window.Wait):
+            if isinstance(decision, whatsapp_rules.Wait):
                 error = "WhatsApp daily limit of new conversations reached"
                 await self._retry(item, error, delay=decision.until - _now())
                 return Outcome.HELD
@@ -332,7 +334,7 @@ class DeliveryWorker:
         template = payload.get("template") or {}
         await self._call(
             self._record,
-            outbox.mark_sent,
+            claims.mark_sent,
             item,
             now=_now(),
             platform_id=platform_id,
@@ -341,7 +343,7 @@ class DeliveryWorker:
         )
         return Outcome.DONE
 
-    async def _failed(self, item: outbox.Claimed, exc: DeliveryError) -> Outcome:
+    async def _failed(self, item: claims.Claimed, exc: DeliveryError) -> Outcome:
         """Record a send the platform did not take, as its kind of failure says."""
         if isinstance(exc, RateLimited):
             await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
@@ -352,7 +354,7 @@ class DeliveryWorker:
         if isinstance(exc, Unreachable):
             logger.info("%s unreachable: %s", mask(item.address or "?"), exc)
             await self._call(
-                self._record, outbox.mark_unreachable, item, error=str(exc), code=exc.code
+                self._record, claims.mark_unreachable, item, error=str(exc), code=exc.code
             )
             return Outcome.GONE
         if isinstance(exc, NeedsTemplate):
@@ -360,7 +362,7 @@ class DeliveryWorker:
             return Outcome.DONE
         if isinstance(exc, Rejected):
             logger.warning("delivery %s rejected: %s", item.id, exc)
-            await self._call(self._record, outbox.mark_failed, item, error=str(exc), code=exc.code)
+            await self._call(self._record, claims.mark_failed, item, error=str(exc), code=exc.code)
             return Outcome.DONE
         if not isinstance(exc, Temporary):
             logger.warning("delivery %s: unexpected %s", item.id, type(exc).__name__)

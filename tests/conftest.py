@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.handlers import build_router
 from bot.conversation.router import Router
 from bot.db import make_engine, make_session_factory
-from bot.handlers import build_router
 from bot.settings import Settings
 from tests.databases import empty_tables, migrated
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.contests import clock
 from bot.db import unit_of_work
+from bot.domain.contests import tick as contest_tick
 from bot.models import Contest, ContestState, Delivery, Poll, Question
 
 Factory = sessionmaker[Session]
@@ -91,9 +91,9 @@ def make_poll(factory: Factory, **overrides: Any) -> int:
         return poll.id
 
 
-def tick(factory: Factory, now: datetime | None = None) -> clock.Tick:
+def tick(factory: Factory, now: datetime | None = None) -> contest_tick.Tick:
     with unit_of_work(factory) as session:
-        return clock.tick(session=session, now=now or datetime.now(UTC), zone=ZONE)
+        return contest_tick.tick(session=session, now=now or datetime.now(UTC), zone=ZONE)
 
 
 def sent(factory: Factory, source_kind: str, relay_id: int) -> list[dict[str, Any]]:

@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
-from bot.inbound import receive
 from bot.models import Delivery, InboundMessage, Language, Relay, RelayStatus
 from content.model import Campaign, Kit, Phase, Post
 

@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
-from bot.contests.service import record_answer
 from bot.db import unit_of_work
+from bot.domain.contests.answer_records import record_answer
 from bot.models import Contest, Delivery, Language, Poll, Question, Vote
+from bot.web.app import create_app
 from tests.conftest import SettingsFactory
 from tests.factories import make_relay
 

@@ -13,10 +13,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import broadcasts
-from bot.app import create_app
-from bot.broadcasts import Audience, AudienceError
 from bot.db import unit_of_work
+from bot.domain import broadcasts
+from bot.domain.broadcasts import Audience, AudienceError
 from bot.models import (
     Broadcast,
     BroadcastState,
@@ -26,6 +25,7 @@ from bot.models import (
     RelayStatus,
     Role,
 )
+from bot.web.app import create_app
 from scheduler import jobs
 from tests.conftest import SettingsFactory
 from tests.factories import make_relay

@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.campaigns import LoadReport, store_campaign
 from bot.db import unit_of_work
+from bot.domain.campaign_store import LoadReport, store_campaign
 from bot.models import Delivery, Language, PostRow, PostStatus, RelayStatus, Role
-from content.model import Audience, Campaign
+from content.model import Campaign, PostAudience
 from scheduler.calendar import materialise_due
 from tests.factories import make_campaign, make_post, make_relay
 
@@ -135,7 +135,7 @@ def test_a_relay_who_joins_later_in_the_day_gets_todays_post_once(factory: Facto
 
 
 def test_audience_by_place_language_and_role(factory: Factory) -> None:
-    audience = Audience(languages=("bm",), places=("kita",), roles=("organiser",))
+    audience = PostAudience(languages=("bm",), places=("kita",), roles=("organiser",))
     load(factory, make_campaign(make_post(id="j01", audience=audience)))
     target = relay(factory, language=Language.BM, place="kita", role=Role.ORGANISER)
     others = [

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 from typer.testing import CliRunner
 
-from bot.cli_campaign import campaign_app
+from bot.cli.campaign import campaign_app
 from tests.test_campaign_loading import document, french, write_campaign
 
 runner = CliRunner()

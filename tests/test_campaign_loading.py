@@ -17,7 +17,7 @@ import yaml
 from bot.i18n import _
 from bot.models import Language
 from content.loaders import load_campaign
-from content.model import Audience, Campaign, QuietHours, Template
+from content.model import Campaign, PostAudience, QuietHours, Template
 from content.problems import CampaignInvalid, Problem
 from content.spreadsheet import COLUMNS, write_template
 
@@ -225,7 +225,7 @@ def test_full_options_and_their_yaml_spellings(tmp_path: Path) -> None:
     assert second.at == time(18, 45)
     assert second.single_language == "fr"
     assert second.text == {"fr": "Message 2"}
-    assert first.audience == Audience(("fr",), ("kayes", "autre"), ("relay",))
+    assert first.audience == PostAudience(("fr",), ("kayes", "autre"), ("relay",))
     assert first.templates == {"fr": Template(SID, {"1": "Kayes"}), "bm": Template(SID)}
     assert first.sms == {"fr": "Court"}
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Inbound, Media, MediaKind
 from bot.db import unit_of_work
-from bot.inbound import receive
 from bot.models import Broadcast, BroadcastState, Delivery, Language, Relay, Role
 from tests.factories import converse, make_relay
 

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select, update
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
+from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.handlers import build_router
+from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, InboundMedia, InboundMessage, Relay
-from bot.outbox import enqueue
 from tests.factories import converse, make_relay
 
 runner = CliRunner()

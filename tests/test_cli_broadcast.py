@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
+from bot.cli.main import app
 from bot.db import unit_of_work
 from bot.models import Broadcast, Delivery, DeliveryStatus, Language, Relay, Role
 from tests.factories import make_relay

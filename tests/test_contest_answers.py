@@ -6,8 +6,8 @@ import hashlib
 
 import pytest
 
-from bot.contests.answers import read_choice
-from bot.contests.draw import Draw, draw, verify
+from bot.domain.contests.seeded_draw import Draw, draw, verify
+from bot.domain.contests.typed_answers import read_choice
 
 CHOICES = [
     {"fr": "20 %", "bm": "20 %"},

@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.contests.service import record_answer
-from bot.contests.standings import contest_scores
 from bot.db import unit_of_work
+from bot.domain.contests.answer_records import record_answer
+from bot.domain.contests.standings import contest_scores
 from bot.models import Answer, Contest, ContestState, Question, Relay
 from tests.factories import make_relay
 

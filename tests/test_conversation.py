@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Inbound
 from bot.db import unit_of_work
-from bot.inbound import receive
+from bot.domain.outbox import enqueue
 from bot.models import (
     ConversationState,
     Delivery,
@@ -22,7 +23,6 @@ from bot.models import (
     Language,
     RelayStatus,
 )
-from bot.outbox import enqueue
 from tests.factories import converse, make_relay, relay_at
 
 Factory = sessionmaker[Session]

@@ -30,9 +30,9 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from bot.db import make_engine, make_session_factory, unit_of_work
+from bot.domain.outbox import enqueue_for_relays
 from bot.migrations import upgrade
 from bot.models import Delivery, DeliveryStatus, Relay, utcnow
-from bot.outbox import enqueue_for_relays
 from tests.databases import postgres_database
 from tests.factories import telegram_update
 from tests.fakes.telegram import Call, FakeTelegram

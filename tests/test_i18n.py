@@ -18,7 +18,7 @@ METHODS = [
     ("bot/**.py", "python"),
     ("scheduler/**.py", "python"),
     ("content/**.py", "python"),
-    ("bot/admin/templates/**.html", "jinja2"),
+    ("bot/web/templates/**.html", "jinja2"),
 ]
 
 

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.campaigns import store_campaign
 from bot.conversation.router import Router
 from bot.db import unit_of_work
+from bot.domain.campaign_store import store_campaign
 from bot.models import Delivery, Relay
 from content.model import Kit, Link
 from scheduler.calendar import materialise_due

@@ -12,12 +12,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
-from bot.campaigns import store_campaign
 from bot.channels.registry import build_senders
 from bot.db import unit_of_work
-from bot.media import MediaLibrary
+from bot.domain.campaign_store import store_campaign
+from bot.domain.media_library import MediaLibrary
 from bot.models import Delivery, DeliveryStatus, Language
+from bot.web.app import create_app
 from scheduler.calendar import materialise_due
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory

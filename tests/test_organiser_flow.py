@@ -19,13 +19,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.app import create_app
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramSender
-from bot.cli import app
+from bot.cli.main import app
 from bot.db import unit_of_work
-from bot.media import MediaLibrary
+from bot.domain.media_library import MediaLibrary
 from bot.models import Language
+from bot.web.app import create_app
 from scheduler.calendar import materialise_due
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
+from bot.domain.polls import Results, results, vote
 from bot.models import Poll, Relay, Vote
-from bot.polls import Results, results, vote
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]

@@ -14,10 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.contests import draws
-from bot.contests.service import record_answer
+from bot.cli.main import app
 from bot.db import unit_of_work
+from bot.domain.contests import draw_records
+from bot.domain.contests.answer_records import record_answer
 from bot.models import (
     Contest,
     ContestDraw,
@@ -105,7 +105,7 @@ def test_eligibility_follows_the_contest_rule(
             contest = session.get(Contest, closed_contest["contest"])
             assert contest is not None
             contest.eligibility = rule
-            found = draws.eligible(session, contest)
+            found = draw_records.eligible(session, contest)
         assert found == sorted(str(closed_contest[name]) for name in names), rule
 
 

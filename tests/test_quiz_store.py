@@ -15,18 +15,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.campaign_loading import load_into
-from bot.campaigns import LoadReport, store_campaign
-from bot.cli_campaign import load_report_lines
-from bot.contests.store import (
+from bot.cli.campaign import load_report_lines
+from bot.db import unit_of_work
+from bot.domain.campaign_loading import load_into
+from bot.domain.campaign_store import LoadReport, store_campaign
+from bot.domain.contests.store import (
     NotChangeable,
     SlugTaken,
     StoreRefused,
     create_poll,
     create_quiz,
 )
-from bot.db import unit_of_work
-from bot.media import MediaNotFound, campaign_file
+from bot.domain.media_library import MediaNotFound, campaign_file
 from bot.models import (
     CampaignRow,
     Contest,
@@ -350,7 +350,7 @@ def test_create_refuses_a_campaign_slug_and_media_without_a_campaign(factory: Fa
 def test_a_file_of_contests_alone_can_be_stored_without_touching_others(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         create_quiz(session=session, quiz=a_quiz(id="quiz-api"), zone=LAGOS, now=BEFORE)
-    from bot.contests.store import store_quizzes
+    from bot.domain.contests.store import store_quizzes
 
     with unit_of_work(factory) as session:
         report = store_quizzes(

@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.channels.console import ConsoleSender
 from bot.models import Language, Relay
+from bot.web.app import create_app
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
 

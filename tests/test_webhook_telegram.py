@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import create_app
 from bot.models import Delivery, InboundMessage, Language, Relay
+from bot.web.app import create_app
 from tests.conftest import SettingsFactory
 from tests.factories import callback_update, telegram_update
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
-from bot.app import create_app
 from bot.db import unit_of_work
+from bot.domain.outbox import enqueue
 from bot.models import (
     Delivery,
     DeliveryStatus,
@@ -24,8 +24,8 @@ from bot.models import (
     Relay,
     RelayStatus,
 )
-from bot.outbox import enqueue
-from scheduler import outbox
+from bot.web.app import create_app
+from scheduler import claims
 from tests.conftest import SettingsFactory
 from tests.factories import make_relay
 
@@ -228,8 +228,8 @@ def sent_delivery(factory: Factory, sid: str, **relay: Any) -> tuple[int, int]:
         )
         relay_id = target.id
     with unit_of_work(factory) as session:
-        item = outbox.claim(session=session, now=datetime.now(UTC), limit=1)[0]
-        outbox.mark_sent(session=session, item=item, now=datetime.now(UTC), platform_id=sid)
+        item = claims.claim(session=session, now=datetime.now(UTC), limit=1)[0]
+        claims.mark_sent(session=session, item=item, now=datetime.now(UTC), platform_id=sid)
     return item.id, relay_id
 
 

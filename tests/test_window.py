@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
+from bot.domain.outbox import enqueue
+from bot.domain.window_holds import WINDOW, release_held
 from bot.models import Delivery, DeliveryStatus, Relay
-from bot.outbox import enqueue
-from bot.window import WINDOW, release_held
-from scheduler import outbox, window
+from scheduler import claims, whatsapp_rules
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
@@ -23,12 +23,12 @@ _numbers = itertools.count(1)
 NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
 NUDGE = "HX" + "1" * 32
 TEMPLATE = {"sid": "HX" + "2" * 32, "variables": {"1": "Kayes"}}
-POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
+POLICY = whatsapp_rules.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
 
 
 def claimed(
     factory: Factory, *, last_inbound: datetime | None, payload: dict[str, Any]
-) -> outbox.Claimed:
+) -> claims.Claimed:
     with unit_of_work(factory) as session:
         relay = make_relay(
             session,
@@ -39,12 +39,12 @@ def claimed(
         )
         enqueue(session=session, source_kind="post", source_ref="p", payload=payload, relay=relay)
     with unit_of_work(factory) as session:
-        return outbox.claim(session=session, now=NOW, limit=1)[0]
+        return claims.claim(session=session, now=NOW, limit=1)[0]
 
 
-def decide(factory: Factory, item: outbox.Claimed, now: datetime = NOW) -> window.Decision:
+def decide(factory: Factory, item: claims.Claimed, now: datetime = NOW) -> whatsapp_rules.Decision:
     with unit_of_work(factory) as session:
-        return window.decide(session=session, item=item, now=now, policy=POLICY)
+        return whatsapp_rules.decide(session=session, item=item, now=now, policy=POLICY)
 
 
 def test_inside_the_window_a_free_form_message_goes(factory: Factory) -> None:
@@ -54,7 +54,7 @@ def test_inside_the_window_a_free_form_message_goes(factory: Factory) -> None:
         payload={"text": "t", "template": TEMPLATE},
     )
     decision = decide(factory, item)
-    assert isinstance(decision, window.Send)
+    assert isinstance(decision, whatsapp_rules.Send)
     assert decision.payload == {"text": "t"}  # no template needed inside the window
 
 
@@ -63,7 +63,7 @@ def test_outside_the_window_a_template_goes(factory: Factory) -> None:
         factory, last_inbound=NOW - timedelta(hours=24), payload={"text": "t", "template": TEMPLATE}
     )
     decision = decide(factory, item)
-    assert isinstance(decision, window.Send)
+    assert isinstance(decision, whatsapp_rules.Send)
     assert decision.payload["template"] == TEMPLATE
 
 
@@ -71,7 +71,7 @@ def test_outside_the_window_without_template_it_is_held_and_the_relay_nudged_onc
     factory: Factory,
 ) -> None:
     item = claimed(factory, last_inbound=NOW - timedelta(days=3), payload={"text": "t"})
-    assert isinstance(decide(factory, item), window.Done)
+    assert isinstance(decide(factory, item), whatsapp_rules.Done)
     with factory() as session:
         held = session.get_one(Delivery, item.id)
         assert held.status is DeliveryStatus.HELD
@@ -87,7 +87,7 @@ def test_outside_the_window_without_template_it_is_held_and_the_relay_nudged_onc
             session=session, source_kind="post", source_ref="p2", payload={"text": "u"}, relay=relay
         )
     with unit_of_work(factory) as session:
-        later = outbox.claim(session=session, now=NOW, limit=5)
+        later = claims.claim(session=session, now=NOW, limit=5)
     second = next(c for c in later if c.payload.get("text") == "u")
     decide(factory, second, NOW + timedelta(hours=2))
     with factory() as session:
@@ -108,7 +108,7 @@ def test_a_nudge_is_dropped_once_the_relay_has_written(factory: Factory) -> None
         last_inbound=NOW - timedelta(minutes=5),
         payload={"nudge": True, "template": {"sid": NUDGE}},
     )
-    assert isinstance(decide(factory, item), window.Done)
+    assert isinstance(decide(factory, item), whatsapp_rules.Done)
     with factory() as session:
         assert session.get_one(Delivery, item.id).status is DeliveryStatus.CANCELLED
 
@@ -120,7 +120,7 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
             factory, last_inbound=None, payload={"text": f"{hours}", "template": TEMPLATE}
         )
         with unit_of_work(factory) as session:
-            outbox.mark_sent(
+            claims.mark_sent(
                 session=session,
                 item=item,
                 now=NOW - timedelta(hours=hours),
@@ -130,7 +130,7 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
         opened.append(item)
     third = claimed(factory, last_inbound=None, payload={"text": "third", "template": TEMPLATE})
     decision = decide(factory, third)
-    assert isinstance(decision, window.Wait)
+    assert isinstance(decision, whatsapp_rules.Wait)
     assert decision.until == NOW - timedelta(hours=20) + WINDOW
     # A relay already in today's conversations is not a new one.
     with unit_of_work(factory) as session:
@@ -145,7 +145,7 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         again = next(
             c
-            for c in outbox.claim(session=session, now=NOW, limit=5)
+            for c in claims.claim(session=session, now=NOW, limit=5)
             if c.payload.get("text") == "again"
         )
-    assert isinstance(decide(factory, again), window.Send)
+    assert isinstance(decide(factory, again), whatsapp_rules.Send)

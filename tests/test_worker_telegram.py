@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramSender
 from bot.db import make_engine, make_session_factory, unit_of_work
+from bot.domain.outbox import enqueue
 from bot.models import ChannelRate, Delivery, DeliveryStatus, Relay, RelayStatus
-from bot.outbox import enqueue
-from scheduler import outbox
+from scheduler import claims
 from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
 from tests.fakes.telegram import FakeTelegram
@@ -168,13 +168,13 @@ def test_429_waits_retry_after_and_keeps_the_order(
 
 
 def test_server_errors_back_off_then_give_up(factory: Factory, telegram: FakeTelegram) -> None:
-    telegram.fail_next("sendMessage", status=502, times=outbox.MAX_ATTEMPTS)
+    telegram.fail_next("sendMessage", status=502, times=claims.MAX_ATTEMPTS)
     relay_id = queue(factory, 82, {"text": "hello"})
-    for attempt in range(1, outbox.MAX_ATTEMPTS + 1):
+    for attempt in range(1, claims.MAX_ATTEMPTS + 1):
         run_worker(factory, telegram)
         [row] = deliveries(factory, relay_id)
         assert row.attempts == attempt
-        if attempt < outbox.MAX_ATTEMPTS:
+        if attempt < claims.MAX_ATTEMPTS:
             assert row.status is DeliveryStatus.QUEUED
             assert row.next_attempt_at > datetime.now(UTC)
             with unit_of_work(factory) as session:
@@ -190,13 +190,13 @@ def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
             session=session, source_kind="reply", source_ref="x", payload={"text": "t"}, relay=relay
         )
     with unit_of_work(factory) as session:
-        [claimed] = outbox.claim(session=session, now=datetime.now(UTC), limit=10)
+        [claimed] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     with unit_of_work(factory) as session:
-        assert outbox.claim(session=session, now=datetime.now(UTC), limit=10) == []
-        later = datetime.now(UTC) + outbox.STALE_CLAIM + timedelta(seconds=1)
-        assert outbox.requeue_stale(session=session, now=later) == 1
+        assert claims.claim(session=session, now=datetime.now(UTC), limit=10) == []
+        later = datetime.now(UTC) + claims.STALE_CLAIM + timedelta(seconds=1)
+        assert claims.requeue_stale(session=session, now=later) == 1
     with unit_of_work(factory) as session:
-        [again] = outbox.claim(session=session, now=datetime.now(UTC), limit=10)
+        [again] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     assert again.id == claimed.id
 
 
@@ -222,15 +222,15 @@ def test_a_chat_another_worker_is_sending_to_is_not_claimed(factory: Factory) ->
     free = queue(factory, 88, {"text": "hello"})
     now = datetime.now(UTC)
     with unit_of_work(factory) as session:  # the first worker takes chat 87's first message
-        [first] = outbox.claim(session=session, now=now, limit=1)
+        [first] = claims.claim(session=session, now=now, limit=1)
     assert first.relay_id == busy
     with unit_of_work(factory) as session:  # a second worker: chat 87 is in other hands
-        [other] = outbox.claim(session=session, now=now, limit=10)
+        [other] = claims.claim(session=session, now=now, limit=10)
     assert other.relay_id == free
     with unit_of_work(factory) as session:
-        outbox.mark_sent(session=session, item=first, now=datetime.now(UTC), platform_id="1")
+        claims.mark_sent(session=session, item=first, now=datetime.now(UTC), platform_id="1")
     with unit_of_work(factory) as session:  # done: the next one may go, a second later
-        [second] = outbox.claim(session=session, now=datetime.now(UTC), limit=10)
+        [second] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     assert second.relay_id == busy
     assert second.payload == {"text": "two"}
     assert second.last_sent_at is not None
@@ -303,11 +303,11 @@ def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
     for crash in range(1, 4):
         now = datetime.now(UTC) + crash * 2 * lease
         with unit_of_work(factory) as session:
-            [claimed] = outbox.claim(session=session, now=now, limit=1)
+            [claimed] = claims.claim(session=session, now=now, limit=1)
         assert claimed.attempts == crash
         with unit_of_work(factory) as session:  # the worker died; its lease runs out
             later = now + lease + timedelta(seconds=1)
-            requeued = outbox.requeue_stale(session=session, now=later, lease=lease, max_attempts=3)
+            requeued = claims.requeue_stale(session=session, now=later, lease=lease, max_attempts=3)
         assert requeued == (1 if crash < 3 else 0)
     [row] = deliveries(factory, relay.id)
     assert row.status is DeliveryStatus.FAILED
@@ -317,12 +317,12 @@ def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
 def test_a_live_worker_renews_its_lease(factory: Factory) -> None:
     relay_id = queue(factory, 102, {"text": "one"})
     with unit_of_work(factory) as session:
-        [claimed] = outbox.claim(session=session, now=datetime.now(UTC), limit=1)
+        [claimed] = claims.claim(session=session, now=datetime.now(UTC), limit=1)
     later = datetime.now(UTC) + timedelta(seconds=50)
     with unit_of_work(factory) as session:
-        assert outbox.renew(session=session, ids=[claimed.id], now=later) == 1
+        assert claims.renew(session=session, ids=[claimed.id], now=later) == 1
     with unit_of_work(factory) as session:
         requeue_at = later + timedelta(seconds=30)
-        assert outbox.requeue_stale(session=session, now=requeue_at) == 0
+        assert claims.requeue_stale(session=session, now=requeue_at) == 0
     [row] = deliveries(factory, relay_id)
     assert row.status is DeliveryStatus.SENDING

@@ -13,13 +13,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.registry import build_senders
+from bot.conversation.handlers import build_router
 from bot.db import unit_of_work
-from bot.handlers import build_router
+from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
-from bot.outbox import enqueue
 from bot.settings import Settings
 from content.sms import Segments, count_segments
-from scheduler.service import whatsapp_policy
+from scheduler.background import whatsapp_policy
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
 from tests.factories import converse, make_relay

@@ -6,7 +6,7 @@ from bot.channels.base import Sender
 from bot.channels.console import ConsoleSender
 from bot.channels.telegram import TelegramSender
 from bot.channels.twilio import TwilioSender
-from bot.media import MediaLibrary
+from bot.domain.media_library import MediaLibrary
 from bot.settings import Settings
 
 

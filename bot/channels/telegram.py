@@ -30,7 +30,7 @@ from telegram.request import HTTPXRequest
 from bot.channels.base import RateLimited as RateLimitedError
 from bot.channels.base import Rejected, Temporary, Unreachable
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
-from bot.media import MediaLibrary, MediaNotFound
+from bot.domain.media_library import MediaLibrary, MediaNotFound
 
 logger = logging.getLogger(__name__)
 # Opt in to what python-telegram-bot will do in its next major version (durations as

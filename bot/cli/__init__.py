@@ -1,0 +1,1 @@
+"""`relais`: the command line, one module per command group (main.py wires them)."""

@@ -1,0 +1,242 @@
+"""`relais`: one command line for running, migrating and operating Relais."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from datetime import datetime
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from bot.cli import common as cli_common
+from bot.cli.admin import admin_app
+from bot.cli.broadcast import broadcast_app
+from bot.cli.campaign import CampaignPath, Lang, campaign_app, load_report_lines, problems_table
+from bot.cli.quiz import quiz_app
+from bot.domain.reports import DeliveryLine
+from bot.i18n import Text, _
+from bot.models import Language
+
+logger = logging.getLogger("relais")
+app = typer.Typer(
+    help="Relais: a chat bot for civic mobilisation relays, in French and Bambara.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+app.add_typer(campaign_app, name="campaign")
+app.add_typer(broadcast_app, name="broadcast")
+app.add_typer(quiz_app, name="quiz")
+app.add_typer(admin_app, name="admin")
+
+Host = Annotated[str, typer.Option(help="Address to listen on.")]
+Port = Annotated[int, typer.Option(help="Port to listen on.")]
+
+
+def _serve(host: str, port: int, *, background: bool) -> None:
+    from bot.web.app import create_app
+
+    settings = cli_common.settings()
+    cli_common.configure_logging()
+    application = create_app(settings, background=background)
+    cli_common.check_schema(application.state.services.engine)
+    if background and not (settings.telegram_enabled or settings.twilio_enabled):
+        # No platform: a rehearsal in the simulator. With no campaign loaded yet, the
+        # sample campaigns start today so there is something to receive.
+        from bot.domain.campaign_loading import load_samples_if_empty
+
+        today = datetime.now(settings.zone).date()
+        for slug in load_samples_if_empty(application.state.services.factory, today):
+            logger.info("no campaign loaded: sample %s starts today for the simulator", slug)
+    config = uvicorn.Config(
+        application, host=host, port=port, access_log=False, log_config=None, lifespan="on"
+    )
+    logger.info(
+        "Relais %s on http://%s:%d (simulator: /simulator)",
+        "serving" if background else "web app",
+        host,
+        port,
+    )
+    uvicorn.Server(config).run()
+
+
+@app.command()
+def serve(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run everything in one process: web app, clock and delivery worker."""
+    _serve(host, port, background=True)
+
+
+@app.command()
+def web(host: Host = "127.0.0.1", port: Port = 8000) -> None:
+    """Run the web app alone (webhooks, simulator); pair it with `relais worker`."""
+    _serve(host, port, background=False)
+
+
+@app.command()
+def worker() -> None:
+    """Run the clock and a delivery worker alone, without the web app."""
+    from bot.db import make_engine, make_session_factory
+    from scheduler.background import Background
+
+    settings = cli_common.settings()
+    cli_common.configure_logging()
+    engine = make_engine(settings.database_url)
+    cli_common.check_schema(engine)
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        background = Background(settings=settings, factory=make_session_factory(engine))
+        await background.run_until(stop)
+
+    asyncio.run(run())
+    engine.dispose()
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the database schema up to date (creates the SQLite file if needed)."""
+    from bot.migrations import upgrade
+
+    settings = cli_common.settings()
+    cli_common.configure_logging()
+    logging.getLogger("alembic").setLevel(logging.INFO)
+    upgrade(settings.database_url, revision)
+    typer.echo(f"Database at {revision}.")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Show the database's schema revision and the code's."""
+    from bot.db import make_engine
+    from bot.migrations import current_revision, head_revision
+
+    engine = make_engine(cli_common.settings().database_url)
+    typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
+    engine.dispose()
+
+
+@campaign_app.command("load")
+def campaign_load(
+    path: CampaignPath,
+    starting: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Move the whole calendar so it begins that day (a rehearsal).",
+        ),
+    ] = None,
+    language: Lang = Language.FR,
+) -> None:
+    """Validate a campaign folder, then store it: nothing at all if anything is wrong.
+
+    Posts not sent yet follow the file; posts already sent never change and are never
+    sent again; future posts removed from the file are withdrawn. Loading twice changes
+    nothing.
+    """
+    from rich.console import Console
+
+    from bot.db import make_engine, make_session_factory
+    from bot.domain.campaign_loading import load_into
+    from content.problems import CampaignInvalid
+
+    settings = cli_common.settings()
+    console = Console()
+    engine = make_engine(settings.database_url)
+    cli_common.check_schema(engine)
+    try:
+        report, warnings = load_into(
+            make_session_factory(engine), path, starting=starting.date() if starting else None
+        )
+    except CampaignInvalid as exc:
+        console.print(problems_table(exc.problems, language))
+        refused = _("Nothing was loaded: fix the errors above.").render(language)
+        console.print(refused, style="red", markup=False)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    if warnings:
+        console.print(problems_table(warnings, language))
+    for line in load_report_lines(report):
+        console.print(line.render(language), markup=False)
+    console.print(_("Campaign loaded.").render(language), style="green", markup=False)
+
+
+@report_app.command("deliveries")
+def report_deliveries(
+    source: Annotated[
+        str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
+) -> None:
+    """How many relays each message reached, per channel and status, and why not."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.domain.reports import delivery_lines
+
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
+        lines = delivery_lines(session=session, source_kind=source)
+
+    def reason(line: DeliveryLine) -> str:
+        return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
+
+    if as_json:
+        for line in lines:
+            row = {**line.__dict__, "status": line.status.value, "reason": reason(line)}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    headers = (_("message"), _("channel"), _("status"), _("relays"), _("why"))
+    table = Table(*(h.render(language) for h in headers), title=_("Deliveries").render(language))
+    for line in lines:
+        table.add_row(line.source, line.channel, line.status.value, str(line.relays), reason(line))
+    Console().print(table)
+
+
+@report_app.command("testimonies")
+def report_testimonies(
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
+) -> None:
+    """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
+    import json
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.domain.reports import list_testimonies
+
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
+        found = list_testimonies(session=session, limit=limit)
+    if as_json:
+        for item in found:
+            row = {**item.__dict__, "received_at": item.received_at.isoformat()}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    headers = (_("received"), _("kind"), _("place"), _("language"), _("where"))
+    title = _("Testimonies").render(language)
+    table = Table(*(h.render(language) for h in headers), title=title)
+    for item in found:
+        local = item.received_at.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
+        table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
+    Console().print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,160 @@
+"""Take in one platform message: store it once, run the conversation, queue the replies.
+
+Every channel's webhook calls `receive` inside its request's unit of work, so the
+inbound row, the relay's changes and the queued replies commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.addresses import mask
+from bot.conversation.router import DEFAULT_ZONE, Context, Router
+from bot.conversation.values import Inbound
+from bot.db import insert_ignore
+from bot.domain.outbox import enqueue, render
+from bot.domain.relays import find_relay
+from bot.domain.window_holds import release_held
+from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _text(inbound: Inbound | None) -> str | None:
+    if inbound is None:
+        return None
+    return inbound.choice.pack() if inbound.choice is not None else inbound.text
+
+
+def _kind(inbound: Inbound | None) -> str:
+    if inbound is None:
+        return "other"
+    if inbound.choice is not None:
+        return "choice"
+    return "media" if inbound.media and not inbound.text else "message"
+
+
+def receive(
+    *,
+    session: Session,
+    router: Router,
+    channel: str,
+    platform_message_id: str,
+    inbound: Inbound | None,
+    raw: dict[str, Any],
+    now: datetime,
+    acknowledgement: dict[str, Any] | None = None,
+    zone: ZoneInfo = DEFAULT_ZONE,
+) -> bool:
+    """Handle one platform message; False when it was received before (a replay).
+
+    `inbound` is None for platform events the conversation ignores (they are kept raw).
+    `acknowledgement` is a channel's own payload queued before the replies (Telegram:
+    answer the callback query so the button stops spinning).
+    """
+    relay = find_relay(session=session, address=inbound.address) if inbound else None
+    inbound_id = insert_ignore(
+        session,
+        InboundMessage.__table__,  # type: ignore[arg-type]
+        {
+            "channel": channel,
+            "platform_message_id": platform_message_id,
+            "address": inbound.address if inbound else None,
+            "relay_id": relay.id if relay else None,
+            "kind": _kind(inbound),
+            "text": _text(inbound),
+            "payload": raw,
+            "received_at": now,
+        },
+        unique=["channel", "platform_message_id"],
+    )
+    if inbound_id is None:
+        logger.info("replayed %s message %s acknowledged", channel, platform_message_id)
+        return False
+    if inbound is None:
+        return True
+    if relay is not None:
+        relay.last_inbound_at = now
+        if relay.status is RelayStatus.UNREACHABLE:
+            # They wrote to us, so the platform reaches them again (unblocked the bot).
+            relay.status = RelayStatus.ACTIVE
+        release_held(session=session, relay=relay, now=now)  # their window is open again
+    ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
+    router.dispatch(ctx)
+    _link_new_relay(session, inbound_id, ctx)
+    _keep_media(session, inbound_id, inbound, ctx, now)
+    _queue_replies(session, inbound_id, inbound, ctx, acknowledgement)
+    logger.info(
+        "%s message %s from %s handled, %d replies",
+        channel,
+        platform_message_id,
+        mask(inbound.address),
+        len(ctx.replies),
+    )
+    return True
+
+
+def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:
+    relay = ctx.relay
+    if relay is not None and relay.status is not RelayStatus.ERASED:
+        message = session.get(InboundMessage, inbound_id)
+        if message is not None and message.relay_id is None:
+            message.relay_id = relay.id
+            relay.last_inbound_at = ctx.now
+
+
+def _keep_media(
+    session: Session, inbound_id: int, inbound: Inbound, ctx: Context, now: datetime
+) -> None:
+    """Pictures, voice notes and videos are testimonies: keep where to find them."""
+    relay = ctx.known_relay
+    for media in inbound.media:
+        session.add(
+            InboundMedia(
+                inbound_id=inbound_id,
+                relay_id=relay.id if relay is not None else None,
+                kind=media.kind.value,
+                url=media.url[:1024],
+                content_type=media.content_type,
+                received_at=now,
+            )
+        )
+
+
+def _queue_replies(
+    session: Session,
+    inbound_id: int,
+    inbound: Inbound,
+    ctx: Context,
+    acknowledgement: dict[str, Any] | None,
+) -> None:
+    relay = ctx.relay
+    language = relay.language if relay is not None else Language.FR
+    # Someone who has not joined has no relay row, and an erased relay's address is gone
+    # from its row: the delivery carries the address itself until it is sent.
+    keep_address = relay is None or relay.status is RelayStatus.ERASED
+    address = inbound.address if keep_address else None
+    if acknowledgement is not None:
+        enqueue(
+            session=session,
+            source_kind="ack",
+            source_ref=str(inbound_id),
+            payload={"ack": acknowledgement},
+            relay=relay,
+            address=address,
+        )
+    for index, reply in enumerate(ctx.replies):
+        kind, ref = reply.source or ("reply", f"{inbound_id}.{index}")
+        enqueue(
+            session=session,
+            source_kind=kind,
+            source_ref=ref,
+            payload=render(reply, language),
+            relay=relay,
+            address=address,
+        )

@@ -1,0 +1,272 @@
+"""Broadcasts: an organiser's call to action, to an audience, in French and Bambara.
+
+The same services serve the chat (/diffuser), the API and the CLI: describe the
+audience, count it per language, create, start (queue one delivery per relay), follow,
+cancel. Starting is idempotent: deliveries are unique per (broadcast, relay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Text, and_, cast, func, select, true, update
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.domain.outbox import enqueue_for_relays
+from bot.models import (
+    Broadcast,
+    BroadcastState,
+    Delivery,
+    DeliveryStatus,
+    Language,
+    Relay,
+    RelayStatus,
+    Role,
+)
+
+SOURCE = "broadcast"
+# Not yet handed to a platform: what cancelling withdraws.
+_WITHDRAWABLE = (DeliveryStatus.QUEUED, DeliveryStatus.HELD)
+
+
+class AudienceError(ValueError):
+    """An audience description that cannot be read."""
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Active relays who finished joining, narrowed by any of these (empty: no limit)."""
+
+    languages: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    joined_since: date | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> Audience:
+        """Read "all" or "language=bm place=kayes,kita role=relay tag=ambassadeur
+        since=2026-11-01" (any order, any subset)."""
+        values: dict[str, tuple[str, ...]] = {}
+        since: date | None = None
+        for part in text.split():
+            if part.lower() in ("all", "tous", "bee"):
+                continue
+            key, sep, value = part.partition("=")
+            key = {"lang": "language", "langue": "language", "lieu": "place"}.get(key, key)
+            if not sep or not value:
+                raise AudienceError(f"{part!r}: write key=value, e.g. place=kayes")
+            if key == "since":
+                try:
+                    since = date.fromisoformat(value)
+                except ValueError as exc:
+                    raise AudienceError(f"{part!r}: since=YYYY-MM-DD") from exc
+                continue
+            if key not in ("language", "place", "role", "tag"):
+                raise AudienceError(f"{key!r}: use language, place, role, tag or since")
+            values[key] = tuple(item.strip() for item in value.split(",") if item.strip())
+        audience = cls(
+            languages=values.get("language", ()),
+            places=values.get("place", ()),
+            roles=values.get("role", ()),
+            tags=values.get("tag", ()),
+            joined_since=since,
+        )
+        audience.check()
+        return audience
+
+    def check(self) -> None:
+        for language in self.languages:
+            if language not in {item.value for item in Language}:
+                raise AudienceError(f"language {language!r}: fr or bm")
+        for role in self.roles:
+            if role not in {item.value for item in Role}:
+                raise AudienceError(f"role {role!r}: relay or organiser")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "languages": list(self.languages),
+            "places": list(self.places),
+            "roles": list(self.roles),
+            "tags": list(self.tags),
+            "joined_since": self.joined_since.isoformat() if self.joined_since else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Audience:
+        since = data.get("joined_since")
+        return cls(
+            languages=tuple(data.get("languages") or ()),
+            places=tuple(data.get("places") or ()),
+            roles=tuple(data.get("roles") or ()),
+            tags=tuple(data.get("tags") or ()),
+            joined_since=date.fromisoformat(since) if since else None,
+        )
+
+    def relays(self, language: Language, zone: ZoneInfo) -> ColumnElement[bool]:
+        """The SQL condition for the relays reading `language` in this audience."""
+        conditions: list[ColumnElement[bool]] = [
+            Relay.status == RelayStatus.ACTIVE,
+            Relay.place.is_not(None),
+            Relay.language == language,
+        ]
+        if self.languages and language.value not in self.languages:
+            conditions.append(Relay.id.is_(None))
+        if self.places:
+            conditions.append(Relay.place.in_(self.places))
+        if self.roles:
+            conditions.append(Relay.role.in_([Role(role) for role in self.roles]))
+        if self.joined_since is not None:
+            midnight = datetime.combine(self.joined_since, time(0), tzinfo=zone)
+            conditions.append(Relay.consent_at >= midnight.astimezone(UTC))
+        for tag in self.tags:
+            # Tags are few and short: a JSON text match works the same on both databases.
+            tags = func.lower(cast(Relay.tags, Text))
+            conditions.append(tags.contains(f'"{tag.lower()}"'))
+        return and_(true(), *conditions)
+
+
+@dataclass
+class Status:
+    broadcast: Broadcast
+    recipients: dict[str, int]
+    deliveries: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.recipients.values())
+
+    @property
+    def handled(self) -> int:
+        """Deliveries that reached an end: sent or further, failed, held or cancelled."""
+        waiting = self.deliveries.get("queued", 0) + self.deliveries.get("sending", 0)
+        return sum(self.deliveries.values()) - waiting
+
+
+def payload_for(broadcast: Broadcast, language: Language) -> dict[str, Any] | None:
+    """What a relay reading `language` receives: their text (or the other one), and their
+    voice note or picture (or the other language's)."""
+    texts: dict[str, str] = broadcast.texts
+    media: dict[str, Any] = broadcast.media
+    chosen = language.value if texts.get(language.value) or media.get(language.value) else None
+    chosen = chosen or next((lang for lang in ("fr", "bm") if texts.get(lang)), None)
+    if chosen is None:
+        return None
+    return {
+        "language": chosen,
+        "broadcast": broadcast.id,
+        "text": texts.get(chosen) or "",
+        "options": [],
+        "media": media.get(chosen) or next(iter(media.values()), None),
+    }
+
+
+def count_recipients(*, session: Session, audience: Audience, zone: ZoneInfo) -> dict[str, int]:
+    return {
+        language.value: int(
+            session.scalar(
+                select(func.count()).select_from(Relay).where(audience.relays(language, zone))
+            )
+            or 0
+        )
+        for language in Language
+    }
+
+
+def create(
+    *,
+    session: Session,
+    audience: Audience,
+    texts: dict[str, str],
+    created_by: str,
+    now: datetime,
+    media: dict[str, Any] | None = None,
+    send_at: datetime | None = None,
+    state: BroadcastState = BroadcastState.SCHEDULED,
+) -> Broadcast:
+    texts = {language: text.strip() for language, text in texts.items() if text and text.strip()}
+    if state is not BroadcastState.DRAFT and not (texts or media):
+        raise ValueError("a broadcast needs a text or a voice note")
+    broadcast = Broadcast(
+        state=state,
+        audience=audience.to_json(),
+        texts=texts,
+        media=media or {},
+        send_at=send_at or now,
+        created_by=created_by,
+        created_at=now,
+    )
+    session.add(broadcast)
+    session.flush()
+    return broadcast
+
+
+def start(*, session: Session, broadcast: Broadcast, now: datetime, zone: ZoneInfo) -> int:
+    """Queue the broadcast for its whole audience (again is harmless); returns how many."""
+    if broadcast.state not in (BroadcastState.SCHEDULED, BroadcastState.SENDING):
+        return 0
+    broadcast.state = BroadcastState.SENDING
+    broadcast.started_at = broadcast.started_at or now
+    audience = Audience.from_json(broadcast.audience)
+    queued = 0
+    for language in Language:
+        payload = payload_for(broadcast, language)
+        if payload is not None:
+            queued += enqueue_for_relays(
+                session=session,
+                source_kind=SOURCE,
+                source_ref=str(broadcast.id),
+                payload=payload,
+                relays=audience.relays(language, zone),
+                now=now,
+            )
+    broadcast.state = BroadcastState.DONE
+    broadcast.finished_at = now
+    return queued
+
+
+def start_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:
+    """Start every scheduled broadcast whose time has come (the clock's job)."""
+    due = session.scalars(
+        select(Broadcast)
+        .where(Broadcast.state == BroadcastState.SCHEDULED, Broadcast.send_at <= now)
+        .order_by(Broadcast.send_at)
+        .with_for_update(skip_locked=True)
+    )
+    return sum(start(session=session, broadcast=b, now=now, zone=zone) for b in list(due))
+
+
+def cancel(*, session: Session, broadcast: Broadcast, now: datetime) -> int:
+    """Stop it: nothing not yet handed to a platform goes out. Returns how many withdrawn."""
+    if broadcast.state is not BroadcastState.CANCELLED:
+        broadcast.state = BroadcastState.CANCELLED
+        broadcast.finished_at = now
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.source_kind == SOURCE,
+            Delivery.source_ref == str(broadcast.id),
+            Delivery.status.in_(_WITHDRAWABLE),
+        )
+        .values(status=DeliveryStatus.CANCELLED, error="broadcast cancelled")
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def status(*, session: Session, broadcast: Broadcast, zone: ZoneInfo) -> Status:
+    counts = session.execute(
+        select(Delivery.status, func.count())
+        .where(Delivery.source_kind == SOURCE, Delivery.source_ref == str(broadcast.id))
+        .group_by(Delivery.status)
+    )
+    audience = Audience.from_json(broadcast.audience)
+    return Status(
+        broadcast=broadcast,
+        recipients=count_recipients(session=session, audience=audience, zone=zone),
+        deliveries={state.value: int(count) for state, count in counts},
+    )

@@ -1,0 +1,60 @@
+"""What a typed "2" answers: the question or poll this relay was sent and has not
+answered yet.
+
+On Telegram a button says which question it answers; on WhatsApp and SMS a bare number
+must be matched to something. The most recently sent contest or poll wins; within a
+contest sent all at once, its first unanswered question. A few days after closing, a
+number is no longer read as an answer (the late answer is still recorded until then).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, and_, cast, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from bot.domain.contests.questions import QUESTION_SOURCE
+from bot.models import Answer, Contest, Delivery, Poll, Question, Relay, Vote
+
+POLL_SOURCE = "poll"  # source_ref: the poll's id
+LATE_GRACE = timedelta(days=3)
+
+
+def _sent(source_kind: str, relay: Relay, ref: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    # Compared as text: source_ref holds other kinds' references too.
+    return and_(
+        Delivery.source_kind == source_kind,
+        Delivery.relay_id == relay.id,
+        Delivery.source_ref == cast(ref, String),
+    )
+
+
+def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Poll | None:
+    """The question or poll a bare typed answer from this relay is meant for, if any."""
+    horizon = now - LATE_GRACE
+    answered = select(Answer.question_id).where(Answer.relay_id == relay.id)
+    questions = session.execute(
+        select(Question, Delivery.id)
+        .join(Delivery, _sent(QUESTION_SOURCE, relay, Question.id))
+        .join(Contest, Contest.id == Question.contest_id)
+        .where(Contest.closes_at > horizon, Question.id.not_in(answered))
+    ).all()
+    voted = select(Vote.poll_id).where(Vote.relay_id == relay.id)
+    polls = session.execute(
+        select(Poll, Delivery.id)
+        .join(Delivery, _sent(POLL_SOURCE, relay, Poll.id))
+        .where(Poll.closes_at > horizon, Poll.id.not_in(voted))
+    ).all()
+    # A contest counts from its latest question sent; its first unanswered one is asked.
+    latest: dict[int, int] = {}
+    for question, delivery in questions:
+        latest[question.contest_id] = max(latest.get(question.contest_id, 0), delivery)
+    candidates: list[tuple[int, int, Question | Poll]] = [
+        (latest[question.contest_id], -question.position, question) for question, _ in questions
+    ]
+    candidates += [(delivery, 0, poll) for poll, delivery in polls]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda item: (item[0], item[1]))[2]

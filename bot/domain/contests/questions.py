@@ -1,0 +1,112 @@
+"""Quiz questions as relays receive them, and sending them through the outbox.
+
+Two modes: sequential (the first question at opening, each next one as soon as the
+previous is answered) and all_at_once (every question at opening). Telegram shows the
+choices as buttons; WhatsApp and SMS as a numbered list to answer by number or letter.
+A question's deliveries are unique per relay, so the clock can queue them every tick:
+someone who joins while the contest is open gets it too, nobody gets it twice.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.conversation.values import Choice, ChoiceKind
+from bot.domain.broadcasts import Audience
+from bot.domain.outbox import enqueue_for_relays
+from bot.i18n import Day, _
+from bot.models import Answer, Contest, ContestMode, Language, Question, Relay
+
+QUESTION_SOURCE = "question"  # source_ref: the question's id
+
+
+def localized(texts: dict[str, str], language: str) -> str:
+    """The text in `language`, or in the other one rather than nothing."""
+    return texts.get(language) or next((text for text in texts.values() if text), "")
+
+
+def choice_label(question: Question, index: int, language: str) -> str:
+    return localized(question.choices[index], language)
+
+
+def closing(contest: Contest, zone: ZoneInfo) -> dict[str, Any]:
+    """{day} and {time} of the contest's closing, for the texts that mention it."""
+    local = contest.closes_at.astimezone(zone)
+    return {"day": Day(contest.closes_at, zone), "time": local.strftime("%H:%M")}
+
+
+def questions_of(session: Session, contest: Contest) -> list[Question]:
+    return list(
+        session.scalars(
+            select(Question).where(Question.contest_id == contest.id).order_by(Question.position)
+        )
+    )
+
+
+def question_payload(
+    question: Question, total: int, language: Language, zone: ZoneInfo
+) -> dict[str, Any]:
+    """The question in `language` (or the other one), its choices, its picture or voice."""
+    contest = question.contest
+    lang = language.value
+    header = _(
+        "{title}: question {number} of {total}",
+        title=localized(contest.title, lang),
+        number=question.position + 1,
+        total=total,
+    ).render(language)
+    how = _(
+        "Reply with the number of your answer (1 to {count}). Closes {day} at {time}.",
+        count=len(question.choices),
+        **closing(contest, zone),
+    ).render(language)
+    media: dict[str, Any] = question.media or {}
+    return {
+        "language": lang,
+        "question": question.id,
+        "text": f"{header}\n\n{localized(question.text, lang)}\n\n{how}",
+        "options": [
+            {
+                "label": choice_label(question, index, lang),
+                "data": Choice(ChoiceKind.QUIZ, f"{question.id}.{index}").pack(),
+            }
+            for index in range(len(question.choices))
+        ],
+        "media": media.get(lang) or next(iter(media.values()), None),
+    }
+
+
+def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: ZoneInfo) -> int:
+    """Queue what the audience gets at opening (again is harmless); returns how many."""
+    questions = questions_of(session, contest)
+    total = len(questions)
+    if contest.mode is ContestMode.SEQUENTIAL:
+        questions = questions[:1]
+    audience = Audience.from_json(contest.audience)
+    queued = 0
+    for question in questions:
+        for language in Language:
+            queued += enqueue_for_relays(
+                session=session,
+                source_kind=QUESTION_SOURCE,
+                source_ref=str(question.id),
+                payload=question_payload(question, total, language, zone),
+                relays=audience.relays(language, zone),
+                now=now,
+            )
+    return queued
+
+
+def next_question(session: Session, contest: Contest, relay: Relay) -> Question | None:
+    """The first question of the contest this relay has not answered, in order."""
+    answered = select(Answer.question_id).where(Answer.relay_id == relay.id)
+    return session.scalars(
+        select(Question)
+        .where(Question.contest_id == contest.id, Question.id.not_in(answered))
+        .order_by(Question.position)
+    ).first()

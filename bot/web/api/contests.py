@@ -1,0 +1,330 @@
+"""/api/contests and /api/polls: create them, follow them, the leaderboard, the draw.
+
+A contest or poll is posted as JSON in the shape of one item of a campaign file's
+`contests:` or `polls:` section (content/FORMAT.md); problems come back with their field.
+"""
+
+from __future__ import annotations
+
+import getpass
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from bot.db import unit_of_work
+from bot.domain.contests import draw_records, tick
+from bot.domain.contests.pseudonyms import pseudonym
+from bot.domain.contests.standings import contest_scores, leaderboard, participant_count
+from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
+from bot.domain.polls import results
+from bot.models import (
+    Contest,
+    ContestDraw,
+    ContestState,
+    Language,
+    Poll,
+    Question,
+    Relay,
+    Vote,
+)
+from bot.web.access import require_operator
+from bot.web.services import Services, ServicesDep
+from content.problems import CampaignInvalid
+from content.quizzes import poll_from_data, quiz_from_data
+
+__all__ = ["router"]
+
+
+def _operator(request: Request, services: ServicesDep) -> None:
+    require_operator(request, services)
+
+
+router = APIRouter(prefix="/api", tags=["contests and polls"], dependencies=[Depends(_operator)])
+ITEM = Body(
+    description="One contest or poll, as in a campaign file (content/FORMAT.md).",
+    examples=[{"id": "quiz-1", "opens": "2026-12-02 18:00", "closes": "2026-12-04 20:00"}],
+)
+
+
+class ContestOut(BaseModel):
+    slug: str
+    title: dict[str, str]
+    prize: dict[str, str]
+    state: ContestState
+    mode: str
+    opens_at: datetime
+    closes_at: datetime
+    questions: int
+    participants: int
+    draws: int
+
+
+class StandingOut(BaseModel):
+    rank: int
+    pseudonym: str = Field(description="Initials and a tag: never a name or a number.")
+    points: int
+    correct: int
+
+
+class DrawIn(BaseModel):
+    winners: int = Field(ge=1, le=1000)
+    seed: str | None = Field(default=None, max_length=128)
+    redraw: bool = False
+    by: str | None = Field(default=None, max_length=100, description="Who runs it.")
+
+
+class DrawOut(BaseModel):
+    id: int
+    seed: str
+    rule: str
+    eligible: list[str] = Field(description="The frozen list: participants' numbers, sorted.")
+    eligible_sha256: str
+    winners: list[str]
+    winner_pseudonyms: list[str]
+    redraw: bool
+    drawn_by: str
+    drawn_at: datetime
+    verified: bool
+
+
+class PollOut(BaseModel):
+    slug: str
+    question: dict[str, str]
+    opens_at: datetime
+    closes_at: datetime
+    threshold: int
+    answers: int
+    results: list[int] | None = Field(
+        description="Answers per choice; null below the threshold, so nobody can be traced."
+    )
+    places: dict[str, list[int]] = Field(
+        default_factory=dict, description="Per place, only where the threshold is reached."
+    )
+
+
+def _problems(exc: CampaignInvalid, language: Language) -> HTTPException:
+    return HTTPException(
+        status.HTTP_422_UNPROCESSABLE_CONTENT,
+        [
+            {
+                "field": problem.field,
+                "severity": problem.severity,
+                "message": problem.message.render(language),
+            }
+            for problem in exc.problems
+        ],
+    )
+
+
+def _contest_out(session: Session, contest: Contest) -> ContestOut:
+    questions = session.scalar(select(func.count()).where(Question.contest_id == contest.id))
+    drawn = session.scalar(select(func.count()).where(ContestDraw.contest_id == contest.id))
+    return ContestOut(
+        slug=contest.slug,
+        title=contest.title,
+        prize=contest.prize,
+        state=contest.state,
+        mode=contest.mode.value,
+        opens_at=contest.opens_at,
+        closes_at=contest.closes_at,
+        questions=int(questions or 0),
+        participants=participant_count(session, contest),
+        draws=int(drawn or 0),
+    )
+
+
+def _contest(session: Session, slug: str) -> Contest:
+    found = session.scalars(select(Contest).where(Contest.slug == slug)).first()
+    if found is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "no such contest")
+    return found
+
+
+def _create_contest(services: Services, data: dict[str, Any], language: Language) -> ContestOut:
+    try:
+        quiz = quiz_from_data(data)
+    except CampaignInvalid as exc:
+        raise _problems(exc, language) from exc
+    now = datetime.now(UTC)
+    with unit_of_work(services.factory) as session:
+        try:
+            contest = create_quiz(session=session, quiz=quiz, zone=services.settings.zone, now=now)
+        except (SlugTaken, StoreRefused) as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
+        tick.tick(session=session, now=now, zone=services.settings.zone)
+        session.refresh(contest)
+        return _contest_out(session, contest)
+
+
+def _draw_out(session: Session, row: ContestDraw) -> DrawOut:
+    relays = [session.get(Relay, int(relay_id)) for relay_id in row.winners]
+    return DrawOut(
+        id=row.id,
+        seed=row.seed,
+        rule=row.rule.value,
+        eligible=row.eligible,
+        eligible_sha256=row.eligible_sha256,
+        winners=row.winners,
+        winner_pseudonyms=[pseudonym(relay) if relay else "" for relay in relays],
+        redraw=row.redraw,
+        drawn_by=row.drawn_by,
+        drawn_at=row.drawn_at,
+        verified=draw_records.verify(row),
+    )
+
+
+def _draw(services: Services, slug: str, body: DrawIn) -> DrawOut:
+    now = datetime.now(UTC)
+    with unit_of_work(services.factory) as session:
+        contest = _contest(session, slug)
+        try:
+            row = draw_records.run(
+                session=session,
+                contest=contest,
+                winners=body.winners,
+                seed=body.seed,
+                redraw=body.redraw,
+                drawn_by=body.by or f"api:{getpass.getuser()}",
+                now=now,
+            )
+        except draw_records.StillOpen as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, "the contest is still open") from exc
+        except draw_records.AlreadyDrawn as exc:
+            raise HTTPException(
+                status.HTTP_409_CONFLICT, "already drawn: set redraw to draw again"
+            ) from exc
+        return _draw_out(session, row)
+
+
+def _poll_out(session: Session, poll: Poll) -> PollOut:
+    overall = results(session=session, poll=poll)
+    places = session.scalars(
+        select(Relay.place)
+        .join(Vote, Vote.relay_id == Relay.id)
+        .where(Vote.poll_id == poll.id)
+        .distinct()
+    )
+    per_place = {}
+    for place in places:
+        found = results(session=session, poll=poll, place=place) if place else None
+        if place and found is not None:
+            per_place[place] = list(found.counts)
+    answers = session.scalar(select(func.count()).where(Vote.poll_id == poll.id))
+    return PollOut(
+        slug=poll.slug,
+        question=poll.question,
+        opens_at=poll.opens_at,
+        closes_at=poll.closes_at,
+        threshold=poll.threshold,
+        answers=int(answers or 0),
+        results=list(overall.counts) if overall else None,
+        places=per_place,
+    )
+
+
+def _create_poll(services: Services, data: dict[str, Any], language: Language) -> PollOut:
+    try:
+        item = poll_from_data(data)
+    except CampaignInvalid as exc:
+        raise _problems(exc, language) from exc
+    now = datetime.now(UTC)
+    with unit_of_work(services.factory) as session:
+        try:
+            poll = create_poll(session=session, poll=item, zone=services.settings.zone, now=now)
+        except (SlugTaken, StoreRefused) as exc:
+            raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
+        tick.tick(session=session, now=now, zone=services.settings.zone)
+        return _poll_out(session, poll)
+
+
+@router.post("/contests", status_code=status.HTTP_201_CREATED)
+async def create_contest(
+    services: ServicesDep, data: dict[str, Any] = ITEM, lang: Language = Language.FR
+) -> ContestOut:
+    """Create a contest (or update it while it has not opened); due questions go out."""
+    created = await run_in_threadpool(_create_contest, services, data, lang)
+    services.wake_worker()
+    return created
+
+
+@router.get("/contests")
+async def list_contests(services: ServicesDep) -> list[ContestOut]:
+    def read() -> list[ContestOut]:
+        with services.factory() as session:
+            found = session.scalars(select(Contest).order_by(Contest.opens_at.desc()).limit(100))
+            return [_contest_out(session, contest) for contest in found]
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/contests/{slug}")
+async def get_contest(slug: str, services: ServicesDep) -> ContestOut:
+    def read() -> ContestOut:
+        with services.factory() as session:
+            return _contest_out(session, _contest(session, slug))
+
+    return await run_in_threadpool(read)
+
+
+@router.get("/contests/{slug}/leaderboard")
+async def get_leaderboard(slug: str, services: ServicesDep, top: int = 10) -> list[StandingOut]:
+    """The public leaderboard: pseudonyms only."""
+
+    def read() -> list[StandingOut]:
+        with services.factory() as session:
+            scores = contest_scores(session, _contest(session, slug))
+            return [
+                StandingOut(rank=s.rank, pseudonym=s.pseudonym, points=s.points, correct=s.correct)
+                for s in leaderboard(session, scores, max(1, min(top, 100)))
+            ]
+
+    return await run_in_threadpool(read)
+
+
+@router.post("/contests/{slug}/draws", status_code=status.HTTP_201_CREATED)
+async def draw_winners(slug: str, body: DrawIn, services: ServicesDep) -> DrawOut:
+    """Freeze the eligible list, draw, record, and tell the winners."""
+    drawn = await run_in_threadpool(_draw, services, slug, body)
+    services.wake_worker()
+    return drawn
+
+
+@router.get("/contests/{slug}/draws")
+async def list_draws(slug: str, services: ServicesDep) -> list[DrawOut]:
+    """Every draw of the contest, with what is needed to check it."""
+
+    def read() -> list[DrawOut]:
+        with services.factory() as session:
+            return [
+                _draw_out(session, row)
+                for row in draw_records.draws_of(session, _contest(session, slug))
+            ]
+
+    return await run_in_threadpool(read)
+
+
+@router.post("/polls", status_code=status.HTTP_201_CREATED)
+async def create_poll_route(
+    services: ServicesDep, data: dict[str, Any] = ITEM, lang: Language = Language.FR
+) -> PollOut:
+    """Create a poll (or update it until it opens); it goes out when it opens."""
+    created = await run_in_threadpool(_create_poll, services, data, lang)
+    services.wake_worker()
+    return created
+
+
+@router.get("/polls")
+async def list_polls(services: ServicesDep) -> list[PollOut]:
+    """Polls with their results in aggregate, only past their threshold."""
+
+    def read() -> list[PollOut]:
+        with services.factory() as session:
+            found = session.scalars(select(Poll).order_by(Poll.opens_at.desc()).limit(100))
+            return [_poll_out(session, poll) for poll in found]
+
+    return await run_in_threadpool(read)

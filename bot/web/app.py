@@ -1,0 +1,71 @@
+"""The FastAPI application: routes listed here, services built once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot.conversation.handlers import build_router
+from bot.db import make_engine, make_session_factory
+from bot.migrations import check_up_to_date
+from bot.settings import Settings
+from bot.web import simulator
+from bot.web.api import broadcasts as broadcasts_api
+from bot.web.api import contests as contests_api
+from bot.web.health import router as health_router
+from bot.web.media_files import router as media_router
+from bot.web.metrics import router as metrics_router
+from bot.web.services import Services
+from bot.web.webhooks import telegram as telegram_webhook
+from bot.web.webhooks import twilio as twilio_webhook
+
+ROUTERS: tuple[APIRouter, ...] = (
+    health_router,
+    metrics_router,
+    telegram_webhook.router,
+    twilio_webhook.router,
+    simulator.router,
+    media_router,
+    broadcasts_api.router,
+    contests_api.router,
+)
+STATIC = Path(__file__).parent / "static"
+
+
+def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
+    """The web app; with `background`, the clock and a delivery worker run inside it."""
+    engine = make_engine(settings.database_url)
+    services = Services(
+        settings=settings,
+        engine=engine,
+        factory=make_session_factory(engine),
+        router=build_router(),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        check_up_to_date(engine)
+        runner = None
+        if background:
+            from scheduler.background import Background
+
+            runner = Background(settings=settings, factory=services.factory)
+            services.wake_worker = runner.worker.wake
+            await runner.start()
+        try:
+            yield
+        finally:
+            if runner is not None:
+                await runner.stop()
+            engine.dispose()
+
+    app = FastAPI(title="Relais", version="0.1.0", lifespan=lifespan)
+    app.state.services = services
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static/admin", StaticFiles(directory=STATIC), name="admin-static")
+    return app

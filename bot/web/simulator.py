@@ -1,0 +1,211 @@
+"""The web simulator: a phone in the browser, talking to the bot through the console channel.
+
+Messages go through the same path as Telegram's: stored once, handled, replies queued;
+the delivery worker "sends" console replies and the page polls what was sent.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.templating import Jinja2Templates
+from pydantic import BaseModel, Field
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from bot.conversation.inbound import receive
+from bot.conversation.values import Choice, Inbound
+from bot.db import unit_of_work
+from bot.i18n import _, translations
+from bot.models import Delivery, DeliveryStatus, InboundMessage, Language, Relay
+from bot.web.access import COOKIE, require_operator
+from bot.web.services import Services, ServicesDep
+
+CHANNEL = "console"
+PHONE = r"^[a-z0-9-]{3,40}$"
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _operator(request: Request, services: ServicesDep) -> None:
+    require_operator(request, services)
+
+
+router = APIRouter(dependencies=[Depends(_operator)], tags=["simulator"])
+
+
+class PhoneMessage(BaseModel):
+    """What a simulated phone sends: text, or the data of a pressed button."""
+
+    id: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9-]+$")
+    text: str | None = Field(default=None, max_length=4096)
+    choice: str | None = Field(default=None, max_length=64)
+    label: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=64)
+
+
+class ShownOption(BaseModel):
+    label: str
+    data: str
+
+
+class ShownMedia(BaseModel):
+    kind: str
+    url: str
+
+
+class ShownMessage(BaseModel):
+    id: str
+    direction: Literal["in", "out"]
+    text: str
+    options: list[ShownOption] = []
+    media: ShownMedia | None = None
+    at: datetime
+
+
+class Conversation(BaseModel):
+    messages: list[ShownMessage]
+    cursor: int
+
+
+def _ui_language(request: Request) -> Language:
+    return Language.BM if request.query_params.get("lang") == "bm" else Language.FR
+
+
+@router.get("/simulator", response_class=HTMLResponse, include_in_schema=False)
+def simulator_page(request: Request) -> Response:
+    """Serves the page; ?token=… (when an admin token is set) is traded for a cookie."""
+    token = request.query_params.get("token")
+    if token:
+        response = RedirectResponse(request.url.remove_query_params("token"), status_code=303)
+        response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+        return response
+    language = _ui_language(request)
+    strings = {
+        key: text.render(language)
+        for key, text in {
+            "phone": _("Phone"),
+            "send_failed": _("The message could not be sent."),
+            "document": _("Open the document"),
+        }.items()
+    }
+    return TEMPLATES.TemplateResponse(
+        request,
+        "simulator.html",
+        {
+            "_": translations(language).gettext,
+            "lang": language.value,
+            "strings": strings,
+            "api_base": "/simulator/api",
+        },
+    )
+
+
+def _take(services: Services, phone: str, message: PhoneMessage) -> None:
+    choice = Choice.unpack(message.choice) if message.choice else None
+    if message.choice and choice is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "unknown option")
+    text = (message.text or "").strip() or None
+    if choice is None and text is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "empty message")
+    with unit_of_work(services.factory) as session:
+        receive(
+            session=session,
+            router=services.router,
+            channel=CHANNEL,
+            platform_message_id=f"{phone}:{message.id}",
+            inbound=Inbound(
+                address=f"{CHANNEL}:{phone}",
+                text=text,
+                choice=choice,
+                display_name=message.name,
+            ),
+            raw=message.model_dump(exclude_none=True),
+            now=datetime.now(UTC),
+            zone=services.settings.zone,
+        )
+
+
+@router.post("/simulator/api/phones/{phone}/send", status_code=202)
+async def send(
+    phone: Annotated[str, PathParam(pattern=PHONE)], message: PhoneMessage, services: ServicesDep
+) -> dict[str, bool]:
+    """A simulated phone sends a message (idempotent per message id)."""
+    await run_in_threadpool(_take, services, phone, message)
+    services.wake_worker()
+    return {"ok": True}
+
+
+def _shown_media(media: dict[str, str] | None) -> ShownMedia | None:
+    if not media:
+        return None
+    url = f"/media/{media['path']}" if media.get("path") else media.get("url", "")
+    return ShownMedia(kind=media["kind"], url=url)
+
+
+def _shown_out(delivery: Delivery) -> ShownMessage:
+    payload: dict[str, Any] = delivery.payload
+    return ShownMessage(
+        id=f"out-{delivery.id}",
+        direction="out",
+        text=str(payload.get("text") or ""),
+        options=[ShownOption(**option) for option in payload.get("options") or []],
+        media=_shown_media(payload.get("media")),
+        at=delivery.sent_at or delivery.created_at,
+    )
+
+
+def _shown_in(message: InboundMessage, phone: str) -> ShownMessage:
+    raw = message.payload or {}
+    return ShownMessage(
+        id=message.platform_message_id.removeprefix(f"{phone}:"),
+        direction="in",
+        text=str(raw.get("text") or raw.get("label") or raw.get("choice") or ""),
+        at=message.received_at,
+    )
+
+
+def _conversation(services: Services, phone: str, after: int) -> Conversation:
+    address = f"{CHANNEL}:{phone}"
+    with services.factory() as session:
+        sent = _sent_to(session, address, after)
+        shown = [_shown_out(delivery) for delivery in sent]
+        if after == 0:
+            received = session.scalars(
+                select(InboundMessage)
+                .where(InboundMessage.channel == CHANNEL, InboundMessage.address == address)
+                .order_by(InboundMessage.id)
+            )
+            shown.extend(_shown_in(message, phone) for message in received)
+            shown.sort(key=lambda message: message.at)
+    cursor = max((delivery.id for delivery in sent), default=after)
+    return Conversation(messages=shown, cursor=cursor)
+
+
+def _sent_to(session: Session, address: str, after: int) -> list[Delivery]:
+    relay_ids = select(Relay.id).where(Relay.address == address)
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                or_(Delivery.relay_id.in_(relay_ids), Delivery.address == address),
+                Delivery.status == DeliveryStatus.SENT,
+                Delivery.source_kind != "ack",
+                Delivery.id > after,
+            )
+            .order_by(Delivery.id)
+        )
+    )
+
+
+@router.get("/simulator/api/phones/{phone}/messages")
+async def messages(
+    phone: Annotated[str, PathParam(pattern=PHONE)], services: ServicesDep, after: int = 0
+) -> Conversation:
+    """What the phone shows: its whole history with after=0, then what the bot sent since."""
+    return await run_in_threadpool(_conversation, services, phone, after)

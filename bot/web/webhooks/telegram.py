@@ -1,0 +1,65 @@
+"""POST /webhooks/telegram: verify, store once, converse, commit, then answer 200.
+
+Nothing here calls Telegram: replies wait in the outbox for the delivery worker.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+
+from bot.channels.telegram import CHANNEL, ParsedUpdate, UpdateError, parse_update
+from bot.conversation.inbound import receive
+from bot.db import unit_of_work
+from bot.web.services import Services, ServicesDep
+from bot.web.webhooks.body import read_limited
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
+
+
+def _check_secret(request: Request, services: Services) -> None:
+    secret = services.settings.telegram_secret
+    if services.settings.telegram_token is None or secret is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Telegram is not configured")
+    given = request.headers.get(SECRET_HEADER, "")
+    if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
+        logger.warning("Telegram webhook refused: wrong or missing secret token")
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing secret token")
+
+
+def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> None:
+    with unit_of_work(services.factory) as session:
+        receive(
+            session=session,
+            router=services.router,
+            channel=CHANNEL,
+            platform_message_id=str(parsed.update_id),
+            inbound=parsed.inbound,
+            raw=raw,
+            now=datetime.now(UTC),
+            zone=services.settings.zone,
+            acknowledgement=parsed.acknowledgement,
+        )
+
+
+@router.post("/webhooks/telegram", include_in_schema=False)
+async def telegram_webhook(request: Request, services: ServicesDep) -> Response:
+    """Takes one update from Telegram; answers 200 only once it is committed."""
+    _check_secret(request, services)
+    body = await read_limited(request)
+    try:
+        data = json.loads(body)
+        parsed = parse_update(data)
+    except (ValueError, UpdateError) as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a Telegram Update: {exc}") from exc
+    await run_in_threadpool(_handle, services, parsed, data)
+    services.wake_worker()
+    return Response(status_code=status.HTTP_200_OK)

@@ -1,0 +1,102 @@
+"""POST /webhooks/twilio (WhatsApp and SMS in) and /webhooks/twilio/status (callbacks).
+
+Both check X-Twilio-Signature with twilio-python's RequestValidator against the public
+URL (RELAIS_PUBLIC_URL + path + query), since behind a proxy the URL this process sees
+is not the one Twilio signed. Both commit before answering; replies go to the outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, HTTPException, Request, Response, status
+from starlette.concurrency import run_in_threadpool
+from twilio.request_validator import RequestValidator
+
+from bot.channels.twilio import FormError, ParsedMessage, parse_message
+from bot.conversation.inbound import receive
+from bot.db import unit_of_work
+from bot.domain.delivery_status import record_callback
+from bot.web.services import Services, ServicesDep
+from bot.web.webhooks.body import read_limited
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+async def _signed_form(request: Request, services: Services) -> dict[str, str]:
+    """The form Twilio posted, once its signature is checked; 404 when Twilio is off."""
+    settings = services.settings
+    if not settings.twilio_enabled or settings.twilio_auth_token is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, "Twilio is not configured")
+    body = await read_limited(request)
+    try:
+        form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
+    except UnicodeDecodeError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "form is not UTF-8") from exc
+    url = settings.public_url + request.url.path
+    if request.url.query:
+        url += "?" + request.url.query
+    validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
+    signature = request.headers.get("X-Twilio-Signature", "")
+    if not signature or not validator.validate(url, form, signature):
+        logger.warning(
+            "Twilio webhook refused: wrong or missing signature for %s", request.url.path
+        )
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing X-Twilio-Signature")
+    return form
+
+
+def _take_message(services: Services, parsed: ParsedMessage, form: dict[str, str]) -> None:
+    with unit_of_work(services.factory) as session:
+        receive(
+            session=session,
+            router=services.router,
+            channel=parsed.inbound.channel,
+            platform_message_id=parsed.message_sid,
+            inbound=parsed.inbound,
+            raw=form,
+            now=datetime.now(UTC),
+            zone=services.settings.zone,
+        )
+
+
+@router.post("/webhooks/twilio", include_in_schema=False)
+async def twilio_message(request: Request, services: ServicesDep) -> Response:
+    """Takes one WhatsApp or SMS message; answers empty TwiML once it is committed."""
+    form = await _signed_form(request, services)
+    try:
+        parsed = parse_message(form)
+    except FormError as exc:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a Twilio message: {exc}") from exc
+    await run_in_threadpool(_take_message, services, parsed, form)
+    services.wake_worker()
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def _take_status(services: Services, form: dict[str, str]) -> None:
+    with unit_of_work(services.factory) as session:
+        record_callback(
+            session=session,
+            message_sid=form["MessageSid"],
+            status=form["MessageStatus"],
+            error_code=form.get("ErrorCode") or None,
+            raw=form,
+            now=datetime.now(UTC),
+            nudge_templates=services.settings.nudge_templates,
+        )
+
+
+@router.post("/webhooks/twilio/status", include_in_schema=False)
+async def twilio_status(request: Request, services: ServicesDep) -> Response:
+    """Records what became of a message Relais sent (sent, delivered, read, failed…)."""
+    form = await _signed_form(request, services)
+    form.setdefault("MessageSid", form.get("SmsSid", ""))
+    form.setdefault("MessageStatus", form.get("SmsStatus", ""))
+    if not form["MessageSid"] or not form["MessageStatus"]:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "MessageSid and MessageStatus required")
+    await run_in_threadpool(_take_status, services, form)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

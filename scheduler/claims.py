@@ -1,0 +1,291 @@
+"""Claim due deliveries and record what became of them.
+
+A claim moves rows from queued to sending in one transaction (FOR UPDATE SKIP LOCKED on
+PostgreSQL, so two workers never claim the same row); the outcome of each send is
+recorded in its own short transaction.
+
+A claim is a lease: claimed_at says when it was taken or last renewed, and a claim older
+than the lease belongs to a worker that died; the clock queues it again. Claims are
+taken one at a time (an advisory lock on PostgreSQL, BEGIN IMMEDIATE on SQLite) and skip
+every destination that already has a delivery in sending: one destination is in one
+worker's hands at a time, so its messages go in order and never two at once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased
+
+from bot.domain.delivery_status import apply_early_callbacks
+from bot.domain.relays import cancel_queued
+from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
+
+MAX_ATTEMPTS = 6  # RELAIS_DELIVERY_MAX_ATTEMPTS
+BACKOFF_BASE = timedelta(seconds=5)
+BACKOFF_CAP = timedelta(minutes=30)
+STALE_CLAIM = timedelta(seconds=60)  # the lease: RELAIS_DELIVERY_LEASE_SECONDS
+# Held for the claim's transaction: claims are taken one after the other, each seeing
+# what the previous one marked sending. ("RELAIS" in ASCII.)
+CLAIM_LOCK = 0x52454C414953
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    relay_id: int | None
+    address: str | None  # channel:identifier, None when the relay's address is gone
+    payload: dict[str, Any]
+    attempts: int
+    # When the destination last received a message (within the claim's `recent`), if it did.
+    last_sent_at: datetime | None = None
+
+    @property
+    def channel(self) -> str:
+        return (self.address or "").partition(":")[0]
+
+    @property
+    def identifier(self) -> str:
+        return (self.address or "").partition(":")[2]
+
+
+def claim(
+    *, session: Session, now: datetime, limit: int, recent: timedelta = timedelta(seconds=1)
+) -> list[Claimed]:
+    """Take up to `limit` due deliveries, oldest first, and mark them sending.
+
+    A destination with a delivery already in sending (another worker's, or a dead one's
+    until its lease ends) is skipped. Each claimed delivery carries when its relay last
+    received a message, if within `recent`, so the worker can space messages to one chat.
+    """
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
+    other = aliased(Delivery)
+    relay_busy = (
+        select(other.id)
+        .where(other.relay_id == Delivery.relay_id, other.status == DeliveryStatus.SENDING)
+        .exists()
+    )
+    address_busy = (
+        select(other.id)
+        .where(
+            Delivery.relay_id.is_(None),
+            other.relay_id.is_(None),
+            other.address == Delivery.address,
+            other.status == DeliveryStatus.SENDING,
+        )
+        .exists()
+    )
+    query = (
+        select(Delivery, Relay)
+        .outerjoin(Relay, Delivery.relay_id == Relay.id)
+        .where(
+            Delivery.status == DeliveryStatus.QUEUED,
+            Delivery.next_attempt_at <= now,
+            ~relay_busy,
+            ~address_busy,
+        )
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    rows = session.execute(query).all()
+    last_sent = _last_sent(
+        session=session,
+        relay_ids={delivery.relay_id for delivery, _ in rows if delivery.relay_id is not None},
+        since=now - recent,
+    )
+    claimed = []
+    for delivery, relay in rows:
+        address = delivery.address
+        if address is None and relay is not None and relay.status is not RelayStatus.ERASED:
+            address = relay.address
+        delivery.status = DeliveryStatus.SENDING
+        delivery.claimed_at = now
+        delivery.attempts += 1
+        claimed.append(
+            Claimed(
+                delivery.id,
+                delivery.relay_id,
+                address,
+                delivery.payload,
+                delivery.attempts,
+                last_sent.get(delivery.relay_id) if delivery.relay_id is not None else None,
+            )
+        )
+    session.flush()
+    return claimed
+
+
+def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dict[int, datetime]:
+    """When each of these relays last received a message (not an acknowledgement)."""
+    if not relay_ids:
+        return {}
+    rows = session.execute(
+        select(Delivery.relay_id, func.max(Delivery.sent_at))
+        .where(
+            Delivery.relay_id.in_(relay_ids),
+            Delivery.sent_at > since,
+            Delivery.platform_message_id.is_not(None),
+        )
+        .group_by(Delivery.relay_id)
+    )
+    return {relay_id: sent for relay_id, sent in rows if relay_id is not None and sent}
+
+
+def renew(*, session: Session, ids: list[int], now: datetime) -> int:
+    """Extend the lease on claims a live worker still holds."""
+    if not ids:
+        return 0
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == DeliveryStatus.SENDING)
+        .values(claimed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def mark_sent(
+    *,
+    session: Session,
+    item: Claimed,
+    now: datetime,
+    platform_id: str | None,
+    template_sid: str | None = None,
+    nudge_templates: Mapping[str, str] | None = None,
+) -> None:
+    delivery = session.get_one(Delivery, item.id)
+    delivery.status = DeliveryStatus.SENT
+    delivery.sent_at = now
+    delivery.platform_message_id = platform_id
+    delivery.template_sid = template_sid
+    delivery.error = None
+    delivery.error_code = None
+    apply_early_callbacks(
+        session=session, delivery=delivery, now=now, nudge_templates=nudge_templates or {}
+    )
+
+
+def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None = None) -> None:
+    delivery = session.get_one(Delivery, item.id)
+    delivery.status = DeliveryStatus.FAILED
+    delivery.error = error[:500]
+    delivery.error_code = code
+
+
+def mark_unreachable(
+    *, session: Session, item: Claimed, error: str, code: str | None = None
+) -> None:
+    """The platform refuses this address: fail it, stop the relay's queue, say why."""
+    mark_failed(session=session, item=item, error=error, code=code)
+    if item.relay_id is None:
+        return
+    relay = session.get_one(Relay, item.relay_id)
+    if relay.status is RelayStatus.ACTIVE:
+        relay.status = RelayStatus.UNREACHABLE
+    session.flush()
+    cancel_queued(session=session, relay=relay, reason=f"relay unreachable: {error[:200]}")
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential, capped, with jitter so retries of one outage do not arrive together."""
+    delay = min(BACKOFF_CAP, BACKOFF_BASE * (1 << max(0, attempts - 1)))
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+def retry_later(
+    *,
+    session: Session,
+    item: Claimed,
+    now: datetime,
+    error: str,
+    delay: timedelta | None = None,
+    code: str | None = None,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> None:
+    """Queue again after `delay` (a platform's retry_after) or a backoff; give up when spent."""
+    delivery = session.get_one(Delivery, item.id)
+    if delay is not None:
+        delivery.attempts = max(0, delivery.attempts - 1)  # being slowed down is not a failure
+    elif item.attempts >= max_attempts:
+        error = f"gave up after {item.attempts} attempts: {error}"
+        mark_failed(session=session, item=item, error=error, code=code)
+        return
+    delivery.error_code = code
+    delivery.status = DeliveryStatus.QUEUED
+    delivery.next_attempt_at = now + (delay if delay is not None else backoff(item.attempts))
+    delivery.claimed_at = None
+    delivery.error = error[:500]
+
+
+def cancel(*, session: Session, item: Claimed, error: str) -> None:
+    delivery = session.get_one(Delivery, item.id)
+    delivery.status = DeliveryStatus.CANCELLED
+    delivery.error = error[:500]
+
+
+def release(*, session: Session, item: Claimed) -> None:
+    """Hand a claim back untouched (an earlier message to the same relay must go first)."""
+    delivery = session.get_one(Delivery, item.id)
+    delivery.status = DeliveryStatus.QUEUED
+    delivery.attempts = max(0, delivery.attempts - 1)
+    delivery.claimed_at = None
+
+
+def requeue_stale(
+    *,
+    session: Session,
+    now: datetime,
+    lease: timedelta = STALE_CLAIM,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> int:
+    """Claims older than the lease belong to a worker that died: queue them again.
+
+    One whose attempts are spent (workers kept dying with it in hand) fails instead:
+    nothing is retried forever. Returns how many were queued again.
+    """
+    expired = (Delivery.status == DeliveryStatus.SENDING, Delivery.claimed_at < now - lease)
+    session.execute(
+        update(Delivery)
+        .where(*expired, Delivery.attempts >= max_attempts)
+        .values(
+            status=DeliveryStatus.FAILED,
+            claimed_at=None,
+            error=f"gave up after {max_attempts} attempts: the worker sending it stopped",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    result = session.execute(
+        update(Delivery)
+        .where(*expired)
+        .values(status=DeliveryStatus.QUEUED, claimed_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def forget_erased_addresses(*, session: Session, now: datetime, grace: timedelta) -> int:
+    """Drop the address kept on an erased relay's farewell once it has gone out."""
+    erased = select(Relay.id).where(Relay.status == RelayStatus.ERASED)
+    result = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.relay_id.in_(erased),
+            Delivery.address.is_not(None),
+            Delivery.status.in_(
+                [DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED]
+            ),
+            Delivery.updated_at < now - grace,
+        )
+        .values(address=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
