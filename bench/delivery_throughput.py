@@ -30,11 +30,12 @@ if str(ROOT) not in sys.path:  # `python bench/delivery_throughput.py` from anyw
 from sqlalchemy import func, insert, select, true  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
-from bot.channels.telegram import TelegramSender  # noqa: E402
+from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
 from bot.domain.outbox import enqueue_for_relays  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
 from bot.models import Delivery, DeliveryStatus, Relay, utcnow  # noqa: E402
+from bot.outbound import from_json  # noqa: E402
 from scheduler.ratelimit import Pace, SharedBucket, TokenBucket, Unpaced  # noqa: E402
 from scheduler.worker import DeliveryWorker  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
@@ -77,7 +78,7 @@ def prepare(url: str, count: int) -> None:
             session=session,
             source_kind="broadcast",
             source_ref="bench",
-            payload={"text": "Bench: venez à la réunion samedi."},
+            message=from_json({"text": "Bench: venez à la réunion samedi."}),
             relays=true(),
             now=now,
         )
@@ -138,10 +139,10 @@ def run(kind: str, *, count: int, rate: float, batch: int, limit: float) -> Resu
         }
 
         async def drain() -> float:
-            sender = TelegramSender(token=token, api_url=api_url, rate=rate)
+            sender = TelegramChannel(token=token, api_url=api_url, rate=rate)
             worker = DeliveryWorker(
                 factory=factory,
-                senders={"telegram": sender},
+                channels={"telegram": sender},
                 batch_size=batch,
                 limiters={"telegram": limiters[kind]},
             )

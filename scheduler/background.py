@@ -4,33 +4,31 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.registry import build_senders
-from bot.domain.media_library import MediaLibrary
+from bot.channels.base import Channel
 from bot.settings import Settings
 from scheduler.clock import build_clock
-from scheduler.whatsapp_rules import WhatsAppPolicy
 from scheduler.worker import DeliveryWorker
 
 logger = logging.getLogger(__name__)
 
 
-def whatsapp_policy(settings: Settings) -> WhatsAppPolicy:
-    return WhatsAppPolicy(
-        daily_limit=settings.whatsapp_daily_limit, nudge_templates=settings.nudge_templates
-    )
-
-
 class Background:
     """Starts and stops the clock and one delivery worker inside a running event loop."""
 
-    def __init__(self, *, settings: Settings, factory: sessionmaker[Session]) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        factory: sessionmaker[Session],
+        channels: Mapping[str, Channel],
+    ) -> None:
         self.worker = DeliveryWorker(
             factory=factory,
-            senders=build_senders(settings, MediaLibrary(factory)),
-            whatsapp=whatsapp_policy(settings),
+            channels=channels,
             batch_size=settings.delivery_batch_size,
             lease_seconds=settings.delivery_lease_seconds,
             max_attempts=settings.delivery_max_attempts,

@@ -4,7 +4,7 @@ A tick inserts, for each due post and each language, one INSERT … SELECT over 
 relays in its audience, ON CONFLICT DO NOTHING on (source, relay): memory does not grow
 with the audience, a second clock or a restart never duplicates, and a relay who joins
 later in the post's day gets it at the next tick. Quiet hours defer, never drop: the
-post stays due past them (bot/campaigns.py sets how long).
+post stays due past them (bot/domain/campaign_store.py sets how long).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from bot.domain.outbox import enqueue_for_relays
-from bot.domain.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_payload
+from bot.domain.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_message
 from bot.models import (
     Language,
     PostRow,
@@ -28,13 +28,13 @@ def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
     """Queue `post` for every relay in its audience who does not have it yet."""
     inserted = 0
     for language in Language:
-        payload = post_payload(post, post.campaign, language.value)
-        if payload is not None:
+        message = post_message(post, post.campaign, language.value)
+        if message is not None:
             inserted += enqueue_for_relays(
                 session=session,
                 source_kind=POST_SOURCE,
                 source_ref=str(post.id),
-                payload=payload,
+                message=message,
                 relays=audience_filter(post, language),
                 now=now,
             )

@@ -13,18 +13,17 @@ worker's hands at a time, so its messages go in order and never two at once.
 
 from __future__ import annotations
 
+import logging
 import random
-from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
-from bot.domain.delivery_status import apply_early_callbacks
+from bot.domain.outbox import Claimed
 from bot.domain.relays import cancel_queued
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
+from bot.outbound import PayloadError, from_json
 
 MAX_ATTEMPTS = 6  # RELAIS_DELIVERY_MAX_ATTEMPTS
 BACKOFF_BASE = timedelta(seconds=5)
@@ -33,25 +32,7 @@ STALE_CLAIM = timedelta(seconds=60)  # the lease: RELAIS_DELIVERY_LEASE_SECONDS
 # Held for the claim's transaction: claims are taken one after the other, each seeing
 # what the previous one marked sending. ("RELAIS" in ASCII.)
 CLAIM_LOCK = 0x52454C414953
-
-
-@dataclass(frozen=True)
-class Claimed:
-    id: int
-    relay_id: int | None
-    address: str | None  # channel:identifier, None when the relay's address is gone
-    payload: dict[str, Any]
-    attempts: int
-    # When the destination last received a message (within the claim's `recent`), if it did.
-    last_sent_at: datetime | None = None
-
-    @property
-    def channel(self) -> str:
-        return (self.address or "").partition(":")[0]
-
-    @property
-    def identifier(self) -> str:
-        return (self.address or "").partition(":")[2]
+logger = logging.getLogger(__name__)
 
 
 def claim(
@@ -107,6 +88,13 @@ def claim(
         address = delivery.address
         if address is None and relay is not None and relay.status is not RelayStatus.ERASED:
             address = relay.address
+        try:
+            message = from_json(delivery.payload)
+        except PayloadError as exc:
+            logger.error("delivery %s has no message it can send: %s", delivery.id, exc)
+            delivery.status = DeliveryStatus.FAILED
+            delivery.error = f"unreadable payload: {exc}"[:500]
+            continue
         delivery.status = DeliveryStatus.SENDING
         delivery.claimed_at = now
         delivery.attempts += 1
@@ -115,7 +103,7 @@ def claim(
                 delivery.id,
                 delivery.relay_id,
                 address,
-                delivery.payload,
+                message,
                 delivery.attempts,
                 last_sent.get(delivery.relay_id) if delivery.relay_id is not None else None,
             )
@@ -160,7 +148,6 @@ def mark_sent(
     now: datetime,
     platform_id: str | None,
     template_sid: str | None = None,
-    nudge_templates: Mapping[str, str] | None = None,
 ) -> None:
     delivery = session.get_one(Delivery, item.id)
     delivery.status = DeliveryStatus.SENT
@@ -169,9 +156,7 @@ def mark_sent(
     delivery.template_sid = template_sid
     delivery.error = None
     delivery.error_code = None
-    apply_early_callbacks(
-        session=session, delivery=delivery, now=now, nudge_templates=nudge_templates or {}
-    )
+    session.flush()  # the channel's after_sent may look the delivery up by platform id
 
 
 def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None = None) -> None:

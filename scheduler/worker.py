@@ -7,8 +7,10 @@ skip destinations another worker is sending to; the pace of each channel is shar
 through the database (scheduler/ratelimit.py); a claim is a lease the worker renews while
 it works through the batch, so only a dead worker's claims go back to the queue. Within a
 batch, each destination's messages go in order, one after the other, while different
-destinations go concurrently (CONCURRENCY); a Telegram chat gets at most one message a
-second (CHAT_SPACING)."""
+destinations go concurrently. The worker names no channel: each channel
+(bot/channels/base.py) says its pace, its concurrency and its spacing per destination,
+and decides, before a send, what may go.
+"""
 
 from __future__ import annotations
 
@@ -21,37 +23,32 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from typing import Any, ParamSpec, TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.addresses import mask
 from bot.channels.base import (
+    Channel,
     DeliveryError,
-    NeedsTemplate,
+    Later,
     RateLimited,
     Rejected,
-    Sender,
+    Send,
+    Skip,
     Temporary,
     Unreachable,
+    WaitsForRelay,
 )
 from bot.db import unit_of_work
-from bot.domain.window_holds import HOLD_CODE, hold
-from bot.models import Delivery, Relay
-from scheduler import claims, whatsapp_rules
+from bot.domain.outbox import Claimed
+from bot.outbound import Outbound, is_message, sent_template
+from scheduler import claims
 from scheduler.ratelimit import Pace, SharedBucket
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
 T = TypeVar("T")
-
-# Seconds between two messages to one destination, on channels that limit it: Telegram
-# allows about one message a second to a chat. Acknowledgements of a button are not messages.
-CHAT_SPACING: Mapping[str, float] = {"telegram": 1.0}
-# Sends in flight at once, per channel (others: one at a time). A platform answers in
-# 50-300 ms, so one send at a time could not reach Telegram's rate; 8 is the Bot API
-# client's connection pool. Twilio's client is synchronous and keeps per-call state.
-CONCURRENCY: Mapping[str, int] = {"telegram": 8}
 
 
 def _now() -> datetime:
@@ -69,19 +66,15 @@ class DeliveryWorker:
         self,
         *,
         factory: sessionmaker[Session],
-        senders: dict[str, Sender],
+        channels: Mapping[str, Channel],
         batch_size: int = 50,
         idle_seconds: float = 0.5,
-        whatsapp: whatsapp_rules.WhatsAppPolicy = whatsapp_rules.DEFAULT_POLICY,
         lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
         max_attempts: int = claims.MAX_ATTEMPTS,
         limiters: Mapping[str, Pace] | None = None,
-        chat_spacing: Mapping[str, float] = CHAT_SPACING,
-        concurrency: Mapping[str, int] = CONCURRENCY,
     ) -> None:
         self._factory = factory
-        self._whatsapp = whatsapp
-        self._senders = senders
+        self._channels = dict(channels)
         # The database work runs in threads of its own; on SQLite, in one thread, so that
         # concurrent sends never queue inside SQLite's lock (its busy wait sleeps).
         bind = factory.kw.get("bind")
@@ -89,19 +82,19 @@ class DeliveryWorker:
         self._database = ThreadPoolExecutor(1 if sqlite else 8, thread_name_prefix="delivery-db")
         given = dict(limiters or {})
         self._limiters: dict[str, Pace] = {
-            name: given.get(name) or SharedBucket(factory, name, sender.rate, run=self._call)
-            for name, sender in senders.items()
+            name: given.get(name)
+            or SharedBucket(factory, name, channel.pacing.rate, run=self._call)
+            for name, channel in self._channels.items()
+        }
+        self._gates = {
+            name: asyncio.Semaphore(max(1, channel.pacing.concurrency))
+            for name, channel in self._channels.items()
         }
         self._batch_size = batch_size
         self._idle_seconds = idle_seconds
         self._lease_seconds = lease_seconds
         self._max_attempts = max_attempts
-        self._spacing = dict(chat_spacing)
-        self._concurrency = dict(concurrency)
-        self._gates: dict[str, asyncio.Semaphore] = {}
         self._chat_free: dict[str, float] = {}  # destination → when it may get the next one
-        self._uploads: dict[str, asyncio.Lock] = {}  # campaign file → its first upload
-        self._uploaded: set[str] = set()
         self.sent = 0  # messages the platforms took from this worker
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -113,7 +106,7 @@ class DeliveryWorker:
 
     async def run(self, stop: asyncio.Event) -> None:
         self._loop = asyncio.get_running_loop()
-        logger.info("delivery worker started for %s", ", ".join(sorted(self._senders)))
+        logger.info("delivery worker started for %s", ", ".join(sorted(self._channels)))
         while not stop.is_set():
             try:
                 sent = await self.run_once()
@@ -131,8 +124,8 @@ class DeliveryWorker:
                 )
                 for task in pending:
                     task.cancel()
-        for sender in self._senders.values():
-            await sender.close()
+        for channel in self._channels.values():
+            await channel.close()
         self._database.shutdown(wait=False)
         logger.info("delivery worker stopped; %d messages sent", self.sent)
 
@@ -151,7 +144,7 @@ class DeliveryWorker:
         held = {item.id for item in claimed}
         keeper = asyncio.create_task(self._keep_lease(held), name="delivery-lease")
         try:
-            lines: dict[str, list[claims.Claimed]] = {}
+            lines: dict[str, list[Claimed]] = {}
             for item in claimed:
                 lines.setdefault(item.address or f"#{item.id}", []).append(item)
             self._forget_free_chats()
@@ -162,7 +155,7 @@ class DeliveryWorker:
                 await keeper
         return len(claimed)
 
-    async def _send_line(self, line: list[claims.Claimed], held: set[int]) -> None:
+    async def _send_line(self, line: list[Claimed], held: set[int]) -> None:
         """One destination's messages, in order. One that did not go out stops the rest:
         they wait behind it (held) or are cancelled (the destination is gone)."""
         outcome = Outcome.DONE
@@ -182,19 +175,25 @@ class DeliveryWorker:
             # What is left stays claimed: the lease runs out and the clock queues it again.
             logger.exception("delivery to %s failed", mask(line[0].address or "?"))
 
-    def _chat_wait(self, item: claims.Claimed) -> float:
+    def _spacing(self, item: Claimed) -> float:
+        """Seconds between messages to this destination; acknowledgements wait for none."""
+        channel = self._channels.get(item.channel)
+        if channel is None or item.address is None or not is_message(item.message):
+            return 0.0
+        return channel.pacing.spacing
+
+    def _chat_wait(self, item: Claimed) -> float:
         """Seconds before this destination may receive another message."""
-        spacing = self._spacing.get(item.channel)
-        if not spacing or item.address is None or "ack" in item.payload:
+        spacing = self._spacing(item)
+        if not spacing or item.address is None:
             return 0.0
         free = self._chat_free.get(item.address, 0.0)
         if item.last_sent_at is not None:
             free = max(free, item.last_sent_at.timestamp() + spacing)
         return max(0.0, free - time.time())
 
-    def _sent_to(self, item: claims.Claimed) -> None:
-        spacing = self._spacing.get(item.channel)
-        if spacing and item.address is not None and "ack" not in item.payload:
+    def _sent_to(self, item: Claimed) -> None:
+        if (spacing := self._spacing(item)) and item.address is not None:
             self._chat_free[item.address] = time.time() + spacing
 
     def _forget_free_chats(self) -> None:
@@ -215,18 +214,19 @@ class DeliveryWorker:
         with unit_of_work(self._factory) as session:
             claims.renew(session=session, ids=ids, now=_now())
 
-    def _claim(self) -> list[claims.Claimed]:
-        recent = timedelta(seconds=max(self._spacing.values(), default=0.0))
+    def _claim(self) -> list[Claimed]:
+        spacing = (channel.pacing.spacing for channel in self._channels.values())
+        recent = timedelta(seconds=max(spacing, default=0.0))
         with unit_of_work(self._factory) as session:
             return claims.claim(session=session, now=_now(), limit=self._batch_size, recent=recent)
 
-    def _record(self, action: object, item: claims.Claimed, **kwargs: object) -> None:
+    def _record(self, action: object, item: Claimed, **kwargs: object) -> None:
         with unit_of_work(self._factory) as session:
             action(session=session, item=item, **kwargs)  # type: ignore[operator]
 
     async def _retry(
         self,
-        item: claims.Claimed,
+        item: Claimed,
         error: str,
         *,
         delay: timedelta | None = None,
@@ -243,107 +243,77 @@ class DeliveryWorker:
             max_attempts=self._max_attempts,
         )
 
-    def _decide(self, item: claims.Claimed) -> whatsapp_rules.Decision:
+    def _before_send(self, channel: Channel, item: Claimed) -> Send | Skip | Later:
         with unit_of_work(self._factory) as session:
-            return whatsapp_rules.decide(
-                session=session, item=item, now=_now(), policy=self._whatsapp
-            )
+            return channel.before_send(session=session, item=item, now=_now())
 
-    def _hold(self, item: claims.Claimed, code: str | None) -> None:
+    def _hold(self, channel: Channel, item: Claimed, code: str | None) -> None:
         with unit_of_work(self._factory) as session:
-            relay = session.get(Relay, item.relay_id) if item.relay_id is not None else None
-            hold(
+            channel.hold(session=session, item=item, code=code, now=_now())
+
+    def _record_sent(
+        self, channel: Channel, item: Claimed, platform_id: str | None, message: Outbound
+    ) -> None:
+        """The send and what the channel does once it is recorded, in one unit of work."""
+        template = sent_template(message)
+        now = _now()
+        with unit_of_work(self._factory) as session:
+            claims.mark_sent(
                 session=session,
-                delivery=session.get_one(Delivery, item.id),
-                relay=relay,
-                now=_now(),
-                nudge_templates=self._whatsapp.nudge_templates,
-                code=code or HOLD_CODE,
+                item=item,
+                now=now,
+                platform_id=platform_id,
+                template_sid=template.sid if template is not None else None,
             )
-
-    def _gate(self, channel: str) -> asyncio.Semaphore:
-        if channel not in self._gates:
-            self._gates[channel] = asyncio.Semaphore(self._concurrency.get(channel, 1))
-        return self._gates[channel]
+            channel.after_sent(session=session, item=item, now=now)
 
     async def _send(
-        self, sender: Sender, item: claims.Claimed, payload: dict[str, Any]
+        self, channel: Channel, item: Claimed, message: Outbound
     ) -> tuple[float, str | None, DeliveryError | None]:
-        """Wait for a place among the sends in flight, then for the channel's pace, then
-        send at once: (seconds the channel is paused, platform id, what went wrong)."""
-        async with self._gate(item.channel):
-            upload = await self._first_upload(item, payload)
-            try:
-                paused = await self._limiters[item.channel].acquire()
+        """Wait for a place among the sends in flight, then for the channel's pace (a
+        message; an acknowledgement takes none), then send at once: (seconds the channel
+        is paused, platform id, what went wrong)."""
+        async with self._gates[channel.name]:
+            if is_message(message):
+                paused = await self._limiters[channel.name].acquire()
                 if paused > 0:
                     return paused, None, None
-                try:
-                    platform_id = await sender.send(item.identifier, payload)
-                except DeliveryError as exc:
-                    return 0.0, None, exc
-                if upload is not None:
-                    self._uploaded.add(upload)
-                return 0.0, platform_id, None
-            finally:
-                if upload is not None:
-                    self._uploads[upload].release()
+            try:
+                return 0.0, await channel.send(item.identifier, message), None
+            except DeliveryError as exc:
+                return 0.0, None, exc
 
-    async def _first_upload(self, item: claims.Claimed, payload: dict[str, Any]) -> str | None:
-        """A campaign file goes to Telegram once, then by its file_id: while its first
-        upload is under way, other sends of the same file wait for it (returns the lock's
-        key when this send holds it)."""
-        media = payload.get("media") or {}
-        reference = media.get("path") if item.channel == "telegram" else None
-        if not reference or reference in self._uploaded:
-            return None
-        lock = self._uploads.setdefault(reference, asyncio.Lock())
-        await lock.acquire()
-        if reference in self._uploaded:
-            lock.release()
-            return None
-        return str(reference)
-
-    async def _deliver(self, item: claims.Claimed) -> Outcome:
+    async def _deliver(self, item: Claimed) -> Outcome:
         """Send one delivery and record what became of it."""
-        sender = self._senders.get(item.channel)
+        channel = self._channels.get(item.channel)
         if item.address is None:
             await self._call(self._record, claims.mark_failed, item, error="no address")
             return Outcome.DONE
-        if sender is None:
+        if channel is None:
             await self._retry(item, f"channel {item.channel} is not configured")
             return Outcome.HELD
-        payload = item.payload
-        if item.channel == "whatsapp":
-            decision = await self._call(self._decide, item)
-            if isinstance(decision, whatsapp_rules.Done):
+        message = item.message
+        if channel.checks_before_send:
+            decision = await self._call(self._before_send, channel, item)
+            if isinstance(decision, Skip):
                 return Outcome.DONE
-            if isinstance(decision, whatsapp_rules.Wait):
-                error = "WhatsApp daily limit of new conversations reached"
-                await self._retry(item, error, delay=decision.until - _now())
+            if isinstance(decision, Later):
+                await self._retry(item, decision.reason, delay=decision.until - _now())
                 return Outcome.HELD
-            payload = decision.payload
-        paused, platform_id, failure = await self._send(sender, item, payload)
+            message = decision.message
+        paused, platform_id, failure = await self._send(channel, item, message)
         if paused > 0:
             error = f"{item.channel} is paused: the platform asked to wait"
             await self._retry(item, error, delay=timedelta(seconds=paused))
             return Outcome.HELD
         if failure is not None:
-            return await self._failed(item, failure)
+            return await self._failed(channel, item, failure)
         self._sent_to(item)
         self.sent += 1
-        template = payload.get("template") or {}
-        await self._call(
-            self._record,
-            claims.mark_sent,
-            item,
-            now=_now(),
-            platform_id=platform_id,
-            template_sid=template.get("sid"),
-            nudge_templates=self._whatsapp.nudge_templates,
-        )
+        await self._call(self._record_sent, channel, item, platform_id, message)
         return Outcome.DONE
 
-    async def _failed(self, item: claims.Claimed, exc: DeliveryError) -> Outcome:
+    async def _failed(self, channel: Channel, item: Claimed, exc: DeliveryError) -> Outcome:
         """Record a send the platform did not take, as its kind of failure says."""
         if isinstance(exc, RateLimited):
             await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
@@ -357,8 +327,8 @@ class DeliveryWorker:
                 self._record, claims.mark_unreachable, item, error=str(exc), code=exc.code
             )
             return Outcome.GONE
-        if isinstance(exc, NeedsTemplate):
-            await self._call(self._hold, item, exc.code)
+        if isinstance(exc, WaitsForRelay):
+            await self._call(self._hold, channel, item, exc.code)
             return Outcome.DONE
         if isinstance(exc, Rejected):
             logger.warning("delivery %s rejected: %s", item.id, exc)

@@ -23,6 +23,7 @@ from bot.models import (
     Language,
     RelayStatus,
 )
+from bot.outbound import from_json
 from tests.factories import converse, make_relay, relay_at
 
 Factory = sessionmaker[Session]
@@ -116,7 +117,7 @@ def test_stop_words_leave_at_once_and_cancel_what_was_queued(
                 session=session,
                 source_kind="post",
                 source_ref="day-1",
-                payload={"text": "post"},
+                message=from_json({"text": "post"}),
                 relay=relay,
             )
         [confirmation] = converse(factory, router, address, word)

@@ -33,6 +33,7 @@ from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.domain.outbox import enqueue_for_relays
 from bot.migrations import upgrade
 from bot.models import Delivery, DeliveryStatus, Relay, utcnow
+from bot.outbound import from_json
 from tests.databases import postgres_database
 from tests.factories import telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
@@ -76,7 +77,7 @@ def queue_broadcast(url: str, count: int, *, first_chat: int, source_ref: str = 
             session=session,
             source_kind="broadcast",
             source_ref=source_ref,
-            payload=payload,
+            message=from_json(payload),
             relays=Relay.referral_code.between(code(first_chat), code(first_chat + count - 1)),
             now=now,
         )

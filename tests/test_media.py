@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.registry import build_senders
+from bot.channels.registry import build_channels
 from bot.db import unit_of_work
 from bot.domain.campaign_store import store_campaign
 from bot.domain.media_library import MediaLibrary
@@ -81,7 +81,7 @@ def test_nothing_else_is_served(client: TestClient, path: str) -> None:
 
 def deliver(factory: Factory, settings_senders: dict[str, object]) -> None:
     async def go() -> None:
-        worker = DeliveryWorker(factory=factory, senders=settings_senders)  # type: ignore[arg-type]
+        worker = DeliveryWorker(factory=factory, channels=settings_senders)  # type: ignore[arg-type]
         await worker.run_once()
         for sender in settings_senders.values():
             await sender.close()  # type: ignore[attr-defined]
@@ -100,7 +100,7 @@ def test_telegram_uploads_a_picture_once_then_reuses_its_file_id(
             for chat in (501, 502):
                 make_relay(session, address=f"telegram:{chat}", channel="telegram")
             materialise_due(session=session, now=DUE)
-        deliver(loaded, build_senders(settings, MediaLibrary(loaded)))  # type: ignore[arg-type]
+        deliver(loaded, build_channels(settings, MediaLibrary(loaded)))  # type: ignore[arg-type]
         first, second = telegram.calls_to("sendPhoto")
         assert isinstance(first.params["photo"], UploadedFile)
         assert first.params["photo"].data == PNG
@@ -135,7 +135,7 @@ def test_twilio_is_given_the_public_media_url(
                 last_inbound_at=datetime.now(UTC),  # inside the 24-hour window
             )
             materialise_due(session=session, now=DUE)
-        deliver(loaded, build_senders(settings, MediaLibrary(loaded)))  # type: ignore[arg-type]
+        deliver(loaded, build_channels(settings, MediaLibrary(loaded)))  # type: ignore[arg-type]
         [sent] = twilio.sent
         assert sent.media_urls == (
             "https://relais.example.org/media/engageonsnous/media/chiffres.png",

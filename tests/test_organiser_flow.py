@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from bot.channels.console import ConsoleSender
-from bot.channels.telegram import TelegramSender
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.cli.main import app
 from bot.db import unit_of_work
 from bot.domain.media_library import MediaLibrary
@@ -169,14 +169,14 @@ def test_a_spreadsheet_checked_fixed_loaded_and_received(
                 materialise_due(
                     session=session, now=datetime(2026, 11, day, hour, minute, tzinfo=UTC)
                 )
-            sender = TelegramSender(
+            sender = TelegramChannel(
                 token=telegram.token,
                 api_url=telegram.api_url,
                 rate=50,
                 media=MediaLibrary(cli_database),
             )
             worker = DeliveryWorker(
-                factory=cli_database, senders={"console": ConsoleSender(), "telegram": sender}
+                factory=cli_database, channels={"console": ConsoleChannel(), "telegram": sender}
             )
 
             async def run() -> None:

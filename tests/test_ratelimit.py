@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.telegram import TelegramSender
+from bot.channels.telegram.channel import TelegramChannel
 from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.models import ChannelRate, Delivery, DeliveryStatus
 from scheduler.ratelimit import Grant, SharedBucket, capacity, pause, take
@@ -171,11 +171,11 @@ def run_workers(
         workers = []
         senders = []
         for worker_factory in factories:
-            sender = TelegramSender(token=fake.token, api_url=fake.api_url, rate=rate)
+            sender = TelegramChannel(token=fake.token, api_url=fake.api_url, rate=rate)
             senders.append(sender)
             workers.append(
                 DeliveryWorker(
-                    factory=worker_factory, senders={"telegram": sender}, batch_size=batch
+                    factory=worker_factory, channels={"telegram": sender}, batch_size=batch
                 )
             )
         deadline = time.monotonic() + timeout

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.console import ConsoleSender
+from bot.channels.console.channel import ConsoleChannel
 from bot.models import Language, Relay
 from bot.web.app import create_app
 from scheduler.worker import DeliveryWorker
@@ -28,7 +28,7 @@ def client(make_settings: SettingsFactory, factory: sessionmaker[Session]) -> It
 
 def deliver(factory: sessionmaker[Session]) -> int:
     """Run the delivery worker once, as `relais serve` does in the background."""
-    worker = DeliveryWorker(factory=factory, senders={"console": ConsoleSender()})
+    worker = DeliveryWorker(factory=factory, channels={"console": ConsoleChannel()})
     return asyncio.run(worker.run_once())
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
+from bot.channels.twilio.status import apply_early_callbacks
 from bot.db import unit_of_work
 from bot.domain.outbox import enqueue
 from bot.models import (
@@ -24,6 +25,7 @@ from bot.models import (
     Relay,
     RelayStatus,
 )
+from bot.outbound import from_json
 from bot.web.app import create_app
 from scheduler import claims
 from tests.conftest import SettingsFactory
@@ -216,20 +218,24 @@ def sent_delivery(factory: Factory, sid: str, **relay: Any) -> tuple[int, int]:
             session=session,
             source_kind="post",
             source_ref="p1",
-            payload={"text": "x"},
+            message=from_json({"text": "x"}),
             relay=target,
         )
         enqueue(
             session=session,
             source_kind="post",
             source_ref="p2",
-            payload={"text": "y"},
+            message=from_json({"text": "y"}),
             relay=target,
         )
         relay_id = target.id
     with unit_of_work(factory) as session:
         item = claims.claim(session=session, now=datetime.now(UTC), limit=1)[0]
-        claims.mark_sent(session=session, item=item, now=datetime.now(UTC), platform_id=sid)
+        now = datetime.now(UTC)
+        claims.mark_sent(session=session, item=item, now=now, platform_id=sid)
+        # What the Twilio channels do in the same unit of work (TwilioChannel.after_sent).
+        delivery = session.get_one(Delivery, item.id)
+        apply_early_callbacks(session=session, delivery=delivery, now=now, nudge_templates={})
     return item.id, relay_id
 
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.base import Decision, Later, Send, Skip
+from bot.channels.whatsapp import window
+from bot.channels.whatsapp.window import WINDOW
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
-from bot.domain.window_holds import WINDOW, release_held
+from bot.domain.outbox import Claimed, enqueue, release_held
 from bot.models import Delivery, DeliveryStatus, Relay
-from scheduler import claims, whatsapp_rules
+from bot.outbound import Message, Nudge, Template, TemplateMessage, from_json
+from scheduler import claims
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
@@ -22,13 +24,13 @@ _numbers = itertools.count(1)
 # time), so they are due whatever day the tests run.
 NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
 NUDGE = "HX" + "1" * 32
-TEMPLATE = {"sid": "HX" + "2" * 32, "variables": {"1": "Kayes"}}
-POLICY = whatsapp_rules.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
+TEMPLATE = Template("HX" + "2" * 32, {"1": "Kayes"})
+POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
 
 
 def claimed(
-    factory: Factory, *, last_inbound: datetime | None, payload: dict[str, Any]
-) -> claims.Claimed:
+    factory: Factory, *, last_inbound: datetime | None, message: Message | Nudge
+) -> Claimed:
     with unit_of_work(factory) as session:
         relay = make_relay(
             session,
@@ -37,58 +39,70 @@ def claimed(
             last_inbound_at=last_inbound,
             language="bm",
         )
-        enqueue(session=session, source_kind="post", source_ref="p", payload=payload, relay=relay)
+        enqueue(
+            session=session,
+            source_kind="post",
+            source_ref="p",
+            message=message,
+            relay=relay,
+        )
     with unit_of_work(factory) as session:
         return claims.claim(session=session, now=NOW, limit=1)[0]
 
 
-def decide(factory: Factory, item: claims.Claimed, now: datetime = NOW) -> whatsapp_rules.Decision:
+def decide(factory: Factory, item: Claimed, now: datetime = NOW) -> Decision:
     with unit_of_work(factory) as session:
-        return whatsapp_rules.decide(session=session, item=item, now=now, policy=POLICY)
+        return window.decide(session=session, item=item, now=now, policy=POLICY)
 
 
 def test_inside_the_window_a_free_form_message_goes(factory: Factory) -> None:
     item = claimed(
         factory,
         last_inbound=NOW - timedelta(hours=23, minutes=59),
-        payload={"text": "t", "template": TEMPLATE},
+        message=Message("t", template=TEMPLATE),
     )
     decision = decide(factory, item)
-    assert isinstance(decision, whatsapp_rules.Send)
-    assert decision.payload == {"text": "t"}  # no template needed inside the window
+    assert isinstance(decision, Send)
+    assert decision.message == Message("t")  # no template needed inside the window
 
 
 def test_outside_the_window_a_template_goes(factory: Factory) -> None:
     item = claimed(
-        factory, last_inbound=NOW - timedelta(hours=24), payload={"text": "t", "template": TEMPLATE}
+        factory,
+        last_inbound=NOW - timedelta(hours=24),
+        message=Message("t", template=TEMPLATE),
     )
     decision = decide(factory, item)
-    assert isinstance(decision, whatsapp_rules.Send)
-    assert decision.payload["template"] == TEMPLATE
+    assert isinstance(decision, Send)
+    assert decision.message == TemplateMessage(TEMPLATE)
 
 
 def test_outside_the_window_without_template_it_is_held_and_the_relay_nudged_once(
     factory: Factory,
 ) -> None:
-    item = claimed(factory, last_inbound=NOW - timedelta(days=3), payload={"text": "t"})
-    assert isinstance(decide(factory, item), whatsapp_rules.Done)
+    item = claimed(factory, last_inbound=NOW - timedelta(days=3), message=Message("t"))
+    assert isinstance(decide(factory, item), Skip)
     with factory() as session:
         held = session.get_one(Delivery, item.id)
         assert held.status is DeliveryStatus.HELD
         assert held.error_code == "window"
         nudges = session.scalars(select(Delivery).where(Delivery.source_kind == "nudge")).all()
-        assert [n.payload["template"]["sid"] for n in nudges] == [NUDGE]
+        assert [from_json(n.payload) for n in nudges] == [Nudge(Template(NUDGE), "bm")]
         relay = session.get_one(Relay, item.relay_id)
         assert relay.nudged_at == NOW
 
     with unit_of_work(factory) as session:  # a second held message the same day
         relay = session.get_one(Relay, item.relay_id)
         enqueue(
-            session=session, source_kind="post", source_ref="p2", payload={"text": "u"}, relay=relay
+            session=session,
+            source_kind="post",
+            source_ref="p2",
+            message=Message("u"),
+            relay=relay,
         )
     with unit_of_work(factory) as session:
         later = claims.claim(session=session, now=NOW, limit=5)
-    second = next(c for c in later if c.payload.get("text") == "u")
+    second = next(c for c in later if c.message == Message("u"))
     decide(factory, second, NOW + timedelta(hours=2))
     with factory() as session:
         assert (
@@ -106,9 +120,9 @@ def test_a_nudge_is_dropped_once_the_relay_has_written(factory: Factory) -> None
     item = claimed(
         factory,
         last_inbound=NOW - timedelta(minutes=5),
-        payload={"nudge": True, "template": {"sid": NUDGE}},
+        message=Nudge(Template(NUDGE)),
     )
-    assert isinstance(decide(factory, item), whatsapp_rules.Done)
+    assert isinstance(decide(factory, item), Skip)
     with factory() as session:
         assert session.get_one(Delivery, item.id).status is DeliveryStatus.CANCELLED
 
@@ -117,7 +131,9 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
     opened = []
     for hours in (20, 10):  # two relays already reached with a template: the tier of 2 is full
         item = claimed(
-            factory, last_inbound=None, payload={"text": f"{hours}", "template": TEMPLATE}
+            factory,
+            last_inbound=None,
+            message=Message(f"{hours}", template=TEMPLATE),
         )
         with unit_of_work(factory) as session:
             claims.mark_sent(
@@ -125,12 +141,12 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
                 item=item,
                 now=NOW - timedelta(hours=hours),
                 platform_id=f"SM{hours}",
-                template_sid=TEMPLATE["sid"],  # type: ignore[arg-type]
+                template_sid=TEMPLATE.sid,
             )
         opened.append(item)
-    third = claimed(factory, last_inbound=None, payload={"text": "third", "template": TEMPLATE})
+    third = claimed(factory, last_inbound=None, message=Message("third", template=TEMPLATE))
     decision = decide(factory, third)
-    assert isinstance(decision, whatsapp_rules.Wait)
+    assert isinstance(decision, Later)
     assert decision.until == NOW - timedelta(hours=20) + WINDOW
     # A relay already in today's conversations is not a new one.
     with unit_of_work(factory) as session:
@@ -139,13 +155,13 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
             session=session,
             source_kind="post",
             source_ref="again",
-            payload={"text": "again", "template": TEMPLATE},
+            message=Message("again", template=TEMPLATE),
             relay=relay,
         )
     with unit_of_work(factory) as session:
         again = next(
             c
             for c in claims.claim(session=session, now=NOW, limit=5)
-            if c.payload.get("text") == "again"
+            if isinstance(c.message, Message) and c.message.text == "again"
         )
-    assert isinstance(decide(factory, again), whatsapp_rules.Send)
+    assert isinstance(decide(factory, again), Send)

@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.console import ConsoleSender
-from bot.channels.telegram import TelegramSender
+from bot.channels.console.channel import ConsoleChannel
+from bot.channels.telegram.channel import TelegramChannel
 from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.domain.outbox import enqueue
 from bot.models import ChannelRate, Delivery, DeliveryStatus, Relay, RelayStatus
+from bot.outbound import from_json
 from scheduler import claims
 from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
@@ -34,9 +35,9 @@ def telegram() -> Iterator[FakeTelegram]:
 
 def run_worker(factory: Factory, fake: FakeTelegram, *, rounds: int = 1) -> int:
     async def go() -> int:
-        sender = TelegramSender(token=TOKEN, api_url=fake.api_url, rate=100)
+        sender = TelegramChannel(token=TOKEN, api_url=fake.api_url, rate=100)
         worker = DeliveryWorker(
-            factory=factory, senders={"telegram": sender, "console": ConsoleSender()}
+            factory=factory, channels={"telegram": sender, "console": ConsoleChannel()}
         )
         handled = 0
         for _ in range(rounds):
@@ -55,7 +56,7 @@ def queue(factory: Factory, chat_id: int, *payloads: dict[str, object], **relay:
                 session=session,
                 source_kind="reply",
                 source_ref=f"t{chat_id}.{number}",
-                payload=payload,
+                message=from_json(payload),
                 relay=target,
             )
         return target.id
@@ -105,7 +106,13 @@ def test_a_pressed_button_is_answered_and_its_keyboard_removed(
     queue_ack = {"ack": {"callback_query_id": "cq-1", "message_id": message_id}}
     with unit_of_work(factory) as session:
         relay = session.scalars(select(Relay).where(Relay.address == "telegram:78")).one()
-        enqueue(session=session, source_kind="ack", source_ref="1", payload=queue_ack, relay=relay)
+        enqueue(
+            session=session,
+            source_kind="ack",
+            source_ref="1",
+            message=from_json(queue_ack),
+            relay=relay,
+        )
     run_worker(factory, telegram)
     assert [
         call.params["callback_query_id"] for call in telegram.calls_to("answerCallbackQuery")
@@ -187,7 +194,11 @@ def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session)
         enqueue(
-            session=session, source_kind="reply", source_ref="x", payload={"text": "t"}, relay=relay
+            session=session,
+            source_kind="reply",
+            source_ref="x",
+            message=from_json({"text": "t"}),
+            relay=relay,
         )
     with unit_of_work(factory) as session:
         [claimed] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
@@ -232,7 +243,7 @@ def test_a_chat_another_worker_is_sending_to_is_not_claimed(factory: Factory) ->
     with unit_of_work(factory) as session:  # done: the next one may go, a second later
         [second] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     assert second.relay_id == busy
-    assert second.payload == {"text": "two"}
+    assert second.message == from_json({"text": "two"})
     assert second.last_sent_at is not None
 
 
@@ -249,9 +260,9 @@ def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
 
             async def go() -> None:
                 async def drain(worker_factory: Factory) -> None:
-                    sender = TelegramSender(token=TOKEN, api_url=fake.api_url, rate=100)
+                    sender = TelegramChannel(token=TOKEN, api_url=fake.api_url, rate=100)
                     worker = DeliveryWorker(
-                        factory=worker_factory, senders={"telegram": sender}, batch_size=2
+                        factory=worker_factory, channels={"telegram": sender}, batch_size=2
                     )
                     idle = 0
                     deadline = time.monotonic() + 15
@@ -277,8 +288,8 @@ def test_the_number_of_attempts_is_a_setting(factory: Factory, telegram: FakeTel
     relay_id = queue(factory, 101, {"text": "hello"})
 
     async def attempt() -> None:
-        sender = TelegramSender(token=TOKEN, api_url=telegram.api_url, rate=100)
-        worker = DeliveryWorker(factory=factory, senders={"telegram": sender}, max_attempts=2)
+        sender = TelegramChannel(token=TOKEN, api_url=telegram.api_url, rate=100)
+        worker = DeliveryWorker(factory=factory, channels={"telegram": sender}, max_attempts=2)
         await worker.run_once()
         await sender.close()
 
@@ -297,7 +308,11 @@ def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session)
         enqueue(
-            session=session, source_kind="reply", source_ref="y", payload={"text": "t"}, relay=relay
+            session=session,
+            source_kind="reply",
+            source_ref="y",
+            message=from_json({"text": "t"}),
+            relay=relay,
         )
     lease = timedelta(seconds=10)
     for crash in range(1, 4):

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.registry import build_senders
+from bot.channels.registry import build_channels
 from bot.conversation.handlers import build_router
 from bot.db import unit_of_work
 from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
+from bot.outbound import from_json
 from bot.settings import Settings
 from content.sms import Segments, count_segments
-from scheduler.background import whatsapp_policy
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
 from tests.factories import converse, make_relay
@@ -58,10 +58,8 @@ def settings(make_settings: SettingsFactory, twilio: FakeTwilio) -> Settings:
 
 def run_worker(factory: Factory, settings: Settings) -> int:
     async def go() -> int:
-        senders = build_senders(settings)
-        worker = DeliveryWorker(
-            factory=factory, senders=senders, whatsapp=whatsapp_policy(settings)
-        )
+        senders = build_channels(settings)
+        worker = DeliveryWorker(factory=factory, channels=senders)
         handled = await worker.run_once()
         for sender in senders.values():
             await sender.close()
@@ -91,7 +89,7 @@ def queue(
                 session=session,
                 source_kind="post",
                 source_ref=f"{target.id}.{number}",
-                payload=payload,
+                message=from_json(payload),
                 relay=target,
             )
         return target.id
@@ -232,7 +230,7 @@ def test_someone_who_has_not_joined_gets_the_invitation_on_whatsapp(
             session=session,
             source_kind="reply",
             source_ref="1.0",
-            payload={"text": "I ni ce! Ne ye Relais ye"},
+            message=from_json({"text": "I ni ce! Ne ye Relais ye"}),
             relay=None,
             address=stranger,
         )

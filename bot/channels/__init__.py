@@ -1,1 +1,2 @@
-"""Channel adapters: parse a platform's request into an Inbound, send a delivery payload."""
+"""Channels: each platform's folder parses its requests into Inbound values and sends
+outbound messages at its own pace; registry.py lists them."""

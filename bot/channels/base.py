@@ -1,8 +1,67 @@
-"""What every channel's sender promises the delivery worker, and the failures it reports."""
+"""What a channel is to the delivery worker: its pace, what it decides before a send, how
+it sends, and the failures it reports.
+
+The worker knows no channel by name. Each channel (one folder under bot/channels/, one
+line in registry.py) declares its pacing and may look at the database before and after
+a send through the hooks below, which the worker runs inside its own unit of work.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from bot.domain.media_library import MediaLibrary
+from bot.domain.outbox import Claimed, hold
+from bot.outbound import Outbound
+from bot.settings import Settings
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Pacing:
+    """How fast a channel may go.
+
+    rate: messages a second for the whole channel, shared by every worker.
+    concurrency: sends in flight at once in one worker (a platform answers in 50-300 ms,
+      so one at a time could not reach its rate).
+    spacing: seconds between two messages to one destination (Telegram: one a second to
+      a chat); acknowledgements of a button are not messages and wait for nothing.
+    """
+
+    rate: float
+    concurrency: int = 1
+    spacing: float = 0.0
+
+
+@dataclass(frozen=True)
+class Send:
+    """Send this (the queued message, or what the channel made of it)."""
+
+    message: Outbound
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Not sent, and already recorded (held or cancelled) by the channel."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class Later:
+    """Not now: try again at `until` (a platform's daily allowance is spent)."""
+
+    until: datetime
+    reason: str
+
+
+Decision = Send | Skip | Later
 
 
 class DeliveryError(Exception):
@@ -21,8 +80,9 @@ class Unreachable(DeliveryError):
     invalid number)."""
 
 
-class NeedsTemplate(DeliveryError):
-    """WhatsApp refused a free-form message outside the 24-hour window."""
+class WaitsForRelay(DeliveryError):
+    """The platform takes this message only once the relay writes again (WhatsApp,
+    outside its 24-hour window): hold it until then."""
 
 
 class RateLimited(DeliveryError):
@@ -50,12 +110,45 @@ class Rejected(DeliveryError):
     """The platform refused this message itself; sending it again would fail the same way."""
 
 
-class Sender(Protocol):
-    """Sends one delivery payload to one platform identifier; returns the platform's id."""
+class Channel:
+    """A channel as the worker drives it. Subclasses set `name` and `pacing`, implement
+    `send`, and override the hooks their platform needs."""
 
-    channel: str
-    rate: float  # messages per second for the whole channel
+    name: str
+    pacing: Pacing
+    # Whether `before_send` must run (in a unit of work) before each send.
+    checks_before_send = False
 
-    async def send(self, identifier: str, payload: dict[str, Any]) -> str | None: ...
+    def before_send(self, *, session: Session, item: Claimed, now: datetime) -> Decision:
+        """Decide, just before sending, what goes (if anything)."""
+        return Send(item.message)
 
-    async def close(self) -> None: ...
+    def after_sent(self, *, session: Session, item: Claimed, now: datetime) -> None:
+        """Runs in the unit of work that records the send (status reports that came early)."""
+
+    def hold(self, *, session: Session, item: Claimed, code: str | None, now: datetime) -> None:
+        """The platform said WaitsForRelay: keep the message until the relay writes."""
+        hold(session=session, delivery_id=item.id, code=code)
+
+    async def send(self, identifier: str, message: Outbound) -> str | None:
+        """Hand one message to the platform; returns the platform's id for it."""
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        """Release connections."""
+
+
+@dataclass
+class Resources:
+    """What channels are built from (registry.py), and what they share: one client per
+    platform, made by the first channel that asks for it."""
+
+    settings: Settings
+    media: MediaLibrary | None = None
+    _shared: dict[str, Any] = field(default_factory=dict)
+
+    def shared(self, name: str, make: Callable[[], T]) -> T:
+        if name not in self._shared:
+            self._shared[name] = make()
+        value: T = self._shared[name]
+        return value

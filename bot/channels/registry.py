@@ -1,27 +1,25 @@
-"""The senders of the channels this configuration turns on."""
+"""The channels this configuration turns on: one import and one entry in CHANNELS per channel.
+
+A channel is a folder under bot/channels/ whose channel.py has a Channel subclass
+(base.py) and a `build(resources)` that answers None when the settings leave it off.
+"""
 
 from __future__ import annotations
 
-from bot.channels.base import Sender
-from bot.channels.console import ConsoleSender
-from bot.channels.telegram import TelegramSender
-from bot.channels.twilio import TwilioSender
+from collections.abc import Callable
+
+from bot.channels.base import Channel, Resources
+from bot.channels.console.channel import build as console
+from bot.channels.sms.channel import build as sms
+from bot.channels.telegram.channel import build as telegram
+from bot.channels.whatsapp.channel import build as whatsapp
 from bot.domain.media_library import MediaLibrary
 from bot.settings import Settings
 
+CHANNELS: tuple[Callable[[Resources], Channel | None], ...] = (console, telegram, whatsapp, sms)
 
-def build_senders(settings: Settings, media: MediaLibrary | None = None) -> dict[str, Sender]:
-    senders: dict[str, Sender] = {"console": ConsoleSender()}
-    if settings.telegram_token is not None:
-        senders["telegram"] = TelegramSender(
-            token=settings.telegram_token.get_secret_value(),
-            api_url=settings.telegram_api_url,
-            rate=settings.telegram_rate,
-            media=media,
-        )
-    if settings.twilio_enabled:
-        if settings.twilio_whatsapp_from:
-            senders["whatsapp"] = TwilioSender(channel="whatsapp", settings=settings)
-        if settings.twilio_sms_from:
-            senders["sms"] = TwilioSender(channel="sms", settings=settings)
-    return senders
+
+def build_channels(settings: Settings, media: MediaLibrary | None = None) -> dict[str, Channel]:
+    resources = Resources(settings, media)
+    built = (build(resources) for build in CHANNELS)
+    return {channel.name: channel for channel in built if channel is not None}

@@ -81,7 +81,9 @@ def web(host: Host = "127.0.0.1", port: Port = 8000) -> None:
 @app.command()
 def worker() -> None:
     """Run the clock and a delivery worker alone, without the web app."""
+    from bot.channels.registry import build_channels
     from bot.db import make_engine, make_session_factory
+    from bot.domain.media_library import MediaLibrary
     from scheduler.background import Background
 
     settings = cli_common.settings()
@@ -94,7 +96,9 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        background = Background(settings=settings, factory=make_session_factory(engine))
+        factory = make_session_factory(engine)
+        channels = build_channels(settings, MediaLibrary(factory))
+        background = Background(settings=settings, factory=factory, channels=channels)
         await background.run_until(stop)
 
     asyncio.run(run())

@@ -15,12 +15,12 @@ from sqlalchemy.orm import Session
 
 from bot.addresses import mask
 from bot.conversation.router import DEFAULT_ZONE, Context, Router
-from bot.conversation.values import Inbound
+from bot.conversation.values import Inbound, Prepared
 from bot.db import insert_ignore
-from bot.domain.outbox import enqueue, render
+from bot.domain.outbox import enqueue, release_held, render
 from bot.domain.relays import find_relay
-from bot.domain.window_holds import release_held
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
+from bot.outbound import ButtonAck
 
 logger = logging.getLogger(__name__)
 
@@ -48,14 +48,14 @@ def receive(
     inbound: Inbound | None,
     raw: dict[str, Any],
     now: datetime,
-    acknowledgement: dict[str, Any] | None = None,
+    acknowledgement: ButtonAck | None = None,
     zone: ZoneInfo = DEFAULT_ZONE,
 ) -> bool:
     """Handle one platform message; False when it was received before (a replay).
 
     `inbound` is None for platform events the conversation ignores (they are kept raw).
-    `acknowledgement` is a channel's own payload queued before the replies (Telegram:
-    answer the callback query so the button stops spinning).
+    `acknowledgement` is queued before the replies (Telegram: answer the callback query
+    so the button stops spinning).
     """
     relay = find_relay(session=session, address=inbound.address) if inbound else None
     inbound_id = insert_ignore(
@@ -131,7 +131,7 @@ def _queue_replies(
     inbound_id: int,
     inbound: Inbound,
     ctx: Context,
-    acknowledgement: dict[str, Any] | None,
+    acknowledgement: ButtonAck | None,
 ) -> None:
     relay = ctx.relay
     language = relay.language if relay is not None else Language.FR
@@ -144,17 +144,18 @@ def _queue_replies(
             session=session,
             source_kind="ack",
             source_ref=str(inbound_id),
-            payload={"ack": acknowledgement},
+            message=acknowledgement,
             relay=relay,
             address=address,
         )
     for index, reply in enumerate(ctx.replies):
-        kind, ref = reply.source or ("reply", f"{inbound_id}.{index}")
+        source = reply.source if isinstance(reply, Prepared) else None
+        kind, ref = source or ("reply", f"{inbound_id}.{index}")
         enqueue(
             session=session,
             source_kind=kind,
             source_ref=ref,
-            payload=render(reply, language),
+            message=render(reply, language),
             relay=relay,
             address=address,
         )

@@ -11,15 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.conversation.values import Choice, ChoiceKind, Inbound, Option, Reply
+from bot.conversation.values import Choice, ChoiceKind, Inbound, Option, Prepared, Reply
 from bot.conversation.words import Command, fold, match_command
 from bot.i18n import Text, _
 from bot.models import ConversationState, Language, Relay, RelayStatus
+from bot.outbound import Message
 
 DEFAULT_ZONE = ZoneInfo("Africa/Bamako")
 
@@ -34,7 +34,7 @@ class Context:
     now: datetime
     zone: ZoneInfo = DEFAULT_ZONE
     argument: str = ""
-    replies: list[Reply] = field(default_factory=list)
+    replies: list[Reply | Prepared] = field(default_factory=list)
     router: Router | None = None
 
     def reply(
@@ -42,9 +42,9 @@ class Context:
     ) -> None:
         self.replies.append(Reply(text, options, both_languages=both_languages))
 
-    def send(self, payload: dict[str, Any], *, source: tuple[str, str] | None = None) -> None:
+    def send(self, message: Message, *, source: tuple[str, str] | None = None) -> None:
         """Send content already written in the relay's language (a post, the kit)."""
-        self.replies.append(Reply(Text(""), payload=payload, source=source))
+        self.replies.append(Prepared(message, source))
 
     def ask(self, state: ConversationState) -> None:
         """Put the relay in `state` and send the prompt registered for it."""

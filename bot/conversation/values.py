@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Any
 
 from bot.i18n import Text
+from bot.outbound import Message
 
 CALLBACK_DATA_LIMIT = 64  # bytes, Telegram's limit for callback_data
 
@@ -91,8 +91,13 @@ class Reply:
     both_languages: bool = False
     prompt: str | None = None  # the question this asks (a conversation state), if any
     sms_text: Text | None = None  # a shorter version where every character costs
-    # Content already in the relay's language (a post, the kit): sent as it is.
-    payload: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Content already in the relay's language (a post, the kit): queued as it is."""
+
+    message: Message
     # Queued under this (kind, ref) rather than as a reply: a post sent with a welcome is
     # the same delivery the clock would make, so it is never made twice.
     source: tuple[str, str] | None = None

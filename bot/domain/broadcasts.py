@@ -27,6 +27,7 @@ from bot.models import (
     RelayStatus,
     Role,
 )
+from bot.outbound import Message, Subject, media_from_json
 
 SOURCE = "broadcast"
 # Not yet handed to a platform: what cancelling withdraws.
@@ -147,7 +148,7 @@ class Status:
         return sum(self.deliveries.values()) - waiting
 
 
-def payload_for(broadcast: Broadcast, language: Language) -> dict[str, Any] | None:
+def message_for(broadcast: Broadcast, language: Language) -> Message | None:
     """What a relay reading `language` receives: their text (or the other one), and their
     voice note or picture (or the other language's)."""
     texts: dict[str, str] = broadcast.texts
@@ -156,13 +157,13 @@ def payload_for(broadcast: Broadcast, language: Language) -> dict[str, Any] | No
     chosen = chosen or next((lang for lang in ("fr", "bm") if texts.get(lang)), None)
     if chosen is None:
         return None
-    return {
-        "language": chosen,
-        "broadcast": broadcast.id,
-        "text": texts.get(chosen) or "",
-        "options": [],
-        "media": media.get(chosen) or next(iter(media.values()), None),
-    }
+    picked = media.get(chosen) or next(iter(media.values()), None)
+    return Message(
+        text=texts.get(chosen) or "",
+        language=chosen,
+        media=media_from_json(picked),
+        subject=Subject("broadcast", broadcast.id),
+    )
 
 
 def count_recipients(*, session: Session, audience: Audience, zone: ZoneInfo) -> dict[str, int]:
@@ -214,13 +215,13 @@ def start(*, session: Session, broadcast: Broadcast, now: datetime, zone: ZoneIn
     audience = Audience.from_json(broadcast.audience)
     queued = 0
     for language in Language:
-        payload = payload_for(broadcast, language)
-        if payload is not None:
+        message = message_for(broadcast, language)
+        if message is not None:
             queued += enqueue_for_relays(
                 session=session,
                 source_kind=SOURCE,
                 source_ref=str(broadcast.id),
-                payload=payload,
+                message=message,
                 relays=audience.relays(language, zone),
                 now=now,
             )

@@ -5,13 +5,13 @@ message on its own, so it can be forwarded as it is."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.i18n import _
 from bot.models import CampaignRow, Language
+from bot.outbound import Message
 
 PLATFORMS = {"whatsapp": "WhatsApp", "facebook": "Facebook", "twitter": "X (Twitter)"}
 
@@ -36,11 +36,11 @@ def _pick(texts: dict[str, str] | None, language: Language) -> str:
     return texts.get(language.value) or next((text for text in texts.values() if text), "")
 
 
-def _message(text: str) -> dict[str, Any]:
-    return {"text": text, "options": [], "media": None}
+def _message(text: str) -> Message:
+    return Message(text)
 
 
-def kit_messages(campaign: CampaignRow, language: Language) -> list[dict[str, Any]]:
+def kit_messages(campaign: CampaignRow, language: Language) -> list[Message]:
     kit = campaign.kit
     lines = [_("Mobilisation kit: {name}", name=campaign.name).render(language)]
     for key, label in (

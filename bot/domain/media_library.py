@@ -72,12 +72,22 @@ class MediaLibrary:
             return campaign_file(session=session, reference=reference)
 
     def digest(self, path: Path) -> str:
-        stat = path.stat()
-        key = (path, stat.st_mtime, stat.st_size)
+        key = self._key(path)
         with self._lock:
             if key not in self._digests:
                 self._digests[key] = digest(path)
             return self._digests[key]
+
+    def known_digest(self, path: Path) -> str | None:
+        """The digest already computed for this file as it is now, if any (one stat)."""
+        key = self._key(path)
+        with self._lock:
+            return self._digests.get(key)
+
+    @staticmethod
+    def _key(path: Path) -> tuple[Path, float, int]:
+        stat = path.stat()
+        return (path, stat.st_mtime, stat.st_size)
 
     def file_id(self, channel: str, sha256: str) -> str | None:
         with self._factory() as session:

@@ -1,43 +1,44 @@
-"""Queue outbound messages: every message that leaves is a delivery row first."""
+"""The outbox: every message that leaves is a delivery row first.
+
+Queueing (one message, or one for every relay of an audience in one INSERT … SELECT),
+the claimed delivery a worker holds, and holding a delivery until its relay writes.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.conversation.values import Reply
+from bot.conversation.values import Prepared, Reply
 from bot.db import insert_ignore
 from bot.i18n import Text, bilingual
 from bot.models import Delivery, DeliveryStatus, JSONDocument, Language, Relay
+from bot.outbound import MediaRef, Message, Option, Outbound, to_json
 
 
-def render(reply: Reply, language: Language) -> dict[str, Any]:
-    """A reply as the channel-agnostic payload the delivery worker sends."""
-    if reply.payload is not None:
-        return reply.payload
+def render(reply: Reply | Prepared, language: Language) -> Message:
+    """A reply as the channel-agnostic message the delivery worker sends."""
+    if isinstance(reply, Prepared):
+        return reply.message
 
     def text(value: Text | str) -> str:
         if isinstance(value, str):
             return value
         return bilingual(value) if reply.both_languages else value.render(language)
 
-    return {
-        "language": language.value,
-        "prompt": reply.prompt,
-        "text": text(reply.text),
-        **({"sms_text": text(reply.sms_text)} if reply.sms_text is not None else {}),
-        "options": [
-            {"label": text(option.label), "data": option.choice.pack()} for option in reply.options
-        ],
-        "media": None
-        if reply.media is None
-        else {"kind": reply.media.kind.value, "url": reply.media.url},
-    }
+    return Message(
+        text=text(reply.text),
+        language=language.value,
+        prompt=reply.prompt,
+        sms_text=text(reply.sms_text) if reply.sms_text is not None else None,
+        options=tuple(Option(text(option.label), option.choice.pack()) for option in reply.options),
+        media=None if reply.media is None else MediaRef(reply.media.kind.value, reply.media.url),
+    )
 
 
 def enqueue(
@@ -45,7 +46,7 @@ def enqueue(
     session: Session,
     source_kind: str,
     source_ref: str,
-    payload: dict[str, Any],
+    message: Outbound,
     relay: Relay | None,
     address: str | None = None,
 ) -> int | None:
@@ -60,28 +61,27 @@ def enqueue(
             "address": address,
             "source_kind": source_kind,
             "source_ref": source_ref,
-            "payload": payload,
+            "payload": to_json(message),
             "status": DeliveryStatus.QUEUED,
         },
         unique=["source_kind", "source_ref", "relay_id"],
     )
 
 
-def text_payload(text: str, language: Language) -> dict[str, Any]:
+def text_message(text: str, language: Language) -> Message:
     """A plain message already written in the relay's language."""
-    return {"language": language.value, "text": text, "options": [], "media": None}
+    return Message(text, language.value)
 
 
 def enqueue_text(
     *, session: Session, source_kind: str, source_ref: str, relay: Relay, text: str
 ) -> bool:
     """Queue a plain text for one relay, once per (source, relay); True if it was new."""
-    payload = text_payload(text, relay.language)
     queued = enqueue(
         session=session,
         source_kind=source_kind,
         source_ref=source_ref,
-        payload=payload,
+        message=text_message(text, relay.language),
         relay=relay,
     )
     return queued is not None
@@ -92,11 +92,11 @@ def enqueue_for_relays(
     session: Session,
     source_kind: str,
     source_ref: str,
-    payload: dict[str, Any],
+    message: Outbound,
     relays: ColumnElement[bool],
     now: datetime,
 ) -> int:
-    """Queue one payload for every relay matching `relays`, in one INSERT … SELECT.
+    """Queue one message for every relay matching `relays`, in one INSERT … SELECT.
 
     Memory does not grow with the audience, and ON CONFLICT DO NOTHING on (source, relay)
     means running it twice, or from two clocks, queues nothing more. Returns how many.
@@ -105,7 +105,7 @@ def enqueue_for_relays(
         Relay.id,
         literal(source_kind),
         literal(source_ref),
-        literal(payload, JSONDocument),
+        literal(to_json(message), JSONDocument),
         literal(DeliveryStatus.QUEUED.value),
         literal(0),
         literal(now, Delivery.__table__.c.next_attempt_at.type),
@@ -134,3 +134,50 @@ def enqueue_for_relays(
     )
     # Counted from RETURNING: psycopg reports no rowcount for INSERT … SELECT.
     return sum(1 for _ in session.execute(statement))
+
+
+HELD_BECAUSE = "waits for the relay to write (outside the platform's window, no template)"
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A delivery a worker has claimed, with what it needs to send it."""
+
+    id: int
+    relay_id: int | None
+    address: str | None  # channel:identifier, None when the relay's address is gone
+    message: Outbound
+    attempts: int
+    # When the destination last received a message (within the claim's `recent`), if it did.
+    last_sent_at: datetime | None = None
+
+    @property
+    def channel(self) -> str:
+        return (self.address or "").partition(":")[0]
+
+    @property
+    def identifier(self) -> str:
+        return (self.address or "").partition(":")[2]
+
+
+def hold(
+    *, session: Session, delivery_id: int, code: str | None, reason: str = HELD_BECAUSE
+) -> Delivery:
+    """Keep a delivery until its relay writes (release_held sends it then)."""
+    delivery = session.get_one(Delivery, delivery_id)
+    delivery.status = DeliveryStatus.HELD
+    delivery.error_code = code
+    delivery.error = reason
+    delivery.claimed_at = None
+    return delivery
+
+
+def release_held(*, session: Session, relay: Relay, now: datetime) -> int:
+    """The relay wrote: what was held until they did may go now."""
+    result = session.execute(
+        update(Delivery)
+        .where(Delivery.relay_id == relay.id, Delivery.status == DeliveryStatus.HELD)
+        .values(status=DeliveryStatus.QUEUED, next_attempt_at=now, error=None, error_code=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ answered"). Below the poll's threshold a result is not shown, so nobody can be t
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -22,12 +21,13 @@ from bot.domain.outbox import enqueue_for_relays, enqueue_text
 from bot.domain.polls import Results, results
 from bot.i18n import Day, _
 from bot.models import Language, Poll, Relay, RelayStatus, Vote
+from bot.outbound import Message, Option, Subject
 from content.places import find_place
 
 RESULT_SOURCE = "poll_result"  # source_ref: the poll's id; one per voter
 
 
-def poll_payload(poll: Poll, language: Language, zone: ZoneInfo) -> dict[str, Any]:
+def poll_message(poll: Poll, language: Language, zone: ZoneInfo) -> Message:
     lang = language.value
     local = poll.closes_at.astimezone(zone)
     how = _(
@@ -37,19 +37,15 @@ def poll_payload(poll: Poll, language: Language, zone: ZoneInfo) -> dict[str, An
         day=Day(poll.closes_at, zone),
         time=local.strftime("%H:%M"),
     ).render(language)
-    return {
-        "language": lang,
-        "poll": poll.id,
-        "text": f"{localized(poll.question, lang)}\n\n{how}",
-        "options": [
-            {
-                "label": localized(choice, lang),
-                "data": Choice(ChoiceKind.POLL, f"{poll.id}.{index}").pack(),
-            }
+    return Message(
+        text=f"{localized(poll.question, lang)}\n\n{how}",
+        language=lang,
+        options=tuple(
+            Option(localized(choice, lang), Choice(ChoiceKind.POLL, f"{poll.id}.{index}").pack())
             for index, choice in enumerate(poll.choices)
-        ],
-        "media": None,
-    }
+        ),
+        subject=Subject("poll", poll.id),
+    )
 
 
 def queue_opening(*, session: Session, poll: Poll, now: datetime, zone: ZoneInfo) -> int:
@@ -60,7 +56,7 @@ def queue_opening(*, session: Session, poll: Poll, now: datetime, zone: ZoneInfo
             session=session,
             source_kind=POLL_SOURCE,
             source_ref=str(poll.id),
-            payload=poll_payload(poll, language, zone),
+            message=poll_message(poll, language, zone),
             relays=audience.relays(language, zone),
             now=now,
         )

@@ -12,19 +12,20 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
+from bot.outbound import MediaRef, Message, Subject, Template
 from content.media_kinds import media_kind
 
 POST_SOURCE = "post"  # a post's deliveries: source_ref is the post's id
 
 
-def media_reference(campaign: CampaignRow, path: str) -> dict[str, str]:
+def media_reference(campaign: CampaignRow, path: str) -> MediaRef:
     """Where a campaign file is, for every channel: Telegram uploads it from the campaign
     folder, Twilio fetches it from /media/<campaign>/<path>."""
     try:
         kind = media_kind(path)
     except ValueError:  # validation refuses such files; a document is the safe guess
         kind = "document"
-    return {"kind": kind, "path": f"{campaign.slug}/{path}"}
+    return MediaRef(kind, path=f"{campaign.slug}/{path}")
 
 
 def _with_hashtags(text: str, hashtags: list[str]) -> str:
@@ -41,8 +42,8 @@ def post_language(post: PostRow, campaign: CampaignRow, language: str) -> str | 
     return fallback if fallback and texts.get(fallback) else None
 
 
-def post_payload(post: PostRow, campaign: CampaignRow, language: str) -> dict[str, Any] | None:
-    """The delivery payload of `post` for a relay reading `language`."""
+def post_message(post: PostRow, campaign: CampaignRow, language: str) -> Message | None:
+    """`post` as a relay reading `language` receives it."""
     chosen = post_language(post, campaign, language)
     if chosen is None:
         return None
@@ -50,22 +51,19 @@ def post_payload(post: PostRow, campaign: CampaignRow, language: str) -> dict[st
     hashtags: list[str] = content.get("hashtags") or []
     sms: dict[str, str] = content.get("sms") or {}
     media: dict[str, str] = content.get("media") or {}
-    templates: dict[str, Any] = content.get("templates") or {}
+    templates: dict[str, dict[str, Any]] = content.get("templates") or {}
     # A picture says the same in any language; a voice note in the other language is
     # still better than none for someone who reads little.
     path = media.get(chosen) or next(iter(media.values()), None)
-    payload: dict[str, Any] = {
-        "language": chosen,
-        "post": post.slug,
-        "text": _with_hashtags(content["text"][chosen], hashtags),
-        "options": [],
-        "media": media_reference(campaign, path) if path else None,
-    }
-    if sms.get(chosen):
-        payload["sms_text"] = _with_hashtags(sms[chosen], hashtags)
-    if templates.get(chosen):
-        payload["template"] = templates[chosen]
-    return payload
+    template = templates.get(chosen)
+    return Message(
+        text=_with_hashtags(content["text"][chosen], hashtags),
+        language=chosen,
+        media=media_reference(campaign, path) if path else None,
+        sms_text=_with_hashtags(sms[chosen], hashtags) if sms.get(chosen) else None,
+        template=Template(template["sid"], template.get("variables")) if template else None,
+        subject=Subject("post", post.slug),
+    )
 
 
 def due_posts(*, session: Session, now: datetime) -> list[PostRow]:
@@ -122,13 +120,13 @@ def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
 
 def posts_for_newcomer(
     *, session: Session, relay: Relay, now: datetime
-) -> list[tuple[PostRow, dict[str, Any]]]:
+) -> list[tuple[PostRow, Message]]:
     """Today's posts for a relay who just joined, outside quiet hours: sent with their
     welcome under the post's own source, so the clock can never send them twice."""
     found = []
     for post in todays_posts_for(session=session, relay=relay, now=now):
-        payload = post_payload(post, post.campaign, relay.language.value)
-        if payload is not None and not in_quiet_hours(post.campaign, now):
+        message = post_message(post, post.campaign, relay.language.value)
+        if message is not None and not in_quiet_hours(post.campaign, now):
             post.first_sent_at = post.first_sent_at or now
-            found.append((post, payload))
+            found.append((post, message))
     return found

@@ -51,9 +51,12 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
         check_up_to_date(engine)
         runner = None
         if background:
+            from bot.channels.registry import build_channels
+            from bot.domain.media_library import MediaLibrary
             from scheduler.background import Background
 
-            runner = Background(settings=settings, factory=services.factory)
+            channels = build_channels(settings, MediaLibrary(services.factory))
+            runner = Background(settings=settings, factory=services.factory, channels=channels)
             services.wake_worker = runner.worker.wake
             await runner.start()
         try:

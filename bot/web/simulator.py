@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
 from fastapi import Path as PathParam
@@ -24,6 +24,7 @@ from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
 from bot.i18n import _, translations
 from bot.models import Delivery, DeliveryStatus, InboundMessage, Language, Relay
+from bot.outbound import MediaRef, Message, from_json
 from bot.web.access import COOKIE, require_operator
 from bot.web.services import Services, ServicesDep
 
@@ -141,21 +142,25 @@ async def send(
     return {"ok": True}
 
 
-def _shown_media(media: dict[str, str] | None) -> ShownMedia | None:
-    if not media:
+def _shown_media(media: MediaRef | None) -> ShownMedia | None:
+    if media is None:
         return None
-    url = f"/media/{media['path']}" if media.get("path") else media.get("url", "")
-    return ShownMedia(kind=media["kind"], url=url)
+    url = f"/media/{media.path}" if media.path else media.url or ""
+    return ShownMedia(kind=media.kind, url=url)
 
 
 def _shown_out(delivery: Delivery) -> ShownMessage:
-    payload: dict[str, Any] = delivery.payload
+    message = from_json(delivery.payload)
+    text = message.text if isinstance(message, Message) else ""
     return ShownMessage(
         id=f"out-{delivery.id}",
         direction="out",
-        text=str(payload.get("text") or ""),
-        options=[ShownOption(**option) for option in payload.get("options") or []],
-        media=_shown_media(payload.get("media")),
+        text=text,
+        options=[
+            ShownOption(label=option.label, data=option.data)
+            for option in (message.options if isinstance(message, Message) else ())
+        ],
+        media=_shown_media(message.media if isinstance(message, Message) else None),
         at=delivery.sent_at or delivery.created_at,
     )
 

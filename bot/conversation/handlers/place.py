@@ -51,5 +51,5 @@ def choose(ctx: Context) -> None:
             code=relay.referral_code or "",
         )
     )
-    for post, payload in posts_for_newcomer(session=ctx.session, relay=relay, now=ctx.now):
-        ctx.send(payload, source=(POST_SOURCE, str(post.id)))
+    for post, message in posts_for_newcomer(session=ctx.session, relay=relay, now=ctx.now):
+        ctx.send(message, source=(POST_SOURCE, str(post.id)))

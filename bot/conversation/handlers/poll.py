@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.conversation.handlers.fallback import fallback, not_joined
 from bot.conversation.router import Context
 from bot.domain.contests.questions import localized
-from bot.domain.outbox import text_payload
+from bot.domain.outbox import text_message
 from bot.domain.poll_messages import results_text
 from bot.domain.polls import is_open, vote
 from bot.i18n import _
@@ -79,4 +79,4 @@ def results(ctx: Context) -> None:
         ctx.reply(_("Results are shown to those who answered a poll. Answer one first!"))
         return
     final = not is_open(latest, ctx.now)
-    ctx.send(text_payload(results_text(ctx.session, latest, relay, final=final), relay.language))
+    ctx.send(text_message(results_text(ctx.session, latest, relay, final=final), relay.language))

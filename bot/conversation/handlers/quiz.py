@@ -20,7 +20,7 @@ from bot.domain.contests.questions import (
     closing,
     localized,
     next_question,
-    question_payload,
+    question_message,
     questions_of,
 )
 from bot.domain.contests.standings import (
@@ -122,8 +122,8 @@ def _follow_up(ctx: Context, question: Question) -> None:
             )
         )
     elif contest.mode is ContestMode.SEQUENTIAL:
-        payload = question_payload(following, total, relay.language, ctx.zone)
-        ctx.send(payload, source=(QUESTION_SOURCE, str(following.id)))
+        message = question_message(following, total, relay.language, ctx.zone)
+        ctx.send(message, source=(QUESTION_SOURCE, str(following.id)))
 
 
 def typed(ctx: Context) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.conversation.handlers.fallback import not_joined
 from bot.conversation.router import Context
-from bot.domain.posts import post_payload, todays_posts_for
+from bot.domain.posts import post_message, todays_posts_for
 from bot.i18n import _
 
 
@@ -16,9 +16,9 @@ def today(ctx: Context) -> None:
         return
     sent = 0
     for post in todays_posts_for(session=ctx.session, relay=relay, now=ctx.now):
-        payload = post_payload(post, post.campaign, relay.language.value)
-        if payload is not None:
-            ctx.send(payload)
+        message = post_message(post, post.campaign, relay.language.value)
+        if message is not None:
+            ctx.send(message)
             sent += 1
     if not sent:
         ctx.reply(_("There is no post for you today yet. Send /kit for the campaign kit."))

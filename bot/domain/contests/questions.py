@@ -21,6 +21,7 @@ from bot.domain.broadcasts import Audience
 from bot.domain.outbox import enqueue_for_relays
 from bot.i18n import Day, _
 from bot.models import Answer, Contest, ContestMode, Language, Question, Relay
+from bot.outbound import Message, Option, Subject, media_from_json
 
 QUESTION_SOURCE = "question"  # source_ref: the question's id
 
@@ -48,9 +49,7 @@ def questions_of(session: Session, contest: Contest) -> list[Question]:
     )
 
 
-def question_payload(
-    question: Question, total: int, language: Language, zone: ZoneInfo
-) -> dict[str, Any]:
+def question_message(question: Question, total: int, language: Language, zone: ZoneInfo) -> Message:
     """The question in `language` (or the other one), its choices, its picture or voice."""
     contest = question.contest
     lang = language.value
@@ -66,19 +65,20 @@ def question_payload(
         **closing(contest, zone),
     ).render(language)
     media: dict[str, Any] = question.media or {}
-    return {
-        "language": lang,
-        "question": question.id,
-        "text": f"{header}\n\n{localized(question.text, lang)}\n\n{how}",
-        "options": [
-            {
-                "label": choice_label(question, index, lang),
-                "data": Choice(ChoiceKind.QUIZ, f"{question.id}.{index}").pack(),
-            }
+    chosen = media.get(lang) or next(iter(media.values()), None)
+    return Message(
+        text=f"{header}\n\n{localized(question.text, lang)}\n\n{how}",
+        language=lang,
+        options=tuple(
+            Option(
+                choice_label(question, index, lang),
+                Choice(ChoiceKind.QUIZ, f"{question.id}.{index}").pack(),
+            )
             for index in range(len(question.choices))
-        ],
-        "media": media.get(lang) or next(iter(media.values()), None),
-    }
+        ),
+        media=media_from_json(chosen),
+        subject=Subject("question", question.id),
+    )
 
 
 def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: ZoneInfo) -> int:
@@ -95,7 +95,7 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
                 session=session,
                 source_kind=QUESTION_SOURCE,
                 source_ref=str(question.id),
-                payload=question_payload(question, total, language, zone),
+                message=question_message(question, total, language, zone),
                 relays=audience.relays(language, zone),
                 now=now,
             )

@@ -15,6 +15,7 @@ from bot.domain.contests.store_refusals import StoreRefused
 from bot.domain.posts import media_reference
 from bot.i18n import _
 from bot.models import CampaignRow, Contest, ContestMode, ContestState, Eligibility, Poll, Question
+from bot.outbound import media_to_json
 from content.model import OpinionPoll, Participants, Quiz, QuizQuestion
 
 Outcome = Literal["created", "updated", "unchanged", "kept"]
@@ -37,7 +38,7 @@ def _media(question: QuizQuestion, campaign_row: CampaignRow | None, slug: str) 
     if question.media and campaign_row is None:
         raise StoreRefused(slug, _("media needs a campaign folder"))
     return {
-        language: media_reference(campaign_row, path)
+        language: media_to_json(media_reference(campaign_row, path))
         for language, path in question.media.items()
         if campaign_row is not None
     }

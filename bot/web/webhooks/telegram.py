@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
-from bot.channels.telegram import CHANNEL, ParsedUpdate, UpdateError, parse_update
+from bot.channels.telegram.updates import CHANNEL, ParsedUpdate, UpdateError, parse_update
 from bot.conversation.inbound import receive
 from bot.db import unit_of_work
 from bot.web.services import Services, ServicesDep

@@ -15,10 +15,10 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
-from bot.channels.twilio import FormError, ParsedMessage, parse_message
+from bot.channels.twilio.forms import FormError, ParsedMessage, parse_message
+from bot.channels.twilio.status import record_callback
 from bot.conversation.inbound import receive
 from bot.db import unit_of_work
-from bot.domain.delivery_status import record_callback
 from bot.web.services import Services, ServicesDep
 from bot.web.webhooks.body import read_limited
 

@@ -15,10 +15,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.channels import twilio
+from bot.channels.twilio.errors import UNREACHABLE_CODES as UNREACHABLE
+from bot.channels.twilio.errors import WAITS_FOR_RELAY_CODES
+from bot.channels.whatsapp.window import hold
 from bot.db import insert_ignore
 from bot.domain.relays import cancel_queued
-from bot.domain.window_holds import hold
 from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay, RelayStatus
 
 logger = logging.getLogger(__name__)
@@ -45,8 +46,8 @@ TWILIO_STATUS = {
     "failed": DeliveryStatus.FAILED,
 }
 # The same Twilio codes as a refused send, arriving as a callback's ErrorCode (a string).
-UNREACHABLE_CODES = {str(code) for code in twilio.UNREACHABLE_CODES}
-OUTSIDE_WINDOW_CODES = {str(code) for code in twilio.NEEDS_TEMPLATE_CODES}
+UNREACHABLE_CODES = {str(code) for code in UNREACHABLE}
+OUTSIDE_WINDOW_CODES = {str(code) for code in WAITS_FOR_RELAY_CODES}
 
 
 def apply_status(
@@ -66,7 +67,7 @@ def apply_status(
     if error_code in OUTSIDE_WINDOW_CODES and delivery.status in RANK:
         hold(
             session=session,
-            delivery=delivery,
+            delivery_id=delivery.id,
             relay=relay,
             now=now,
             nudge_templates=nudge_templates,

@@ -1,0 +1,1 @@
+"""The console channel: the web simulator's phones."""

@@ -1,0 +1,1 @@
+"""SMS through Twilio: for feature phones, where every character costs."""

@@ -1,0 +1,181 @@
+"""The Telegram channel: messages out through the Bot API, at Telegram's pace.
+
+Sending uses python-telegram-bot's Bot with base_url taken from RELAIS_TELEGRAM_API_URL,
+so a local Bot API server or a test fake can stand in. Options are inline buttons. A
+campaign file is uploaded once, then sent by the file_id Telegram gave it (media.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Message as TelegramMessage
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+from telegram.request import HTTPXRequest
+
+from bot.channels.base import (
+    Channel,
+    Pacing,
+    RateLimited,
+    Rejected,
+    Resources,
+    Temporary,
+    Unreachable,
+)
+from bot.channels.telegram.media import CampaignFiles
+from bot.channels.telegram.updates import CHANNEL, MEDIA_URL_PREFIX
+from bot.conversation.values import MediaKind
+from bot.domain.media_library import MediaLibrary
+from bot.outbound import ButtonAck, Message, Option, Outbound
+
+logger = logging.getLogger(__name__)
+# Opt in to what python-telegram-bot will do in its next major version (durations as
+# timedelta), as it asks; otherwise it warns on every 429 it raises.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+CAPTION_LIMIT = 1024
+# Short labels share a row, like a phone keyboard; long ones get a row each.
+_SHORT_LABEL = 16
+# Telegram allows about one message a second to one chat.
+CHAT_SPACING = 1.0
+# Sends in flight at once: the Bot API client's connection pool.
+CONCURRENCY = 8
+
+
+def keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup | None:
+    if not options:
+        return None
+    rows: list[list[InlineKeyboardButton]] = []
+    for option in options:
+        button = InlineKeyboardButton(option.label, callback_data=option.data)
+        row = rows[-1] if rows else None
+        fits = row is not None and len(row) < 2 and len(option.label) <= _SHORT_LABEL
+        if row is not None and fits and all(len(b.text) <= _SHORT_LABEL for b in row):
+            row.append(button)
+        else:
+            rows.append([button])
+    return InlineKeyboardMarkup(rows)
+
+
+def _seconds(value: int | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class TelegramChannel(Channel):
+    """Sends deliveries through the Bot API; maps its errors to what the worker should do."""
+
+    name = CHANNEL
+
+    def __init__(
+        self, *, token: str, api_url: str, rate: float, media: MediaLibrary | None = None
+    ) -> None:
+        # httpx logs every request URL at INFO, and Bot API URLs carry the token.
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        self.pacing = Pacing(rate=rate, concurrency=CONCURRENCY, spacing=CHAT_SPACING)
+        request = HTTPXRequest(
+            connection_pool_size=CONCURRENCY, read_timeout=15, connect_timeout=10
+        )
+        self._bot = Bot(
+            token,
+            base_url=f"{api_url}/bot",
+            base_file_url=f"{api_url}/file/bot",
+            request=request,
+        )
+        self._ready = False
+        self._files = CampaignFiles(CHANNEL, media)
+
+    async def send(self, identifier: str, message: Outbound) -> str | None:
+        try:
+            if not self._ready:
+                await self._bot.initialize()
+                self._ready = True
+            if isinstance(message, ButtonAck):
+                await self._acknowledge(int(identifier), message)
+                return None
+            if not isinstance(message, Message):
+                raise Rejected(f"telegram cannot send a {type(message).__name__}")
+            sent = await self._send_message(int(identifier), message)
+            return str(sent.message_id)
+        except RetryAfter as exc:
+            raise RateLimited(_seconds(exc.retry_after), "telegram 429", code="429") from exc
+        except Forbidden as exc:
+            raise Unreachable(f"telegram 403: {exc.message}", code="403") from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                raise Unreachable(f"telegram 400: {exc.message}", code="400") from exc
+            raise Rejected(f"telegram 400: {exc.message}", code="400") from exc
+        except (TimedOut, NetworkError, InvalidToken) as exc:
+            raise Temporary(f"telegram: {exc.__class__.__name__}: {exc}") from exc
+        except TelegramError as exc:
+            raise Temporary(f"telegram: {exc}") from exc
+
+    async def _send_message(self, chat_id: int, message: Message) -> TelegramMessage:
+        markup = keyboard(message.options)
+        text = message.text
+        media = message.media
+        if media is None:
+            return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        send_media: dict[str, Callable[..., Awaitable[TelegramMessage]]] = {
+            MediaKind.PHOTO: self._bot.send_photo,
+            MediaKind.VOICE: self._bot.send_voice,
+            MediaKind.VIDEO: self._bot.send_video,
+            MediaKind.AUDIO: self._bot.send_audio,
+        }
+        send = send_media.get(media.kind, self._bot.send_document)
+        fits = len(text) <= CAPTION_LIMIT
+        caption = (text or None) if fits else None
+        if media.path is None:  # a file Telegram already has (a relay's own media)
+            file_id = str(media.url or "").removeprefix(MEDIA_URL_PREFIX)
+            sent = await send(chat_id, file_id, caption=caption, reply_markup=markup)
+        else:
+            sent = await self._files.send(
+                media.path,
+                lambda file: send(chat_id, file, caption=caption, reply_markup=markup),
+            )
+        if not fits:  # the text would not fit under the picture: it follows it
+            return await self._bot.send_message(chat_id, text, reply_markup=markup)
+        return sent
+
+    async def _acknowledge(self, chat_id: int, ack: ButtonAck) -> None:
+        """Stop the button spinning, then take the buttons off the message they were on."""
+        try:
+            await self._bot.answer_callback_query(ack.callback_query_id)
+        except BadRequest as exc:
+            # A query older than 15 minutes cannot be answered; nothing is lost.
+            logger.info("callback query not answered: %s", exc.message)
+        if ack.message_id is None:
+            return
+        try:
+            await self._bot.edit_message_reply_markup(chat_id, ack.message_id, reply_markup=None)
+        except BadRequest as exc:
+            # Already edited (a double tap) or deleted: the buttons are gone either way.
+            logger.info("buttons not removed: %s", exc.message)
+
+    async def close(self) -> None:
+        if self._ready:
+            await self._bot.shutdown()
+            self._ready = False
+
+
+def build(resources: Resources) -> Channel | None:
+    settings = resources.settings
+    if settings.telegram_token is None:
+        return None
+    return TelegramChannel(
+        token=settings.telegram_token.get_secret_value(),
+        api_url=settings.telegram_api_url,
+        rate=settings.telegram_rate,
+        media=resources.media,
+    )

@@ -1,0 +1,72 @@
+"""Each channel's pacing, as the worker applies it: a pressed button is acknowledged
+outside the message rate, and a message waits for it."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.channels.telegram.channel import TelegramChannel
+from bot.db import unit_of_work
+from bot.domain.outbox import enqueue
+from bot.models import Delivery, DeliveryStatus
+from bot.outbound import ButtonAck, Message
+from scheduler.ratelimit import TokenBucket
+from scheduler.worker import DeliveryWorker
+from tests.factories import make_relay
+from tests.fakes.telegram import FakeTelegram
+
+TOKEN = "123456:PACE-token"
+Factory = sessionmaker[Session]
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    with FakeTelegram(TOKEN) as fake:
+        yield fake
+
+
+def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
+    factory: Factory, telegram: FakeTelegram
+) -> None:
+    with unit_of_work(factory) as session:
+        relay = make_relay(session, address="telegram:91", channel="telegram")
+        enqueue(
+            session=session,
+            source_kind="ack",
+            source_ref="1",
+            message=ButtonAck("cq-91"),
+            relay=relay,
+        )
+        enqueue(
+            session=session,
+            source_kind="reply",
+            source_ref="1.0",
+            message=Message("Merci"),
+            relay=relay,
+        )
+
+    async def go() -> None:
+        paused = TokenBucket(25)
+        await paused.pause(120)  # Telegram asked to wait: no message may go for 2 minutes
+        channel = TelegramChannel(token=TOKEN, api_url=telegram.api_url, rate=25)
+        worker = DeliveryWorker(
+            factory=factory, channels={"telegram": channel}, limiters={"telegram": paused}
+        )
+        assert await worker.run_once() == 2
+        await channel.close()
+
+    asyncio.run(go())
+    assert [
+        call.params["callback_query_id"] for call in telegram.calls_to("answerCallbackQuery")
+    ] == ["cq-91"]
+    assert telegram.calls_to("sendMessage") == []
+    with factory() as session:
+        rows = {row.source_kind: row for row in session.scalars(select(Delivery))}
+    assert rows["ack"].status is DeliveryStatus.SENT
+    assert rows["reply"].status is DeliveryStatus.QUEUED  # waits for the pause, not lost
+    assert "paused" in str(rows["reply"].error)
