@@ -13,7 +13,7 @@ from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
-from bot.web import simulator
+from bot.web import docs, simulator
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
 from bot.web.health import router as health_router
@@ -32,6 +32,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     media_router,
     broadcasts_api.router,
     contests_api.router,
+    docs.router,
 )
 STATIC = Path(__file__).parent / "static"
 
@@ -66,9 +67,11 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
                 await runner.stop()
             engine.dispose()
 
-    app = FastAPI(title="Relais", version="0.1.0", lifespan=lifespan)
+    # FastAPI's own /docs and /redoc load from a CDN; bot/web/docs serves them offline.
+    app = FastAPI(title="Relais", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static/admin", StaticFiles(directory=STATIC), name="admin-static")
+    app.mount(docs.ASSETS, docs.assets(), name="docs-static")
     return app

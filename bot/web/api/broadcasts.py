@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field, field_validator
@@ -26,7 +26,7 @@ router = APIRouter(prefix="/api/broadcasts", tags=["broadcasts"], dependencies=[
 Language = Literal["fr", "bm"]
 
 
-class AudienceIn(BaseModel):
+class AudienceBody(BaseModel):
     """Who receives it: active relays who finished joining; every field narrows."""
 
     languages: list[Language] = []
@@ -42,7 +42,7 @@ class MediaIn(BaseModel):
 
 
 class BroadcastIn(BaseModel):
-    audience: AudienceIn = AudienceIn()
+    audience: AudienceBody = AudienceBody()
     texts: dict[Language, Annotated[str, Field(max_length=1600)]] = {}
     media: dict[Language, MediaIn] = {}
     send_at: datetime | None = Field(
@@ -59,7 +59,7 @@ class BroadcastOut(BaseModel):
     id: int
     state: BroadcastState
     send_at: datetime
-    audience: dict[str, Any]
+    audience: AudienceBody
     texts: dict[str, str]
     recipients: dict[str, int] = Field(description="Relays in the audience, per language.")
     deliveries: dict[str, int] = Field(description="Deliveries per status.")
@@ -71,7 +71,7 @@ def _out(session: Session, services: Services, broadcast: Broadcast) -> Broadcas
         id=broadcast.id,
         state=broadcast.state,
         send_at=broadcast.send_at,
-        audience=broadcast.audience,
+        audience=AudienceBody.model_validate(broadcast.audience),
         texts=broadcast.texts,
         recipients=found.recipients,
         deliveries=found.deliveries,

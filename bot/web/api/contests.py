@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
@@ -33,6 +33,14 @@ from bot.models import (
     Vote,
 )
 from bot.web.access import require_operator
+from bot.web.api.contest_bodies import (
+    CONTEST_EXAMPLE,
+    POLL_EXAMPLE,
+    ContestIn,
+    DocumentedAs,
+    PollIn,
+    ProblemsOut,
+)
 from bot.web.services import Services, ServicesDep
 from content.problems import CampaignInvalid
 from content.quizzes import poll_from_data, quiz_from_data
@@ -45,10 +53,29 @@ def _operator(request: Request, services: ServicesDep) -> None:
 
 
 router = APIRouter(prefix="/api", tags=["contests and polls"], dependencies=[Depends(_operator)])
-ITEM = Body(
-    description="One contest or poll, as in a campaign file (content/FORMAT.md).",
-    examples=[{"id": "quiz-1", "opens": "2026-12-02 18:00", "closes": "2026-12-04 20:00"}],
-)
+ContestBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="One contest, as in a campaign file (content/FORMAT.md).",
+        examples=[CONTEST_EXAMPLE],
+    ),
+    DocumentedAs(ContestIn),
+]
+PollBody = Annotated[
+    dict[str, Any],
+    Body(
+        description="One poll, as in a campaign file (content/FORMAT.md).",
+        examples=[POLL_EXAMPLE],
+    ),
+    DocumentedAs(PollIn),
+]
+REFUSED: dict[int | str, dict[str, Any]] = {
+    status.HTTP_422_UNPROCESSABLE_CONTENT: {
+        "model": ProblemsOut,
+        "description": "Refused: every problem, by field (a body that is not a JSON object "
+        "is refused with FastAPI's own validation error).",
+    }
+}
 
 
 class ContestOut(BaseModel):
@@ -242,9 +269,9 @@ def _create_poll(services: Services, data: dict[str, Any], language: Language) -
         return _poll_out(session, poll)
 
 
-@router.post("/contests", status_code=status.HTTP_201_CREATED)
+@router.post("/contests", status_code=status.HTTP_201_CREATED, responses=REFUSED)
 async def create_contest(
-    services: ServicesDep, data: dict[str, Any] = ITEM, lang: Language = Language.FR
+    services: ServicesDep, data: ContestBody, lang: Language = Language.FR
 ) -> ContestOut:
     """Create a contest (or update it while it has not opened); due questions go out."""
     created = await run_in_threadpool(_create_contest, services, data, lang)
@@ -308,9 +335,9 @@ async def list_draws(slug: str, services: ServicesDep) -> list[DrawOut]:
     return await run_in_threadpool(read)
 
 
-@router.post("/polls", status_code=status.HTTP_201_CREATED)
+@router.post("/polls", status_code=status.HTTP_201_CREATED, responses=REFUSED)
 async def create_poll_route(
-    services: ServicesDep, data: dict[str, Any] = ITEM, lang: Language = Language.FR
+    services: ServicesDep, data: PollBody, lang: Language = Language.FR
 ) -> PollOut:
     """Create a poll (or update it until it opens); it goes out when it opens."""
     created = await run_in_threadpool(_create_poll, services, data, lang)
