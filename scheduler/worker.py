@@ -43,10 +43,17 @@ from bot.channels.base import (
 from bot.db import unit_of_work
 from bot.domain.outbox import Claimed
 from bot.outbound import Outbound, is_message, sent_template
-from scheduler import claims
+from scheduler import claims, telemetry
 from scheduler.ratelimit import Pace, SharedBucket
 
 logger = logging.getLogger(__name__)
+# What /metrics calls each kind of failure (scheduler/telemetry.py).
+OUTCOME_NAMES: tuple[tuple[type[DeliveryError], str], ...] = (
+    (RateLimited, "rate_limited"),
+    (Unreachable, "unreachable"),
+    (Rejected, "rejected"),
+    (WaitsForRelay, "held"),
+)
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -278,10 +285,17 @@ class DeliveryWorker:
                 paused = await self._limiters[channel.name].acquire()
                 if paused > 0:
                     return paused, None, None
+            started = time.perf_counter()
             try:
-                return 0.0, await channel.send(item.identifier, message), None
+                platform_id = await channel.send(item.identifier, message)
             except DeliveryError as exc:
+                outcome = next((n for kind, n in OUTCOME_NAMES if isinstance(exc, kind)), None)
+                telemetry.observe_send(
+                    channel.name, outcome or "temporary", time.perf_counter() - started
+                )
                 return 0.0, None, exc
+            telemetry.observe_send(channel.name, "sent", time.perf_counter() - started)
+            return 0.0, platform_id, None
 
     async def _deliver(self, item: Claimed) -> Outcome:
         """Send one delivery and record what became of it."""
@@ -317,6 +331,7 @@ class DeliveryWorker:
         """Record a send the platform did not take, as its kind of failure says."""
         if isinstance(exc, RateLimited):
             await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
+            telemetry.observe_pause(item.channel, exc.retry_after)
             logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
             delay = timedelta(seconds=exc.retry_after)
             await self._retry(item, str(exc), delay=delay, code=exc.code)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import unit_of_work
 from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus
+from bot.outbound import Message
 from bot.web.app import create_app
 from scheduler.telemetry import observe_pause, observe_send
 from tests.conftest import SettingsFactory
@@ -54,7 +55,7 @@ def queue(factory: Factory, *rows: tuple[DeliveryStatus, timedelta]) -> None:
                 session=session,
                 source_kind="reply",
                 source_ref=f"metrics-{index}",
-                payload={"language": "fr", "text": "Bonjour"},
+                message=Message("Bonjour", "fr"),
                 relay=make_relay(session),
             )
             delivery = session.get(Delivery, delivery_id)

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -50,6 +51,9 @@ def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
             relay=relay,
         )
 
+    sent = {"channel": "telegram", "outcome": "sent"}
+    before = REGISTRY.get_sample_value("relais_sends_total", sent) or 0.0
+
     async def go() -> None:
         paused = TokenBucket(25)
         await paused.pause(120)  # Telegram asked to wait: no message may go for 2 minutes
@@ -70,3 +74,5 @@ def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
     assert rows["ack"].status is DeliveryStatus.SENT
     assert rows["reply"].status is DeliveryStatus.QUEUED  # waits for the pause, not lost
     assert "paused" in str(rows["reply"].error)
+    # /metrics counts the acknowledgement the platform took, and nothing for the reply.
+    assert REGISTRY.get_sample_value("relais_sends_total", sent) == before + 1
