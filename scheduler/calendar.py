@@ -14,10 +14,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.domain.outbox import enqueue_for_relays
+from bot.domain.outbox import enqueue_in_each_language
 from bot.domain.posts import POST_SOURCE, audience_filter, due_posts, in_quiet_hours, post_message
 from bot.models import (
-    Language,
     PostRow,
 )
 
@@ -26,18 +25,14 @@ logger = logging.getLogger(__name__)
 
 def materialise(*, session: Session, post: PostRow, now: datetime) -> int:
     """Queue `post` for every relay in its audience who does not have it yet."""
-    inserted = 0
-    for language in Language:
-        message = post_message(post, post.campaign, language.value)
-        if message is not None:
-            inserted += enqueue_for_relays(
-                session=session,
-                source_kind=POST_SOURCE,
-                source_ref=str(post.id),
-                message=message,
-                relays=audience_filter(post, language),
-                now=now,
-            )
+    inserted = enqueue_in_each_language(
+        session=session,
+        source_kind=POST_SOURCE,
+        source_ref=str(post.id),
+        message=lambda language: post_message(post, post.campaign, language.value),
+        relays=lambda language: audience_filter(post, language),
+        now=now,
+    )
     if inserted and post.first_sent_at is None:
         post.first_sent_at = now
     return inserted

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.util import undefined
 from sqlalchemy.orm import Session, sessionmaker
 
 from scheduler import claims, jobs
@@ -25,46 +27,33 @@ def register_jobs(
     max_attempts: int = claims.MAX_ATTEMPTS,
     zone: str = "Africa/Bamako",
 ) -> None:
-    """Every periodic job, in one place."""
-    common = {"args": [factory], "coalesce": True, "max_instances": 1}
-    scheduler.add_job(
-        jobs.start_due_broadcasts,
-        "interval",
-        seconds=30,
-        id="start_due_broadcasts",
-        kwargs={"zone_name": zone},
-        next_run_time=datetime.now(UTC),
-        **common,
+    """Every periodic job, in one place: how often, with what, and whether it runs at start
+    too (a restart catches up at once, and takes back a dead worker's claims)."""
+    table: tuple[tuple[Callable[..., None], float, dict[str, object], bool], ...] = (
+        (jobs.start_due_broadcasts, 30, {"zone_name": zone}, True),
+        (jobs.materialise_calendar, 30, {}, True),
+        (jobs.run_contests, 30, {"zone_name": zone}, True),
+        (
+            jobs.requeue_stale_claims,
+            requeue_interval(lease_seconds),
+            {"lease_seconds": lease_seconds, "max_attempts": max_attempts},
+            True,
+        ),
+        (jobs.forget_erased_addresses, 300, {}, False),
     )
-    scheduler.add_job(
-        jobs.materialise_calendar,
-        "interval",
-        seconds=30,
-        id="materialise_calendar",
-        next_run_time=datetime.now(UTC),  # at start too: a restart catches up at once
-        **common,
-    )
-    scheduler.add_job(
-        jobs.run_contests,
-        "interval",
-        seconds=30,
-        id="run_contests",
-        kwargs={"zone_name": zone},
-        next_run_time=datetime.now(UTC),
-        **common,
-    )
-    scheduler.add_job(
-        jobs.requeue_stale_claims,
-        "interval",
-        seconds=requeue_interval(lease_seconds),
-        id="requeue_stale_claims",
-        kwargs={"lease_seconds": lease_seconds, "max_attempts": max_attempts},
-        next_run_time=datetime.now(UTC),  # a restart takes back a dead worker's claims
-        **common,
-    )
-    scheduler.add_job(
-        jobs.forget_erased_addresses, "interval", minutes=5, id="forget_erased_addresses", **common
-    )
+    for job, seconds, kwargs, at_start in table:
+        scheduler.add_job(
+            job,
+            "interval",
+            seconds=seconds,
+            id=job.__name__,
+            args=[factory],
+            kwargs=kwargs,
+            coalesce=True,
+            max_instances=1,
+            # APScheduler reads next_run_time=None as "paused": leave it unset instead.
+            next_run_time=datetime.now(UTC) if at_start else undefined,
+        )
 
 
 def build_clock(

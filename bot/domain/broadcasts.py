@@ -16,7 +16,7 @@ from sqlalchemy import Text, and_, cast, func, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.domain.outbox import enqueue_for_relays
+from bot.domain.outbox import enqueue_in_each_language
 from bot.models import (
     Broadcast,
     BroadcastState,
@@ -213,18 +213,14 @@ def start(*, session: Session, broadcast: Broadcast, now: datetime, zone: ZoneIn
     broadcast.state = BroadcastState.SENDING
     broadcast.started_at = broadcast.started_at or now
     audience = Audience.from_json(broadcast.audience)
-    queued = 0
-    for language in Language:
-        message = message_for(broadcast, language)
-        if message is not None:
-            queued += enqueue_for_relays(
-                session=session,
-                source_kind=SOURCE,
-                source_ref=str(broadcast.id),
-                message=message,
-                relays=audience.relays(language, zone),
-                now=now,
-            )
+    queued = enqueue_in_each_language(
+        session=session,
+        source_kind=SOURCE,
+        source_ref=str(broadcast.id),
+        message=lambda language: message_for(broadcast, language),
+        relays=lambda language: audience.relays(language, zone),
+        now=now,
+    )
     broadcast.state = BroadcastState.DONE
     broadcast.finished_at = now
     return queued

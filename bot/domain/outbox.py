@@ -6,6 +6,7 @@ the claimed delivery a worker holds, and holding a delivery until its relay writ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -134,6 +135,31 @@ def enqueue_for_relays(
     )
     # Counted from RETURNING: psycopg reports no rowcount for INSERT … SELECT.
     return sum(1 for _ in session.execute(statement))
+
+
+def enqueue_in_each_language(
+    *,
+    session: Session,
+    source_kind: str,
+    source_ref: str,
+    message: Callable[[Language], Message | None],
+    relays: Callable[[Language], ColumnElement[bool]],
+    now: datetime,
+) -> int:
+    """Queue each language's version of a message for the relays who read that language
+    (a language with no version is skipped); returns how many were queued."""
+    queued = 0
+    for language in Language:
+        if (version := message(language)) is not None:
+            queued += enqueue_for_relays(
+                session=session,
+                source_kind=source_kind,
+                source_ref=source_ref,
+                message=version,
+                relays=relays(language),
+                now=now,
+            )
+    return queued
 
 
 HELD_BECAUSE = "waits for the relay to write (outside the platform's window, no template)"

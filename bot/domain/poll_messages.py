@@ -17,7 +17,7 @@ from bot.conversation.values import Choice, ChoiceKind
 from bot.domain.broadcasts import Audience
 from bot.domain.contests.pending import POLL_SOURCE
 from bot.domain.contests.questions import localized
-from bot.domain.outbox import enqueue_for_relays, enqueue_text
+from bot.domain.outbox import enqueue_in_each_language, enqueue_text
 from bot.domain.polls import Results, results
 from bot.i18n import Day, _
 from bot.models import Language, Poll, Relay, RelayStatus, Vote
@@ -51,16 +51,13 @@ def poll_message(poll: Poll, language: Language, zone: ZoneInfo) -> Message:
 def queue_opening(*, session: Session, poll: Poll, now: datetime, zone: ZoneInfo) -> int:
     """Queue the poll for its audience (again is harmless); returns how many."""
     audience = Audience.from_json(poll.audience)
-    return sum(
-        enqueue_for_relays(
-            session=session,
-            source_kind=POLL_SOURCE,
-            source_ref=str(poll.id),
-            message=poll_message(poll, language, zone),
-            relays=audience.relays(language, zone),
-            now=now,
-        )
-        for language in Language
+    return enqueue_in_each_language(
+        session=session,
+        source_kind=POLL_SOURCE,
+        source_ref=str(poll.id),
+        message=lambda language: poll_message(poll, language, zone),
+        relays=lambda language: audience.relays(language, zone),
+        now=now,
     )
 
 

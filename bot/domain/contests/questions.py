@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.values import Choice, ChoiceKind
 from bot.domain.broadcasts import Audience
-from bot.domain.outbox import enqueue_for_relays
+from bot.domain.outbox import enqueue_in_each_language
 from bot.i18n import Day, _
 from bot.models import Answer, Contest, ContestMode, Language, Question, Relay
 from bot.outbound import Message, Option, Subject, media_from_json
@@ -88,18 +88,18 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
     if contest.mode is ContestMode.SEQUENTIAL:
         questions = questions[:1]
     audience = Audience.from_json(contest.audience)
-    queued = 0
-    for question in questions:
-        for language in Language:
-            queued += enqueue_for_relays(
-                session=session,
-                source_kind=QUESTION_SOURCE,
-                source_ref=str(question.id),
-                message=question_message(question, total, language, zone),
-                relays=audience.relays(language, zone),
-                now=now,
-            )
-    return queued
+
+    def queue(question: Question) -> int:
+        return enqueue_in_each_language(
+            session=session,
+            source_kind=QUESTION_SOURCE,
+            source_ref=str(question.id),
+            message=lambda language: question_message(question, total, language, zone),
+            relays=lambda language: audience.relays(language, zone),
+            now=now,
+        )
+
+    return sum(queue(question) for question in questions)
 
 
 def next_question(session: Session, contest: Contest, relay: Relay) -> Question | None:
