@@ -5,15 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Integer,
-    String,
-)
+from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.enums import (
-    BroadcastState,
-)
+from bot.enums import BroadcastState
 from bot.models.base import Base, _enum, utcnow
 
 

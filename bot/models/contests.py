@@ -5,20 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.enums import (
-    ContestMode,
-    ContestState,
-    Eligibility,
-)
+from bot.enums import ContestMode, ContestState, Eligibility
 from bot.models.base import Base, _enum, utcnow
 
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    Integer,
-    String,
-)
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.enums import (
-    ConversationState,
-    Language,
-    RelayStatus,
-    Role,
-)
+from bot.enums import ConversationState, Language, RelayStatus, Role
 from bot.models.base import Base, _enum, utcnow
 
 
