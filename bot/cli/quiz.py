@@ -22,7 +22,7 @@ from bot.domain.contests.export import write_csv
 from bot.domain.contests.pseudonyms import pseudonym
 from bot.domain.contests.questions import localized
 from bot.domain.contests.seeded_draw import list_digest
-from bot.domain.contests.standings import contest_scores, leaderboard, participant_count
+from bot.domain.contests.standings import leaderboard, participant_count
 from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.domain.polls import results
 from bot.i18n import _
@@ -158,15 +158,15 @@ def show_leaderboard(
     current = cli_common.settings()
     with cli_common.database(current) as factory, factory() as session:
         contest = _contest(session, slug, language)
-        scores = contest_scores(session, contest)
         headers = (_("rank"), _("participant"), _("points"), _("right answers"))
         table = Table(*(header.render(language) for header in headers))
-        for standing in leaderboard(session, scores, top):
+        for standing in leaderboard(session, contest, top).standings:
             table.add_row(
                 str(standing.rank), standing.pseudonym, str(standing.points), str(standing.correct)
             )
         Console().print(table)
-        typer.echo(_("{count} participants.", count=len(scores)).render(language))
+        count = participant_count(session, contest)
+        typer.echo(_("{count} participants.", count=count).render(language))
 
 
 @quiz_app.command("draw")

@@ -24,11 +24,9 @@ from bot.domain.contests.questions import (
     questions_of,
 )
 from bot.domain.contests.standings import (
-    campaign_scores,
-    contest_scores,
     latest_contest,
     leaderboard,
-    own,
+    places,
 )
 from bot.domain.contests.typed_answers import read_choice
 from bot.i18n import _, _n
@@ -178,26 +176,24 @@ def score(ctx: Context) -> None:
     if found is None:
         return
     relay, contest = found
-    scores = contest_scores(ctx.session, contest)
-    mine = own(scores, relay)
-    overall = campaign_scores(ctx.session, contest)
-    whole = own(overall, relay)
-    if mine is None or whole is None:
+    placed = places(ctx.session, contest, relay)
+    if placed is None:
         return
+    mine, whole = placed.contest, placed.campaign
     ctx.reply(
         _(
             "“{title}”: {points} points, {correct} of {total} right. Rank {rank} of "
             "{participants}.\nWhole campaign: {campaign_points} points, rank {campaign_rank} "
             "of {campaign_participants}.\nOn the leaderboard you are {pseudonym}.",
             title=localized(contest.title, relay.language.value),
-            points=mine.points,
-            correct=mine.correct,
+            points=mine.score.points,
+            correct=mine.score.correct,
             total=len(questions_of(ctx.session, contest)),
-            rank=mine.rank,
-            participants=len(scores),
-            campaign_points=whole.points,
-            campaign_rank=whole.rank,
-            campaign_participants=len(overall),
+            rank=mine.score.rank,
+            participants=mine.participants,
+            campaign_points=whole.score.points,
+            campaign_rank=whole.score.rank,
+            campaign_participants=whole.participants,
             pseudonym=pseudonym(relay),
         )
     )
@@ -209,7 +205,7 @@ def standings(ctx: Context) -> None:
     if found is None:
         return
     relay, contest = found
-    scores = contest_scores(ctx.session, contest)
+    board = leaderboard(ctx.session, contest, relay=relay)
     lines = [
         _(
             "{rank}. {pseudonym}: {points}",
@@ -217,15 +213,14 @@ def standings(ctx: Context) -> None:
             pseudonym=standing.pseudonym,
             points=standing.points,
         ).render(relay.language)
-        for standing in leaderboard(ctx.session, scores)
+        for standing in board.standings
     ]
-    mine = own(scores, relay)
     ctx.reply(
         _(
             "Leaderboard of “{title}” (points):\n{lines}\n\nYou: rank {rank}, {pseudonym}.",
             title=localized(contest.title, relay.language.value),
             lines="\n".join(lines),
-            rank=mine.rank if mine else "-",
+            rank=board.mine.rank if board.mine else "-",
             pseudonym=pseudonym(relay),
         )
     )

@@ -1,13 +1,17 @@
 """Scores and ranks, per contest and for a whole campaign, and the public leaderboard.
 
-The leaderboard shows pseudonyms (initials and a tag), never a name or a number.
+The database ranks: one query sums each participant's answers and ranks them with
+RANK() OVER, so equal points share a rank and the next rank skips (1, 2, 2, 4), and
+only the rows asked for (one relay's, or the top of the board) come back, not every
+participant. The leaderboard shows pseudonyms (initials and a tag), never a name or a
+number.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, RowMapping, Subquery, case, func, select
 from sqlalchemy.orm import Session
 
 from bot.domain.contests.pseudonyms import pseudonym
@@ -24,6 +28,22 @@ class Score:
 
 
 @dataclass(frozen=True)
+class Place:
+    """One relay's score, and how many are ranked with them: "rank N of M"."""
+
+    score: Score
+    participants: int
+
+
+@dataclass(frozen=True)
+class Places:
+    """A relay's place in a contest and over the contest's whole campaign."""
+
+    contest: Place
+    campaign: Place
+
+
+@dataclass(frozen=True)
 class Standing:
     rank: int
     pseudonym: str
@@ -31,42 +51,94 @@ class Standing:
     correct: int
 
 
-def ranked(session: Session, contest_ids: list[int]) -> list[Score]:
-    """Every participant's points over these contests, best first; ties share their rank."""
-    if not contest_ids:
-        return []
-    total = func.sum(Answer.points)
-    rows = session.execute(
+@dataclass(frozen=True)
+class Board:
+    """The top of a contest's leaderboard, and the asking relay's own score if they took
+    part (wherever they stand)."""
+
+    standings: list[Standing]
+    mine: Score | None = None
+
+
+_SCORE = ("relay_id", "points", "correct", "answered", "rank")  # Score's fields, in order
+
+
+def _of_contest(contest: Contest) -> ColumnElement[bool]:
+    return Question.contest_id == contest.id
+
+
+def _of_campaign(campaign_id: int) -> ColumnElement[bool]:
+    return Question.contest_id.in_(select(Contest.id).where(Contest.campaign_id == campaign_id))
+
+
+def _ranked(scope: ColumnElement[bool], *, positions: bool = False) -> Subquery:
+    """Each participant's totals over the answers in scope, their rank and how many are
+    ranked; with positions, also their line on the board (equal points by relay id).
+    The windows run after the grouping, so they rank participants, not answers."""
+    points = func.sum(Answer.points)
+    windows = [
+        func.rank().over(order_by=points.desc()).label("rank"),
+        func.count().over().label("participants"),
+    ]
+    if positions:
+        line = func.row_number().over(order_by=(points.desc(), Answer.relay_id))
+        windows.append(line.label("position"))
+    return (
         select(
-            Answer.relay_id,
-            total,
-            func.sum(case((Answer.correct & ~Answer.late, 1), else_=0)),
-            func.count(),
+            Answer.relay_id.label("relay_id"),
+            points.label("points"),
+            func.sum(case((Answer.correct & ~Answer.late, 1), else_=0)).label("correct"),
+            func.count().label("answered"),
+            *windows,
         )
         .join(Question, Answer.question_id == Question.id)
-        .where(Question.contest_id.in_(contest_ids))
+        .where(scope)
         .group_by(Answer.relay_id)
-        .order_by(total.desc(), Answer.relay_id)
-    ).all()
-    found: list[Score] = []
-    for relay_id, points, correct, answered in rows:
-        rank = len(found) + 1
-        if found and found[-1].points == int(points or 0):
-            rank = found[-1].rank
-        found.append(Score(relay_id, int(points or 0), int(correct or 0), int(answered), rank))
-    return found
+        .subquery("ranked")
+    )
+
+
+def _score(row: RowMapping) -> Score:
+    """The score in a row that holds _SCORE's columns; PostgreSQL's sums are bigint."""
+    return Score(*(int(row[name]) for name in _SCORE))
+
+
+def _place(session: Session, scope: ColumnElement[bool], relay: Relay) -> Place | None:
+    table = _ranked(scope)
+    row = session.execute(
+        select(*(table.c[name] for name in _SCORE), table.c.participants).where(
+            table.c.relay_id == relay.id
+        )
+    ).first()
+    if row is None:
+        return None
+    return Place(_score(row._mapping), int(row.participants))
 
 
 def contest_scores(session: Session, contest: Contest) -> list[Score]:
-    return ranked(session, [contest.id])
+    """Every participant's score in the contest, best first (equal points by relay id)."""
+    table = _ranked(_of_contest(contest))
+    rows = session.execute(
+        select(*(table.c[name] for name in _SCORE)).order_by(table.c.rank, table.c.relay_id)
+    ).all()
+    return [_score(row._mapping) for row in rows]
 
 
-def campaign_scores(session: Session, contest: Contest) -> list[Score]:
-    """Scores over every contest of the contest's campaign (just this one without one)."""
+def contest_place(session: Session, contest: Contest, relay: Relay) -> Place | None:
+    """The relay's score and rank in the contest; None if they did not answer in it."""
+    return _place(session, _of_contest(contest), relay)
+
+
+def places(session: Session, contest: Contest, relay: Relay) -> Places | None:
+    """The relay's place in the contest and over every contest of its campaign (the
+    contest's own, counted once, without a campaign); None if they did not answer in it."""
+    mine = contest_place(session, contest, relay)
+    if mine is None:
+        return None
     if contest.campaign_id is None:
-        return ranked(session, [contest.id])
-    ids = session.scalars(select(Contest.id).where(Contest.campaign_id == contest.campaign_id))
-    return ranked(session, list(ids))
+        return Places(mine, mine)
+    whole = _place(session, _of_campaign(contest.campaign_id), relay)
+    return Places(mine, whole) if whole else None
 
 
 def participant_count(session: Session, contest: Contest) -> int:
@@ -81,23 +153,31 @@ def participant_count(session: Session, contest: Contest) -> int:
     )
 
 
-def own(scores: list[Score], relay: Relay) -> Score | None:
-    return next((score for score in scores if score.relay_id == relay.id), None)
-
-
-def leaderboard(session: Session, scores: list[Score], top: int = 10) -> list[Standing]:
-    shown = scores[:top]
-    relays = {
-        relay.id: relay
-        for relay in session.scalars(
-            select(Relay).where(Relay.id.in_([score.relay_id for score in shown]))
-        )
-    }
-    return [
-        Standing(score.rank, pseudonym(relays[score.relay_id]), score.points, score.correct)
-        for score in shown
-        if score.relay_id in relays
+def leaderboard(
+    session: Session, contest: Contest, top: int = 10, *, relay: Relay | None = None
+) -> Board:
+    """The best `top` of the contest by pseudonym (a tie at the cut goes by relay id), and
+    the relay's own score, found by the same ranking."""
+    table = _ranked(_of_contest(contest), positions=True)
+    wanted = table.c.position <= top
+    if relay is not None:
+        wanted = wanted | (table.c.relay_id == relay.id)
+    rows = session.execute(
+        select(Relay, table.c.position, *(table.c[name] for name in _SCORE))
+        .join(table, table.c.relay_id == Relay.id)
+        .where(wanted)
+        .order_by(table.c.position)
+    ).all()
+    standings = [
+        Standing(int(row.rank), pseudonym(row.Relay), int(row.points), int(row.correct))
+        for row in rows
+        if row.position <= top
     ]
+    if relay is None:
+        return Board(standings)
+    return Board(
+        standings, next((_score(row._mapping) for row in rows if row.relay_id == relay.id), None)
+    )
 
 
 def latest_contest(session: Session, relay: Relay) -> Contest | None:

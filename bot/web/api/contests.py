@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.db import unit_of_work
 from bot.domain.contests import draw_records, tick
 from bot.domain.contests.pseudonyms import pseudonym
-from bot.domain.contests.standings import contest_scores, leaderboard, participant_count
+from bot.domain.contests.standings import leaderboard, participant_count
 from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.domain.polls import results
 from bot.models import (
@@ -304,10 +304,10 @@ async def get_leaderboard(slug: str, services: ServicesDep, top: int = 10) -> li
 
     def read() -> list[StandingOut]:
         with services.factory() as session:
-            scores = contest_scores(session, _contest(session, slug))
+            contest = _contest(session, slug)
             return [
                 StandingOut(rank=s.rank, pseudonym=s.pseudonym, points=s.points, correct=s.correct)
-                for s in leaderboard(session, scores, max(1, min(top, 100)))
+                for s in leaderboard(session, contest, max(1, min(top, 100))).standings
             ]
 
     return await run_in_threadpool(read)
