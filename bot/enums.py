@@ -116,3 +116,25 @@ class Eligibility(enum.StrEnum):
     ALL_CORRECT = "all_correct"  # every question answered right, in time
     ANY_CORRECT = "any_correct"  # at least one right answer in time
     PARTICIPATED = "participated"  # answered at least one question in time
+
+
+class RelayEventKind(enum.StrEnum):
+    """A change in a relay's standing, kept so the community can be counted for any past
+    day (shared/indicators.md, Community). An erasure keeps these, anonymous."""
+
+    JOINED = "joined"  # completed joining for the first time: consent, language and place
+    REJOINED = "rejoined"  # joined again after stopping, being unreachable or erased
+    STOPPED = "stopped"
+    UNREACHABLE = "unreachable"
+    REACHABLE = "reachable"  # wrote to us again after being unreachable
+    ERASED = "erased"
+
+
+class InteractionKind(enum.StrEnum):
+    """An explicit act of a relay on one message Relais sent them (indicators.md,
+    Engagement)."""
+
+    REACTION = "reaction"
+    REPLY = "reply"
+    SHARE = "share"
+    BUTTON = "button"

@@ -12,8 +12,10 @@ from bot.enums import (
     ConversationState,
     DeliveryStatus,
     Eligibility,
+    InteractionKind,
     Language,
     PostStatus,
+    RelayEventKind,
     RelayStatus,
     Role,
 )
@@ -21,8 +23,9 @@ from bot.models.base import NAMING, Base, JSONDocument, UTCDateTime, utcnow
 from bot.models.broadcasts import Broadcast
 from bot.models.campaigns import CampaignRow, PostRow
 from bot.models.contests import Answer, Contest, ContestDraw, Poll, Question, Vote
+from bot.models.interactions import Interaction
 from bot.models.messages import ChannelRate, Delivery, InboundMedia, InboundMessage, MediaFile
-from bot.models.relays import Relay
+from bot.models.relays import Relay, RelayEvent
 
 __all__ = [
     "NAMING",
@@ -42,6 +45,8 @@ __all__ = [
     "Eligibility",
     "InboundMedia",
     "InboundMessage",
+    "Interaction",
+    "InteractionKind",
     "JSONDocument",
     "Language",
     "MediaFile",
@@ -50,6 +55,8 @@ __all__ = [
     "PostStatus",
     "Question",
     "Relay",
+    "RelayEvent",
+    "RelayEventKind",
     "RelayStatus",
     "Role",
     "UTCDateTime",

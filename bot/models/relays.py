@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.enums import ConversationState, Language, RelayStatus, Role
+from bot.enums import ConversationState, Language, RelayEventKind, RelayStatus, Role
 from bot.models.base import Base, _enum, utcnow
 
 
@@ -41,3 +41,19 @@ class Relay(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     referred_by: Mapped[Relay | None] = relationship(remote_side=[id])
+
+
+class RelayEvent(Base):
+    """When a relay joined, stopped, rejoined, became unreachable or was erased, with their
+    channel, language and place at that moment: the community on any past day."""
+
+    __tablename__ = "relay_event"
+    __table_args__ = (Index("ix_relay_event_relay_id_at", "relay_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    relay_id: Mapped[int] = mapped_column(ForeignKey("relay.id", ondelete="CASCADE"))
+    kind: Mapped[RelayEventKind] = mapped_column(_enum(RelayEventKind))
+    at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    place: Mapped[str | None] = mapped_column(String(64))
