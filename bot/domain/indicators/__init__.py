@@ -1,0 +1,2 @@
+"""The campaign's indicators (shared/indicators.md, the booklet's §3.3), computed in SQL
+for any period and breakdown; figures.py holds the values every view shows."""
