@@ -20,8 +20,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, aliased
 
+from bot.domain import relays
 from bot.domain.outbox import Claimed
-from bot.domain.relays import cancel_queued
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.outbound import PayloadError, from_json
 
@@ -167,17 +167,14 @@ def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None
 
 
 def mark_unreachable(
-    *, session: Session, item: Claimed, error: str, code: str | None = None
+    *, session: Session, item: Claimed, error: str, now: datetime, code: str | None = None
 ) -> None:
     """The platform refuses this address: fail it, stop the relay's queue, say why."""
     mark_failed(session=session, item=item, error=error, code=code)
-    if item.relay_id is None:
-        return
-    relay = session.get_one(Relay, item.relay_id)
-    if relay.status is RelayStatus.ACTIVE:
-        relay.status = RelayStatus.UNREACHABLE
-    session.flush()
-    cancel_queued(session=session, relay=relay, reason=f"relay unreachable: {error[:200]}")
+    if item.relay_id is not None:
+        relay = session.get_one(Relay, item.relay_id)
+        reason = f"relay unreachable: {error[:200]}"
+        relays.mark_unreachable(session=session, relay=relay, reason=reason, now=now)
 
 
 def backoff(attempts: int) -> timedelta:

@@ -339,7 +339,12 @@ class DeliveryWorker:
         if isinstance(exc, Unreachable):
             logger.info("%s unreachable: %s", mask(item.address or "?"), exc)
             await self._call(
-                self._record, claims.mark_unreachable, item, error=str(exc), code=exc.code
+                self._record,
+                claims.mark_unreachable,
+                item,
+                error=str(exc),
+                now=_now(),
+                code=exc.code,
             )
             return Outcome.GONE
         if isinstance(exc, WaitsForRelay):

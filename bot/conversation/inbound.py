@@ -18,7 +18,7 @@ from bot.conversation.router import DEFAULT_ZONE, Context, Router
 from bot.conversation.values import Inbound, Prepared
 from bot.db import insert_ignore
 from bot.domain.outbox import enqueue, release_held, render
-from bot.domain.relays import find_relay
+from bot.domain.relays import find_relay, reachable_again
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
 from bot.outbound import ButtonAck
 
@@ -80,9 +80,7 @@ def receive(
         return True
     if relay is not None:
         relay.last_inbound_at = now
-        if relay.status is RelayStatus.UNREACHABLE:
-            # They wrote to us, so the platform reaches them again (unblocked the bot).
-            relay.status = RelayStatus.ACTIVE
+        reachable_again(session=session, relay=relay, now=now)
         release_held(session=session, relay=relay, now=now)  # their window is open again
     ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
     router.dispatch(ctx)

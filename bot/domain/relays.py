@@ -1,4 +1,5 @@
-"""Relay services: join, leave, change language or place, erase personal data.
+"""Relay services: join, leave, change language or place, erase personal data, and the
+history of each change in a relay's standing (relay_event), which the indicators count.
 
 Keyword-only, given the session; they flush, never commit: the entry point's unit of
 work decides.
@@ -18,6 +19,8 @@ from bot.models import (
     InboundMedia,
     InboundMessage,
     Relay,
+    RelayEvent,
+    RelayEventKind,
     RelayStatus,
 )
 
@@ -69,11 +72,48 @@ def create_relay(
     return relay
 
 
-def rejoin(*, relay: Relay, now: datetime) -> None:
+def record_event(*, session: Session, relay: Relay, kind: RelayEventKind, now: datetime) -> None:
+    """Keep a change in the relay's standing, with their channel, language and place now."""
+    session.add(
+        RelayEvent(
+            relay_id=relay.id,
+            kind=kind,
+            at=now,
+            channel=relay.channel,
+            language=relay.language.value,
+            place=relay.place,
+        )
+    )
+
+
+def finish_joining(*, session: Session, relay: Relay, now: datetime) -> None:
+    """The relay gave consent, a language and a place: they count as joined from now."""
+    record_event(session=session, relay=relay, kind=RelayEventKind.JOINED, now=now)
+
+
+def rejoin(*, session: Session, relay: Relay, now: datetime) -> None:
     """A relay who had left, or whom the platform had refused, asks to receive again."""
     relay.status = RelayStatus.ACTIVE
     relay.consent_at = now
     relay.stopped_at = None
+    if relay.place is not None:  # one who never finished joining joins when they do
+        record_event(session=session, relay=relay, kind=RelayEventKind.REJOINED, now=now)
+
+
+def reachable_again(*, session: Session, relay: Relay, now: datetime) -> None:
+    """They wrote to us, so the platform reaches them again (they unblocked the bot)."""
+    if relay.status is RelayStatus.UNREACHABLE:
+        relay.status = RelayStatus.ACTIVE
+        record_event(session=session, relay=relay, kind=RelayEventKind.REACHABLE, now=now)
+
+
+def mark_unreachable(*, session: Session, relay: Relay, reason: str, now: datetime) -> None:
+    """The platform refuses this relay's address: stop their queue, and say why."""
+    if relay.status is RelayStatus.ACTIVE:
+        relay.status = RelayStatus.UNREACHABLE
+        record_event(session=session, relay=relay, kind=RelayEventKind.UNREACHABLE, now=now)
+    session.flush()
+    cancel_queued(session=session, relay=relay, reason=reason)
 
 
 def cancel_queued(*, session: Session, relay: Relay, reason: str) -> int:
@@ -89,6 +129,8 @@ def cancel_queued(*, session: Session, relay: Relay, reason: str) -> int:
 
 def stop_relay(*, session: Session, relay: Relay, now: datetime) -> None:
     """STOP: nothing more goes to this relay until they join again."""
+    if relay.status is RelayStatus.ACTIVE:
+        record_event(session=session, relay=relay, kind=RelayEventKind.STOPPED, now=now)
     relay.status = RelayStatus.STOPPED
     relay.stopped_at = now
     relay.state = None
@@ -104,6 +146,8 @@ def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
     dates stay, for counts. Returns the old address, for the farewell message.
     """
     address = relay.address
+    if relay.status is not RelayStatus.ERASED:
+        record_event(session=session, relay=relay, kind=RelayEventKind.ERASED, now=now)
     session.flush()
     cancel_queued(session=session, relay=relay, reason="relay erased")
     session.execute(delete(InboundMedia).where(InboundMedia.relay_id == relay.id))

@@ -19,8 +19,8 @@ from bot.channels.twilio.errors import UNREACHABLE_CODES as UNREACHABLE
 from bot.channels.twilio.errors import WAITS_FOR_RELAY_CODES
 from bot.channels.whatsapp.window import hold
 from bot.db import insert_ignore
-from bot.domain.relays import cancel_queued
-from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay, RelayStatus
+from bot.domain.relays import mark_unreachable
+from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay
 
 logger = logging.getLogger(__name__)
 
@@ -81,10 +81,8 @@ def apply_status(
         delivery.error_code = error_code
         delivery.error = f"the platform reported {status} ({error_code or 'no code'})"
         if error_code in UNREACHABLE_CODES and relay is not None:
-            if relay.status is RelayStatus.ACTIVE:
-                relay.status = RelayStatus.UNREACHABLE
-            session.flush()
-            cancel_queued(session=session, relay=relay, reason=f"unreachable ({error_code})")
+            reason = f"unreachable ({error_code})"
+            mark_unreachable(session=session, relay=relay, reason=reason, now=now)
 
 
 def record_callback(

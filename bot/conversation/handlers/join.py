@@ -26,7 +26,7 @@ def join(ctx: Context) -> None:
         ctx.ask(ConversationState.LANGUAGE)
         return
     if relay.status is not RelayStatus.ACTIVE:
-        rejoin(relay=relay, now=ctx.now)
+        rejoin(session=ctx.session, relay=relay, now=ctx.now)
         ctx.reply(_("Welcome back! You will receive the campaign's messages again."))
     elif relay.state is None:
         since = Day(relay.consent_at or relay.created_at, ctx.zone)

@@ -6,6 +6,7 @@ from bot.conversation.handlers.fallback import not_joined
 from bot.conversation.router import Context
 from bot.conversation.values import Choice, ChoiceKind, Option, Reply
 from bot.domain.posts import POST_SOURCE, posts_for_newcomer
+from bot.domain.relays import finish_joining
 from bot.i18n import _
 from bot.models import ConversationState
 from content.places import DEFAULT_PLACES, OTHER, find_place
@@ -41,6 +42,7 @@ def choose(ctx: Context) -> None:
     if not first_time:
         ctx.reply(_("Done: your place is saved."))
         return
+    finish_joining(session=ctx.session, relay=relay, now=ctx.now)
     ctx.reply(
         _(
             "Welcome among the relays of the campaign! Every day you will receive a short "
