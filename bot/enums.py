@@ -46,6 +46,8 @@ class ConversationState(enum.StrEnum):
     BROADCAST_FR = "broadcast_fr"
     BROADCAST_BM = "broadcast_bm"
     BROADCAST_CONFIRM = "broadcast_confirm"
+    # After "I shared it": how widely (optional; anything else goes on as usual).
+    SHARE_REACH = "share_reach"
 
 
 class DeliveryStatus(enum.StrEnum):

@@ -69,6 +69,9 @@ class Message:
     prompt: str | None = None  # the question this asks (a conversation state), if any
     template: Template | None = None  # what WhatsApp may send outside the window
     subject: Subject | None = None
+    # "I shared it": shown only where a button does not travel with a forwarded message
+    # (Telegram, the simulator); elsewhere relays answer the post with a word instead.
+    share: Option | None = None
 
     def free_form(self) -> Message:
         """The message without its template: what goes inside the window."""
@@ -138,6 +141,8 @@ def to_json(outbound: Outbound) -> dict[str, Any]:
         data["template"] = _template_json(outbound.template)
     if outbound.subject is not None:
         data[outbound.subject.kind] = outbound.subject.ref
+    if outbound.share is not None:
+        data["share"] = {"label": outbound.share.label, "data": outbound.share.data}
     return data
 
 
@@ -179,6 +184,9 @@ def from_json(data: Mapping[str, Any]) -> Outbound:
             prompt=data.get("prompt") or None,
             template=template,
             subject=subject,
+            share=Option(str(share["label"]), str(share["data"]))
+            if (share := data.get("share"))
+            else None,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise PayloadError(f"not an outbound message: {exc!r}") from exc

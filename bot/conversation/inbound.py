@@ -16,7 +16,9 @@ from sqlalchemy.orm import Session
 from bot.addresses import mask
 from bot.conversation.router import DEFAULT_ZONE, Context, Router
 from bot.conversation.values import Inbound, Prepared
+from bot.conversation.words import Command, match_command
 from bot.db import insert_ignore
+from bot.domain.interactions import record_reply_or_reaction
 from bot.domain.outbox import enqueue, release_held, render
 from bot.domain.relays import find_relay, reachable_again
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
@@ -28,6 +30,8 @@ logger = logging.getLogger(__name__)
 def _text(inbound: Inbound | None) -> str | None:
     if inbound is None:
         return None
+    if inbound.reaction is not None:
+        return " ".join(inbound.reaction)
     return inbound.choice.pack() if inbound.choice is not None else inbound.text
 
 
@@ -36,7 +40,15 @@ def _kind(inbound: Inbound | None) -> str:
         return "other"
     if inbound.choice is not None:
         return "choice"
+    if inbound.reaction is not None:
+        return "reaction"
     return "media" if inbound.media and not inbound.text else "message"
+
+
+def _is_share_word(inbound: Inbound) -> bool:
+    """A quoting "PARTAGÉ" is the post's share (handlers/share.py), not also a reply."""
+    matched = match_command(inbound.text or "")
+    return matched is not None and matched[0] is Command.SHARED
 
 
 def receive(
@@ -82,6 +94,17 @@ def receive(
         relay.last_inbound_at = now
         reachable_again(session=session, relay=relay, now=now)
         release_held(session=session, relay=relay, now=now)  # their window is open again
+        if inbound.replied_to is not None and not _is_share_word(inbound):
+            record_reply_or_reaction(
+                session=session,
+                relay=relay,
+                replied_to=inbound.replied_to,
+                reaction=inbound.reaction,
+                inbound_key=f"{channel}:{platform_message_id}",
+                now=now,
+            )
+    if inbound.reaction is not None:
+        return True  # a reaction is kept, never answered
     ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
     router.dispatch(ctx)
     _link_new_relay(session, inbound_id, ctx)

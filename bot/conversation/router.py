@@ -95,6 +95,7 @@ class Router:
         self._choices: dict[ChoiceKind, Handler] = {}
         self._prompts: dict[ConversationState, tuple[Prompt, TextReader | None]] = {}
         self._readers: list[TextReader] = []
+        self._optional: set[ConversationState] = set()
         self._fallback: Handler | None = None
 
     def command(self, command: Command, handler: Handler) -> None:
@@ -104,10 +105,18 @@ class Router:
         self._choices[kind] = handler
 
     def prompt(
-        self, state: ConversationState, prompt: Prompt, *, other_text: TextReader | None = None
+        self,
+        state: ConversationState,
+        prompt: Prompt,
+        *,
+        other_text: TextReader | None = None,
+        optional: bool = False,
     ) -> None:
-        """Register how to ask again for `state`, and what to do with text that is no option."""
+        """Register how to ask again for `state`, and what to do with text that is no option;
+        an `optional` question is dropped when the relay sends a command instead."""
         self._prompts[state] = (prompt, other_text)
+        if optional:
+            self._optional.add(state)
 
     def reader(self, reader: TextReader) -> None:
         """Register a reader of text no command or prompt took; True when it took it."""
@@ -131,6 +140,8 @@ class Router:
         text = inbound.text or ""
         matched = match_command(text)
         if matched is not None and matched[0] in self._commands:
+            if ctx.relay is not None and ctx.relay.state in self._optional:
+                ctx.relay.state = None
             ctx.argument = matched[1]
             return self._commands[matched[0]](ctx)
         relay = ctx.known_relay

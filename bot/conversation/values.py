@@ -19,6 +19,8 @@ class ChoiceKind(enum.StrEnum):
     BROADCAST = "bcast"
     QUIZ = "quiz"  # "<question id>.<choice index>"
     POLL = "poll"  # "<poll id>.<choice index>"
+    SHARE = "share"  # "<post id>": the relay says they passed the post on
+    REACH = "reach"  # "<post id>.<1|2|6>": how widely (one group, 2 to 5, more than 5)
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class Inbound:
     choice: Choice | None = None
     media: tuple[Media, ...] = ()
     display_name: str | None = None
+    # The platform's id of a message of ours this one quotes (a reply) or reacts to.
+    replied_to: str | None = None
+    # Emoji a relay set on `replied_to`: a reaction, which the conversation does not answer.
+    reaction: tuple[str, ...] | None = None
 
     @property
     def channel(self) -> str:

@@ -2,7 +2,8 @@
 
 Bambara words: DON (enter) joins, JƆ (stop) leaves, KAN (language), YƆRƆ (place), DƐMƐ (help),
 JƆSI (erase), BI (today's post), JƐNSƐN (an organiser's broadcast), JATƐ (one's contest score),
-JATƐW (the leaderboard), KƆLƆLƆ (a poll's results); AWƆ / AYI answer yes / no.
+JATƐW (the leaderboard), KƆLƆLƆ (a poll's results), N Y'A CI (I passed it on: a post
+shared); AWƆ / AYI answer yes / no.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Command(enum.StrEnum):
     SCORE = "score"
     LEADERBOARD = "leaderboard"
     RESULTS = "results"
+    SHARED = "shared"
 
 
 WORDS: dict[Command, frozenset[str]] = {
@@ -53,6 +55,12 @@ WORDS: dict[Command, frozenset[str]] = {
     Command.SCORE: frozenset({"score", "points", "jate"}),
     Command.LEADERBOARD: frozenset({"classement", "leaderboard", "palmares", "jatew"}),
     Command.RESULTS: frozenset({"resultats", "results", "resultat", "kololo"}),
+    Command.SHARED: frozenset({"partage", "partager", "shared", "nyaci"}),
+}
+# Commands of several words, matched whole ("J'ai partagé", "N y'a ci").
+PHRASES: dict[str, Command] = {
+    phrase: Command.SHARED
+    for phrase in ("j'ai partage", "jai partage", "i shared", "i shared it", "n y'a ci", "n ya ci")
 }
 YES = frozenset({"oui", "yes", "awo"})
 NO = frozenset({"non", "no", "ayi"})
@@ -69,6 +77,8 @@ def match_command(text: str) -> tuple[Command, str] | None:
     stripped = text.strip()
     if stripped == "?":
         return Command.HELP, ""
+    if (phrase := PHRASES.get(fold(stripped))) is not None:
+        return phrase, ""
     head, _, rest = stripped.partition(" ")
     head = head.split("@", 1)[0] if head.startswith("/") else head  # /start@relais_bot
     command = _BY_WORD.get(fold(head))

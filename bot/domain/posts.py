@@ -11,8 +11,10 @@ from sqlalchemy import and_, literal, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.conversation.values import Choice, ChoiceKind
+from bot.i18n import _
 from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
-from bot.outbound import MediaRef, Message, Subject, Template
+from bot.outbound import MediaRef, Message, Option, Subject, Template
 from content.media_kinds import media_kind
 
 POST_SOURCE = "post"  # a post's deliveries: source_ref is the post's id
@@ -63,6 +65,10 @@ def post_message(post: PostRow, campaign: CampaignRow, language: str) -> Message
         sms_text=_with_hashtags(sms[chosen], hashtags) if sms.get(chosen) else None,
         template=Template(template["sid"], template.get("variables")) if template else None,
         subject=Subject("post", post.slug),
+        share=Option(
+            _("✅ I shared it").render(Language(chosen)),
+            Choice(ChoiceKind.SHARE, str(post.id)).pack(),
+        ),
     )
 
 

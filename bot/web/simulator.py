@@ -24,7 +24,7 @@ from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
 from bot.i18n import _, translations
 from bot.models import Delivery, DeliveryStatus, InboundMessage, Language, Relay
-from bot.outbound import MediaRef, Message, from_json
+from bot.outbound import MediaRef, Message, Option, Outbound, from_json
 from bot.web.access import COOKIE, require_operator
 from bot.web.services import Services, ServicesDep
 
@@ -149,6 +149,13 @@ def _shown_media(media: MediaRef | None) -> ShownMedia | None:
     return ShownMedia(kind=media.kind, url=url)
 
 
+def _buttons(message: Outbound) -> tuple[Option, ...]:
+    """A phone's buttons, as on Telegram: the options, and the share acknowledgement."""
+    if not isinstance(message, Message):
+        return ()
+    return message.options + ((message.share,) if message.share is not None else ())
+
+
 def _shown_out(delivery: Delivery) -> ShownMessage:
     message = from_json(delivery.payload)
     text = message.text if isinstance(message, Message) else ""
@@ -156,10 +163,7 @@ def _shown_out(delivery: Delivery) -> ShownMessage:
         id=f"out-{delivery.id}",
         direction="out",
         text=text,
-        options=[
-            ShownOption(label=option.label, data=option.data)
-            for option in (message.options if isinstance(message, Message) else ())
-        ],
+        options=[ShownOption(label=option.label, data=option.data) for option in _buttons(message)],
         media=_shown_media(message.media if isinstance(message, Message) else None),
         at=delivery.sent_at or delivery.created_at,
     )

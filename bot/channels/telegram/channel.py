@@ -122,7 +122,8 @@ class TelegramChannel(Channel):
             raise Temporary(f"telegram: {exc}") from exc
 
     async def _send_message(self, chat_id: int, message: Message) -> TelegramMessage:
-        markup = keyboard(message.options)
+        # The share button travels with no forward: Telegram drops a bot's buttons.
+        markup = keyboard(message.options + ((message.share,) if message.share else ()))
         text = message.text
         media = message.media
         if media is None:

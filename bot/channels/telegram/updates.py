@@ -75,14 +75,31 @@ def parse_update(data: object) -> ParsedUpdate:
         )
         return ParsedUpdate(update.update_id, inbound, ack)
 
+    reaction = update.message_reaction
+    if reaction is not None:
+        if reaction.chat.type != ChatType.PRIVATE:
+            return ParsedUpdate(update.update_id, None, None)
+        emoji = tuple(
+            getattr(kind, "emoji", None) or getattr(kind, "custom_emoji_id", None) or kind.type
+            for kind in reaction.new_reaction
+        )
+        inbound = Inbound(
+            address=f"{CHANNEL}:{reaction.chat.id}",
+            replied_to=str(reaction.message_id),
+            reaction=emoji,
+        )
+        return ParsedUpdate(update.update_id, inbound, None)
+
     message = update.message
     if message is None or message.chat.type != ChatType.PRIVATE:
         return ParsedUpdate(update.update_id, None, None)
     sender = message.from_user
+    quoted = message.reply_to_message
     inbound = Inbound(
         address=f"{CHANNEL}:{message.chat.id}",
         text=message.text or message.caption,
         media=_media(message),
         display_name=_name(sender.first_name, sender.last_name) if sender else None,
+        replied_to=str(quoted.message_id) if quoted is not None else None,
     )
     return ParsedUpdate(update.update_id, inbound, None)

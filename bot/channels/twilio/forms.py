@@ -72,5 +72,7 @@ def parse_message(form: dict[str, str]) -> ParsedMessage:
         choice=choice,
         media=media,
         display_name=(form.get("ProfileName") or None),
+        # WhatsApp tells which of our messages a relay answered with "reply".
+        replied_to=form.get("OriginalRepliedMessageSid") or None,
     )
     return ParsedMessage(sid, inbound)

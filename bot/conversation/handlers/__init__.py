@@ -13,6 +13,7 @@ from bot.conversation.handlers import (
     place,
     poll,
     quiz,
+    share,
     stop,
     today,
 )
@@ -36,6 +37,7 @@ def register_handlers(router: Router) -> Router:
     router.command(Command.SCORE, quiz.score)
     router.command(Command.LEADERBOARD, quiz.standings)
     router.command(Command.RESULTS, poll.results)
+    router.command(Command.SHARED, share.typed)
 
     router.prompt(ConversationState.LANGUAGE, language.prompt)
     router.prompt(ConversationState.PLACE, place.prompt)
@@ -52,6 +54,12 @@ def register_handlers(router: Router) -> Router:
         ConversationState.BROADCAST_BM, broadcast.bambara_prompt, other_text=broadcast.write_bambara
     )
     router.prompt(
+        ConversationState.SHARE_REACH,
+        share.prompt,
+        other_text=share.something_else,
+        optional=True,
+    )
+    router.prompt(
         ConversationState.BROADCAST_CONFIRM,
         broadcast.confirm_prompt,
         other_text=broadcast.confirm_in_words,
@@ -64,6 +72,8 @@ def register_handlers(router: Router) -> Router:
     router.choice(ChoiceKind.BROADCAST, broadcast.confirm)
     router.choice(ChoiceKind.QUIZ, quiz.choose)
     router.choice(ChoiceKind.POLL, poll.choose)
+    router.choice(ChoiceKind.SHARE, share.pressed)
+    router.choice(ChoiceKind.REACH, share.reach)
 
     router.reader(quiz.typed)
 

@@ -19,6 +19,7 @@ def help_(ctx: Context) -> None:
             "/score: your contest score and rank\n"
             "/classement: the contest leaderboard\n"
             "/resultats: the results of a poll you answered\n"
+            "PARTAGÉ: say you shared a post (answer the post with it)\n"
             "/aide: this help\n"
             "/supprimer: delete your personal data\n"
             "STOP: receive nothing more"

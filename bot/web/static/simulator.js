@@ -147,7 +147,7 @@
       pane.lastBot = row;
       if (Array.isArray(m.options) && m.options.length) {
         row.append(renderOptions(pane, row, m.options));
-        if (m.options.every((o) => /^(quiz|poll):/.test(o.data))) row.dataset.answerable = "1";
+        if (m.options.every((o) => /^(quiz|poll|share):/.test(o.data))) row.dataset.answerable = "1";
       }
     } else if (pane.lastBot && m.text) {
       markChoice(pane.lastBot, m.text);

@@ -1,0 +1,163 @@
+"""What relays do with the messages Relais sends them — a reaction, a reply that quotes
+one, "I shared it" and how widely — each kept once, tied to the delivery it is about.
+
+The indicators (bot/domain/indicators/) count these within 48 hours of the message.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.db import insert_ignore
+from bot.models import Delivery, DeliveryStatus, Interaction, InteractionKind, Relay
+
+SHARE_WINDOW = timedelta(hours=48)  # a plain "I shared it" is about a post this recent
+POST_SOURCE = "post"
+# What a relay may declare when they share, counted at the lower end of each range.
+REACH_WEIGHTS = {1: "1 group", 2: "2 to 5", 6: "more than 5"}
+_REACHED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ)
+
+
+def delivery_with_platform_id(
+    *, session: Session, relay: Relay, platform_message_id: str
+) -> Delivery | None:
+    """The message of ours that a relay quotes or reacts to (platform ids are per chat)."""
+    return session.scalars(
+        select(Delivery).where(
+            Delivery.relay_id == relay.id, Delivery.platform_message_id == platform_message_id
+        )
+    ).first()
+
+
+def post_delivery(*, session: Session, relay: Relay, post_ref: str) -> Delivery | None:
+    return session.scalars(
+        select(Delivery).where(
+            Delivery.relay_id == relay.id,
+            Delivery.source_kind == POST_SOURCE,
+            Delivery.source_ref == post_ref,
+        )
+    ).first()
+
+
+def latest_post(*, session: Session, relay: Relay, now: datetime) -> Delivery | None:
+    """The post this relay most recently received, within the share window."""
+    return session.scalars(
+        select(Delivery)
+        .where(
+            Delivery.relay_id == relay.id,
+            Delivery.source_kind == POST_SOURCE,
+            Delivery.status.in_(_REACHED),
+            Delivery.sent_at >= now - SHARE_WINDOW,
+        )
+        .order_by(Delivery.sent_at.desc(), Delivery.id.desc())
+    ).first()
+
+
+def record(
+    *,
+    session: Session,
+    relay: Relay,
+    delivery: Delivery,
+    kind: InteractionKind,
+    key: str,
+    now: datetime,
+    detail: str | None = None,
+    weight: int | None = None,
+) -> bool:
+    """Keep one act, once (by `key`); True when it was new."""
+    return (
+        insert_ignore(
+            session,
+            Interaction.__table__,  # type: ignore[arg-type]
+            {
+                "key": key[:160],
+                "relay_id": relay.id,
+                "delivery_id": delivery.id,
+                "source_kind": delivery.source_kind,
+                "source_ref": delivery.source_ref,
+                "kind": kind,
+                "detail": detail,
+                "weight": weight,
+                "at": now,
+            },
+            unique=["key"],
+        )
+        is not None
+    )
+
+
+def share_key(delivery: Delivery) -> str:
+    return f"share:{delivery.id}"  # a delivery is one relay and one post: one share
+
+
+def record_share(*, session: Session, relay: Relay, delivery: Delivery, now: datetime) -> bool:
+    return record(
+        session=session,
+        relay=relay,
+        delivery=delivery,
+        kind=InteractionKind.SHARE,
+        key=share_key(delivery),
+        now=now,
+    )
+
+
+def declare_reach(
+    *, session: Session, relay: Relay, delivery: Delivery, weight: int, now: datetime
+) -> None:
+    """How widely the relay says they shared (a share is recorded if it was not yet)."""
+    record_share(session=session, relay=relay, delivery=delivery, now=now)
+    session.execute(
+        update(Interaction)
+        .where(Interaction.key == share_key(delivery))
+        .values(weight=weight, detail=REACH_WEIGHTS.get(weight))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def last_share(*, session: Session, relay: Relay) -> Interaction | None:
+    return session.scalars(
+        select(Interaction)
+        .where(Interaction.relay_id == relay.id, Interaction.kind == InteractionKind.SHARE)
+        .order_by(Interaction.id.desc())
+    ).first()
+
+
+def record_reply_or_reaction(
+    *,
+    session: Session,
+    relay: Relay,
+    replied_to: str,
+    reaction: tuple[str, ...] | None,
+    inbound_key: str,
+    now: datetime,
+) -> bool:
+    """A relay quoted or reacted to one of our messages; False when it is not one of ours."""
+    delivery = delivery_with_platform_id(
+        session=session, relay=relay, platform_message_id=replied_to
+    )
+    if delivery is None:
+        return False
+    if reaction is None:
+        record(
+            session=session,
+            relay=relay,
+            delivery=delivery,
+            kind=InteractionKind.REPLY,
+            key=f"reply:{inbound_key}",
+            now=now,
+        )
+        return True
+    for emoji in reaction:  # an emptied reaction (taken back) adds nothing
+        record(
+            session=session,
+            relay=relay,
+            delivery=delivery,
+            kind=InteractionKind.REACTION,
+            key=f"reaction:{delivery.id}:{emoji}",
+            now=now,
+            detail=emoji[:32],
+        )
+    return True
