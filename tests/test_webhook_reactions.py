@@ -1,0 +1,77 @@
+"""Reactions and quoting replies through POST /webhooks/telegram: kept against the post
+they are about, a reaction never answered, a replayed update counted once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+from bot.domain.outbox import enqueue
+from bot.models import Delivery, DeliveryStatus, Interaction
+from bot.outbound import Message
+from bot.web.app import create_app
+from tests.conftest import SettingsFactory
+from tests.factories import make_relay
+
+SECRET = "hook-secret_456"
+HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
+CHAT = 7301
+
+
+@pytest.fixture
+def client(make_settings: SettingsFactory, factory: sessionmaker[Session]) -> Iterator[TestClient]:
+    del factory  # empties the tables first
+    settings = make_settings(telegram_token="123456:TEST-token", telegram_secret=SECRET)
+    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
+        yield client
+
+
+def reaction(update_id: int, message_id: int, *emoji: str) -> dict[str, Any]:
+    return {
+        "update_id": update_id,
+        "message_reaction": {
+            "chat": {"id": CHAT, "type": "private"},
+            "message_id": message_id,
+            "user": {"id": CHAT, "is_bot": False, "first_name": "Awa"},
+            "date": 1764547200,
+            "old_reaction": [],
+            "new_reaction": [{"type": "emoji", "emoji": value} for value in emoji],
+        },
+    }
+
+
+def test_a_reaction_to_a_post_is_kept_once_and_not_answered(
+    client: TestClient, factory: sessionmaker[Session]
+) -> None:
+    with unit_of_work(factory) as session:
+        relay = make_relay(session, address=f"telegram:{CHAT}", channel="telegram")
+        post = enqueue(
+            session=session,
+            source_kind="post",
+            source_ref="42",
+            message=Message("Les sessions du conseil communal sont publiques."),
+            relay=relay,
+        )
+        assert post is not None
+        delivery = session.get_one(Delivery, post)
+        delivery.status, delivery.platform_message_id = DeliveryStatus.SENT, "9001"
+        delivery.sent_at = datetime.now(UTC)
+    for _ in range(2):  # Telegram retries what it thinks was not received
+        response = client.post(
+            "/webhooks/telegram", json=reaction(500, 9001, "🙏"), headers=HEADERS
+        )
+        assert response.status_code == 200
+    with factory() as session:
+        kept = session.scalars(select(Interaction)).all()
+        queued = session.scalars(select(Delivery).where(Delivery.id != post)).all()
+    assert [(row.kind.value, row.source_ref, row.detail) for row in kept] == [
+        ("reaction", "42", "🙏")
+    ]
+    assert queued == []  # nothing is said back to a reaction
