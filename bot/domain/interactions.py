@@ -140,24 +140,21 @@ def record_reply_or_reaction(
     )
     if delivery is None:
         return False
-    if reaction is None:
+    # A reply counts once per message of theirs; a reaction once per emoji on our message
+    # (an emptied reaction, taken back, adds nothing).
+    acts = (
+        [(InteractionKind.REPLY, f"reply:{inbound_key}", None)]
+        if reaction is None
+        else [(InteractionKind.REACTION, f"reaction:{delivery.id}:{e}", e[:32]) for e in reaction]
+    )
+    for kind, key, detail in acts:
         record(
             session=session,
             relay=relay,
             delivery=delivery,
-            kind=InteractionKind.REPLY,
-            key=f"reply:{inbound_key}",
+            kind=kind,
+            key=key,
             now=now,
-        )
-        return True
-    for emoji in reaction:  # an emptied reaction (taken back) adds nothing
-        record(
-            session=session,
-            relay=relay,
-            delivery=delivery,
-            kind=InteractionKind.REACTION,
-            key=f"reaction:{delivery.id}:{emoji}",
-            now=now,
-            detail=emoji[:32],
+            detail=detail,
         )
     return True

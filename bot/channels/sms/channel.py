@@ -11,7 +11,7 @@ import logging
 from typing import Any
 
 from bot.channels.base import Channel, Pacing, Resources
-from bot.channels.twilio.channel import TwilioChannel, numbered
+from bot.channels.twilio.channel import TwilioChannel, numbered, shared_client
 from bot.channels.twilio.client import TwilioClient
 from bot.outbound import Message, Outbound
 from content.sms import count_segments, fit_gsm
@@ -48,11 +48,7 @@ class SmsChannel(TwilioChannel):
 
 
 def build(resources: Resources) -> Channel | None:
-    settings = resources.settings
-    if not settings.twilio_enabled or not settings.twilio_sms_from:
+    number, url = resources.settings.twilio_sms_from, resources.settings.public_url
+    if not resources.settings.twilio_enabled or not number:
         return None
-    return SmsChannel(
-        client=resources.shared("twilio", lambda: TwilioClient(settings)),
-        sender=settings.twilio_sms_from,
-        public_url=settings.public_url,
-    )
+    return SmsChannel(client=shared_client(resources), sender=number, public_url=url)

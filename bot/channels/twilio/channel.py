@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.channels.base import Channel, Rejected
+from bot.channels.base import Channel, Rejected, Resources
 from bot.channels.twilio import status
 from bot.channels.twilio.client import TwilioClient
 from bot.domain.outbox import Claimed
@@ -23,6 +23,11 @@ def numbered(text: str, options: tuple[Option, ...]) -> str:
         return text
     lines = [f"{number} {option.label}" for number, option in enumerate(options, start=1)]
     return text + "\n\n" + "\n".join(lines)
+
+
+def shared_client(resources: Resources) -> TwilioClient:
+    """The process's one Twilio client, made by the first channel that needs it."""
+    return resources.shared("twilio", lambda: TwilioClient(resources.settings))
 
 
 class TwilioChannel(Channel):

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Channel, Decision, Pacing, Resources
-from bot.channels.twilio.channel import TwilioChannel, numbered
+from bot.channels.twilio.channel import TwilioChannel, numbered, shared_client
 from bot.channels.twilio.client import TwilioClient
 from bot.channels.whatsapp import window
 from bot.domain.outbox import Claimed
@@ -85,7 +85,7 @@ def build(resources: Resources) -> Channel | None:
     if not settings.twilio_enabled or not settings.twilio_whatsapp_from:
         return None
     return WhatsAppChannel(
-        client=resources.shared("twilio", lambda: TwilioClient(settings)),
+        client=shared_client(resources),
         sender=settings.twilio_whatsapp_from,
         rate=settings.whatsapp_rate,
         public_url=settings.public_url,
