@@ -16,8 +16,8 @@ from bot.cli.admin import admin_app
 from bot.cli.broadcast import broadcast_app
 from bot.cli.campaign import CampaignPath, Lang, campaign_app, load_report_lines, problems_table
 from bot.cli.quiz import quiz_app
-from bot.domain.reports import DeliveryLine
-from bot.i18n import Text, _
+from bot.cli.report import report_app
+from bot.i18n import _
 from bot.models import Language
 
 logger = logging.getLogger("relais")
@@ -28,7 +28,6 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-report_app = typer.Typer(help="What the campaign reached.", no_args_is_help=True)
 app.add_typer(report_app, name="report")
 app.add_typer(campaign_app, name="campaign")
 app.add_typer(broadcast_app, name="broadcast")
@@ -174,72 +173,6 @@ def campaign_load(
     for line in load_report_lines(report):
         console.print(line.render(language), markup=False)
     console.print(_("Campaign loaded.").render(language), style="green", markup=False)
-
-
-@report_app.command("deliveries")
-def report_deliveries(
-    source: Annotated[
-        str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
-    language: Lang = Language.FR,
-) -> None:
-    """How many relays each message reached, per channel and status, and why not."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from bot.domain.reports import delivery_lines
-
-    current = cli_common.settings()
-    with cli_common.database(current) as factory, factory() as session:
-        lines = delivery_lines(session=session, source_kind=source)
-
-    def reason(line: DeliveryLine) -> str:
-        return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
-
-    if as_json:
-        for line in lines:
-            row = {**line.__dict__, "status": line.status.value, "reason": reason(line)}
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        return
-    headers = (_("message"), _("channel"), _("status"), _("relays"), _("why"))
-    table = Table(*(h.render(language) for h in headers), title=_("Deliveries").render(language))
-    for line in lines:
-        table.add_row(line.source, line.channel, line.status.value, str(line.relays), reason(line))
-    Console().print(table)
-
-
-@report_app.command("testimonies")
-def report_testimonies(
-    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
-    language: Lang = Language.FR,
-) -> None:
-    """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
-    import json
-
-    from rich.console import Console
-    from rich.table import Table
-
-    from bot.domain.reports import list_testimonies
-
-    current = cli_common.settings()
-    with cli_common.database(current) as factory, factory() as session:
-        found = list_testimonies(session=session, limit=limit)
-    if as_json:
-        for item in found:
-            row = {**item.__dict__, "received_at": item.received_at.isoformat()}
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        return
-    headers = (_("received"), _("kind"), _("place"), _("language"), _("where"))
-    title = _("Testimonies").render(language)
-    table = Table(*(h.render(language) for h in headers), title=title)
-    for item in found:
-        local = item.received_at.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
-        table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
-    Console().print(table)
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from bot.settings import Settings
 from bot.web import docs, simulator
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
+from bot.web.api import indicators as indicators_api
 from bot.web.health import router as health_router
 from bot.web.media_files import router as media_router
 from bot.web.metrics import router as metrics_router
@@ -32,6 +33,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     media_router,
     broadcasts_api.router,
     contests_api.router,
+    indicators_api.router,
     docs.router,
 )
 STATIC = Path(__file__).parent / "static"

@@ -1,0 +1,268 @@
+"""`relais report`: the campaign's indicators as files (`--out DIR`) or terminal tables
+(community, posts, ambassadors), and how far each message got (deliveries, testimonies)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.cli import common as cli_common
+from bot.cli.campaign import Lang
+from bot.domain.indicators.figures import Filters, Indicators
+from bot.domain.reports import DeliveryLine
+from bot.i18n import Text, _
+from bot.models import Language
+from bot.report import grids, names, post_grids, terminal
+from bot.report.gather import ReportRefused, gather, period_of
+from bot.report.grid import Grid
+from bot.report.summary import summary
+
+report_app = typer.Typer(
+    help="What the campaign reached: indicators as files or tables, deliveries, testimonies.",
+    no_args_is_help=True,
+    invoke_without_command=True,
+)
+
+Out = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Write the CSV files, indicators.xlsx and report.html into this folder.",
+        file_okay=False,
+    ),
+]
+Campaign = Annotated[
+    str | None,
+    typer.Option("--campaign", help="Only this campaign (its slug); default: every campaign."),
+]
+Start = Annotated[
+    datetime | None,
+    typer.Option(
+        "--from",
+        formats=["%Y-%m-%d"],
+        help="First day (default: the campaign's first, or all time when several ran).",
+    ),
+]
+End = Annotated[
+    datetime | None,
+    typer.Option(
+        "--to",
+        formats=["%Y-%m-%d"],
+        help="Last day, included (default: today, or the campaign's last if it is over).",
+    ),
+]
+
+
+@contextmanager
+def _steps() -> Iterator[Progress]:
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    console = Console(stderr=True)
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        yield progress
+
+
+def _figures(
+    context: typer.Context,
+    campaign: str | None,
+    start: datetime | None,
+    end: datetime | None,
+    language: Language,
+) -> Indicators:
+    """The figures asked for; options given to `relais report` itself count too
+    (`relais report --campaign X posts`)."""
+    above = context.parent.params if context.parent else {}
+    campaign = campaign or above.get("campaign")
+    start, end = start or above.get("start"), end or above.get("end")
+    current = cli_common.settings()
+    zone = current.zone
+    with cli_common.database(current) as factory, factory() as session:
+        try:
+            period = period_of(
+                session=session,
+                campaign=campaign,
+                start=start.date() if start else None,
+                end=end.date() if end else None,
+                zone=zone,
+                today=datetime.now(zone).date(),
+            )
+        except ReportRefused as exc:
+            Console(stderr=True).print(exc.message.render(language), style="red", markup=False)
+            raise typer.Exit(1) from exc
+        return gather(session=session, period=period, filters=Filters(campaign=campaign), zone=zone)
+
+
+@report_app.callback()
+def report(
+    context: typer.Context,
+    out: Out = None,
+    campaign: Campaign = None,
+    start: Start = None,
+    end: End = None,
+    language: Lang = Language.FR,
+) -> None:
+    """The campaign's indicators, or one of the reports below."""
+    if context.invoked_subcommand is not None:
+        if out is not None:
+            raise typer.BadParameter(
+                "writes the files on its own: give it without a subcommand", param_hint="--out"
+            )
+        return
+    if out is None:
+        raise typer.BadParameter("the folder to write the report into", param_hint="--out")
+    from bot.report.files import FILES, write_report  # openpyxl and jinja2: only when writing
+
+    zone = cli_common.settings().zone
+    with _steps() as progress:
+        task = progress.add_task(_("Computing the indicators").render(language), total=FILES + 1)
+        indicators = _figures(context, campaign, start, end, language)
+
+        def done(name: str) -> None:
+            progress.update(task, advance=1, description=name)
+
+        done(_("Writing the files").render(language))
+        written = write_report(
+            indicators,
+            out=out,
+            zone=zone,
+            language=language,
+            generated=datetime.now(UTC),
+            done=done,
+        )
+    console = Console()
+    console.print(names.period(indicators, language), markup=False)
+    for line in summary(indicators, language):
+        console.print(f"- {line.render(language)}", markup=False)
+    message = _("{count} files written to {path}.", count=len(written), path=out)
+    console.print(message.render(language), style="green", markup=False)
+
+
+def _show(indicators: Indicators, language: Language, tables: list[Grid]) -> None:
+    console = Console()
+    console.print(names.period(indicators, language), markup=False)
+    for grid in tables:
+        console.print(terminal.table(grid))
+
+
+@report_app.command("community")
+def report_community(
+    context: typer.Context,
+    campaign: Campaign = None,
+    start: Start = None,
+    end: End = None,
+    language: Lang = Language.FR,
+) -> None:
+    """Who can receive the posts, who joined and who left, by channel, language and place.
+
+    A group of fewer than 5 relays shows <5; totals are always shown.
+    """
+    found = _figures(context, campaign, start, end, language)
+    _show(
+        found,
+        language,
+        [
+            grids.key_figures(found, language),
+            grids.channel_shares(found, language),
+            grids.breakdown(found, "channel", language),
+            grids.breakdown(found, "language", language),
+            grids.breakdown(found, "place", language),
+        ],
+    )
+
+
+@report_app.command("posts")
+def report_posts(
+    context: typer.Context,
+    campaign: Campaign = None,
+    start: Start = None,
+    end: End = None,
+    language: Lang = Language.FR,
+) -> None:
+    """Reach and engagement of each post, then by phase and by format."""
+    found = _figures(context, campaign, start, end, language)
+    _show(
+        found,
+        language,
+        [
+            post_grids.posts(found, language),
+            post_grids.groups(found.by_phase, "phase", language),
+            post_grids.groups(found.by_format, "format", language),
+        ],
+    )
+
+
+@report_app.command("ambassadors")
+def report_ambassadors(
+    context: typer.Context,
+    campaign: Campaign = None,
+    start: Start = None,
+    end: End = None,
+    language: Lang = Language.FR,
+) -> None:
+    """The top recruiters by pseudonym, with their recruits' own recruits."""
+    found = _figures(context, campaign, start, end, language)
+    _show(found, language, [grids.ambassadors(found, language)])
+
+
+@report_app.command("deliveries")
+def report_deliveries(
+    source: Annotated[
+        str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
+) -> None:
+    """How many relays each message reached, per channel and status, and why not."""
+    from bot.domain.reports import delivery_lines
+
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
+        lines = delivery_lines(session=session, source_kind=source)
+
+    def reason(line: DeliveryLine) -> str:
+        return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
+
+    if as_json:
+        for line in lines:
+            row = {**line.__dict__, "status": line.status.value, "reason": reason(line)}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    headers = (_("message"), _("channel"), _("status"), _("relays"), _("why"))
+    table = Table(*(h.render(language) for h in headers), title=_("Deliveries").render(language))
+    for line in lines:
+        table.add_row(line.source, line.channel, line.status.value, str(line.relays), reason(line))
+    Console().print(table)
+
+
+@report_app.command("testimonies")
+def report_testimonies(
+    limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    language: Lang = Language.FR,
+) -> None:
+    """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
+    from bot.domain.reports import list_testimonies
+
+    current = cli_common.settings()
+    with cli_common.database(current) as factory, factory() as session:
+        found = list_testimonies(session=session, limit=limit)
+    if as_json:
+        for item in found:
+            row = {**item.__dict__, "received_at": item.received_at.isoformat()}
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    headers = (_("received"), _("kind"), _("place"), _("language"), _("where"))
+    title = _("Testimonies").render(language)
+    table = Table(*(h.render(language) for h in headers), title=title)
+    for item in found:
+        local = item.received_at.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
+        table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
+    Console().print(table)
