@@ -1,4 +1,5 @@
-"""Fixtures: a real database per backend, the settings, the conversation router."""
+"""Fixtures: a real database per backend, the settings, the conversation router, and the
+loopback fakes of Telegram and Twilio."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from bot.conversation.router import Router
 from bot.db import make_engine, make_session_factory
 from bot.settings import Settings
 from tests.databases import empty_tables, migrated
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -67,3 +70,19 @@ def _isolated(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch)
     for name in list(os.environ):
         if name.startswith("RELAIS_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """The fake Telegram Bot API on loopback, with its default bot token."""
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
+    """The fake Twilio Messages API on loopback."""
+    for name in ("TWILIO_REGION", "TWILIO_EDGE"):  # twilio-python would rewrite the fake's host
+        monkeypatch.delenv(name, raising=False)
+    with FakeTwilio() as fake:
+        yield fake

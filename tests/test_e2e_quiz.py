@@ -31,7 +31,6 @@ from tests.test_quiz_draw import reference_draw
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "123456:QUIZ-token"
 SECRET = "quiz-secret"
 CHAT = 770077
 WHATSAPP_FROM = "whatsapp:+22370000000"
@@ -62,23 +61,9 @@ contests:
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
-    monkeypatch.delenv("TWILIO_REGION", raising=False)
-    monkeypatch.delenv("TWILIO_EDGE", raising=False)
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram, twilio: FakeTwilio) -> Iterator[Served]:
     settings = {
-        "telegram_token": TOKEN,
+        "telegram_token": telegram.token,
         "telegram_secret": SECRET,
         "telegram_api_url": telegram.api_url,
         "twilio_account_sid": twilio.account_sid,
@@ -89,7 +74,7 @@ def served(tmp_path: Path, telegram: FakeTelegram, twilio: FakeTwilio) -> Iterat
     with relais_serve(tmp_path, **settings) as served:
         yield served
     log = served.log.read_text()
-    assert TOKEN not in log
+    assert telegram.token not in log
     assert "76000111" not in log
 
 

@@ -21,30 +21,23 @@ from tests.serving import relais_serve
 
 pytestmark = pytest.mark.e2e
 
-TOKEN = "123456:TEST-token"
 SECRET = "e2e-secret"
 CHAT = 990011
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
 
 
 @pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[tuple[str, Path]]:
     """`relais serve` talking to the fake Telegram; yields its URL and database file."""
     settings = {
-        "telegram_token": TOKEN,
+        "telegram_token": telegram.token,
         "telegram_secret": SECRET,
         "telegram_api_url": telegram.api_url,
     }
     with relais_serve(tmp_path, **settings) as served:
         yield served.url, served.database
     server_log = served.log.read_text()
-    assert TOKEN not in server_log
-    assert "TEST-token" not in server_log
+    assert telegram.token not in server_log
+    assert telegram.token.partition(":")[2] not in server_log
 
 
 def post(url: str, update: dict[str, Any]) -> None:

@@ -24,15 +24,6 @@ RELAY = "whatsapp:+22376543210"
 
 
 @pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
-    monkeypatch.delenv("TWILIO_REGION", raising=False)
-    monkeypatch.delenv("TWILIO_EDGE", raising=False)
-    with FakeTwilio() as fake:
-        fake.auto_callbacks = ["sent", "delivered", "read"]
-        yield fake
-
-
-@pytest.fixture
 def served(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Served]:
     settings = {
         "twilio_account_sid": twilio.account_sid,
@@ -65,6 +56,7 @@ def reply(twilio: FakeTwilio, count: int) -> Sent:
 def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
     served: Served, twilio: FakeTwilio
 ) -> None:
+    twilio.auto_callbacks = ["sent", "delivered", "read"]
     say(served, twilio, "/start")
     welcome = reply(twilio, 1)
     assert welcome.body.endswith("1 Bamanankan\n2 Français")

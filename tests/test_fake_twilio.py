@@ -39,21 +39,13 @@ ClientFactory = Callable[..., Any]
 
 
 @pytest.fixture
-def tw() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_client(tw: FakeTwilio, monkeypatch: pytest.MonkeyPatch) -> Iterator[ClientFactory]:
+def make_client(twilio: FakeTwilio) -> Iterator[ClientFactory]:
     """twilio-python Clients pointed at the fake (their HTTP sessions closed afterwards)."""
-    for name in ("TWILIO_REGION", "TWILIO_EDGE"):  # they would rewrite the fake's host
-        monkeypatch.delenv(name, raising=False)
     clients: list[Any] = []
 
     def make(username: str = "", password: str = "", account_sid: str | None = None) -> Any:
-        client = Client(username or tw.account_sid, password or tw.auth_token, account_sid)
-        client.api.base_url = tw.api_url
+        client = Client(username or twilio.account_sid, password or twilio.auth_token, account_sid)
+        client.api.base_url = twilio.api_url
         clients.append(client)
         return client
 
@@ -67,13 +59,13 @@ def client(make_client: ClientFactory) -> Any:
     return make_client()
 
 
-def auth(tw: FakeTwilio, token: str = "") -> dict[str, str]:
-    pair = f"{tw.account_sid}:{token or tw.auth_token}".encode()
+def auth(twilio: FakeTwilio, token: str = "") -> dict[str, str]:
+    pair = f"{twilio.account_sid}:{token or twilio.auth_token}".encode()
     return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
 
 
-def messages_url(tw: FakeTwilio) -> str:
-    return f"{tw.api_url}/2010-04-01/Accounts/{tw.account_sid}/Messages.json"
+def messages_url(twilio: FakeTwilio) -> str:
+    return f"{twilio.api_url}/2010-04-01/Accounts/{twilio.account_sid}/Messages.json"
 
 
 class Receiver:
@@ -164,7 +156,7 @@ def test_a_stopped_fake_restarts_with_its_messages_and_callbacks(receiver: Recei
 
 
 def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
-    tw: FakeTwilio, client: Any
+    twilio: FakeTwilio, client: Any
 ) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
     message = client.messages.create(
@@ -181,16 +173,16 @@ def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
         "2010-04-01",
     )
     assert (message.num_segments, message.num_media) == ("1", "0")
-    assert message.account_sid == tw.account_sid
+    assert message.account_sid == twilio.account_sid
     assert message.price is None
     assert message.error_code is None
     assert message.error_message is None
     assert message.date_sent is None  # not sent yet
     assert before <= message.date_created <= datetime.now(UTC) + timedelta(seconds=1)
-    assert message.uri == f"/2010-04-01/Accounts/{tw.account_sid}/Messages/{message.sid}.json"
+    assert message.uri == f"/2010-04-01/Accounts/{twilio.account_sid}/Messages/{message.sid}.json"
     assert message.subresource_uris == {"media": message.uri.removesuffix(".json") + "/Media.json"}
 
-    [sent] = tw.sent
+    [sent] = twilio.sent
     assert sent == Sent(
         sid=message.sid,
         to=WA_USER,
@@ -205,9 +197,9 @@ def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
     )
     assert sent.params["To"] == WA_USER
     assert sent.params["StatusCallback"] == sent.status_callback
-    assert tw.sent_to(WA_USER) == [sent]
-    assert tw.sent_to(SMS_USER) == []
-    assert tw.refused == []
+    assert twilio.sent_to(WA_USER) == [sent]
+    assert twilio.sent_to(SMS_USER) == []
+    assert twilio.refused == []
     with pytest.raises(dataclasses.FrozenInstanceError):
         sent.body = "other"  # type: ignore[misc]
 
@@ -216,53 +208,53 @@ def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
 
 
 def test_sms_with_media_gets_an_mm_sid_and_keeps_every_media_url(
-    tw: FakeTwilio, client: Any
+    twilio: FakeTwilio, client: Any
 ) -> None:
     urls = ["https://example.org/affiche.jpg", "https://example.org/carte.png"]
     message = client.messages.create(to=SMS_USER, from_=SMS_BOT, body="Affiche", media_url=urls)
     assert message.sid.startswith("MM")
     assert message.num_media == "2"
-    [sent] = tw.wait_for(to=SMS_USER)
+    [sent] = twilio.wait_for(to=SMS_USER)
     assert sent.media_urls == tuple(urls)
     assert sent.params["MediaUrl"] == tuple(urls)
     media_only = client.messages.create(to=SMS_USER, from_=SMS_BOT, media_url=urls[:1])
     assert (media_only.body, media_only.num_media) == ("", "1")
 
 
-def test_content_sid_sends_need_no_body(tw: FakeTwilio, client: Any) -> None:
+def test_content_sid_sends_need_no_body(twilio: FakeTwilio, client: Any) -> None:
     plain = client.messages.create(
         to=WA_USER, from_=WA_BOT, content_sid=CONTENT_SID, content_variables='{"1":"Awa"}'
     )
     assert plain.body == ""
-    tw.add_template(CONTENT_SID, "I ni ce {{1}}! Kalata bɛ {{2}}.")
+    twilio.add_template(CONTENT_SID, "I ni ce {{1}}! Kalata bɛ {{2}}.")
     rendered = client.messages.create(
         to=WA_USER, from_=WA_BOT, content_sid=CONTENT_SID, content_variables='{"1":"Awa"}'
     )
     assert rendered.body == "I ni ce Awa! Kalata bɛ {{2}}."
-    first, second = tw.sent
+    first, second = twilio.sent
     assert (first.content_sid, first.body, first.variables) == (CONTENT_SID, "", {"1": "Awa"})
     assert "Body" not in first.params
     assert second.content_variables == '{"1":"Awa"}'
 
 
-def test_a_messaging_service_send_is_accepted_without_from(tw: FakeTwilio, client: Any) -> None:
+def test_a_messaging_service_send_is_accepted_without_from(twilio: FakeTwilio, client: Any) -> None:
     service = "MG" + "cd" * 16
     message = client.messages.create(to=SMS_USER, messaging_service_sid=service, body="Ka kɛnɛ")
     assert (message.status, message.from_, message.num_segments) == ("accepted", None, "0")
     assert message.messaging_service_sid == service
-    assert tw.sent[0].from_ is None
+    assert twilio.sent[0].from_ is None
 
 
-def test_unknown_parameters_are_ignored_but_recorded(tw: FakeTwilio) -> None:
+def test_unknown_parameters_are_ignored_but_recorded(twilio: FakeTwilio) -> None:
     response = httpx.post(
-        messages_url(tw),
+        messages_url(twilio),
         data={"To": SMS_USER, "From": SMS_BOT, "Body": "a", "Foo": "bar", "Tags": "x"},
-        headers=auth(tw),
+        headers=auth(twilio),
         timeout=10,
     )
     assert response.status_code == 201, response.text
     assert response.json()["body"] == "a"
-    assert tw.sent[0].params == {
+    assert twilio.sent[0].params == {
         "To": SMS_USER,
         "From": SMS_BOT,
         "Body": "a",
@@ -298,21 +290,21 @@ VALID: dict[str, Any] = {"to": SMS_USER, "from_": SMS_BOT, "body": "I ni ce"}
     ],
 )
 def test_invalid_creates_raise_twilio_errors(
-    tw: FakeTwilio, client: Any, changes: dict[str, Any], code: int
+    twilio: FakeTwilio, client: Any, changes: dict[str, Any], code: int
 ) -> None:
     params = {k: v for k, v in {**VALID, **changes}.items() if v is not None}
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(**params)
     assert (caught.value.code, caught.value.status) == (code, 400)
-    assert tw.sent == []
-    [refused] = tw.refused
+    assert twilio.sent == []
+    [refused] = twilio.refused
     assert (refused.code, refused.status, refused.injected) == (code, 400, False)
     assert refused.message in caught.value.msg
 
 
-def test_error_bodies_have_twilio_shape_and_messages(tw: FakeTwilio) -> None:
+def test_error_bodies_have_twilio_shape_and_messages(twilio: FakeTwilio) -> None:
     response = httpx.post(
-        messages_url(tw), data={"From": SMS_BOT, "Body": "a"}, headers=auth(tw), timeout=10
+        messages_url(twilio), data={"From": SMS_BOT, "Body": "a"}, headers=auth(twilio), timeout=10
     )
     assert response.status_code == 400
     assert response.json() == {
@@ -322,12 +314,12 @@ def test_error_bodies_have_twilio_shape_and_messages(tw: FakeTwilio) -> None:
         "status": 400,
     }
     too_long = {"To": SMS_USER, "From": SMS_BOT, "Body": "a" * 1601}
-    response = httpx.post(messages_url(tw), data=too_long, headers=auth(tw), timeout=10)
+    response = httpx.post(messages_url(twilio), data=too_long, headers=auth(twilio), timeout=10)
     assert response.json()["message"] == (
         "The concatenated message body exceeds the 1600 character limit."
     )
     exactly = {**too_long, "Body": "a" * 1600}
-    assert httpx.post(messages_url(tw), data=exactly, headers=auth(tw)).status_code == 201
+    assert httpx.post(messages_url(twilio), data=exactly, headers=auth(twilio)).status_code == 201
 
 
 def test_senders_restrict_the_from_addresses() -> None:
@@ -348,25 +340,25 @@ def test_senders_restrict_the_from_addresses() -> None:
 # -------------------------------------------------------------------------- auth, paths
 
 
-def test_wrong_auth_token_is_20003(tw: FakeTwilio, make_client: ClientFactory) -> None:
+def test_wrong_auth_token_is_20003(twilio: FakeTwilio, make_client: ClientFactory) -> None:
     client = make_client(password="not-the-token")
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(**VALID)
     assert (caught.value.code, caught.value.status) == (20003, 401)
-    assert tw.sent == []
-    assert tw.refused[0].code == 20003
+    assert twilio.sent == []
+    assert twilio.refused[0].code == 20003
 
 
-def test_another_accounts_path_is_20003(tw: FakeTwilio, make_client: ClientFactory) -> None:
+def test_another_accounts_path_is_20003(twilio: FakeTwilio, make_client: ClientFactory) -> None:
     other = "AC" + "f" * 32
-    client = make_client(account_sid=other)  # authenticates as tw's account, posts to other
+    client = make_client(account_sid=other)  # authenticates as the fake's account, posts to other
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(**VALID)
     assert (caught.value.code, caught.value.status) == (20003, 401)
 
 
-def test_missing_credentials_answer_the_exact_twilio_body(tw: FakeTwilio) -> None:
-    response = httpx.post(messages_url(tw), data={"To": SMS_USER}, timeout=10)
+def test_missing_credentials_answer_the_exact_twilio_body(twilio: FakeTwilio) -> None:
+    response = httpx.post(messages_url(twilio), data={"To": SMS_USER}, timeout=10)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Basic")
     assert response.json() == {
@@ -377,37 +369,39 @@ def test_missing_credentials_answer_the_exact_twilio_body(tw: FakeTwilio) -> Non
     }
 
 
-def test_unknown_paths_and_messages_are_20404(tw: FakeTwilio, client: Any) -> None:
-    response = httpx.get(f"{tw.api_url}/2010-04-01/Nothing.json", headers=auth(tw), timeout=10)
+def test_unknown_paths_and_messages_are_20404(twilio: FakeTwilio, client: Any) -> None:
+    response = httpx.get(
+        f"{twilio.api_url}/2010-04-01/Nothing.json", headers=auth(twilio), timeout=10
+    )
     assert (response.status_code, response.json()["code"]) == (404, 20404)
     with pytest.raises(TwilioRestException) as caught:
         client.messages("SM" + "0" * 32).fetch()
     assert (caught.value.code, caught.value.status) == (20404, 404)
-    listing = httpx.get(messages_url(tw), headers=auth(tw), timeout=10)
+    listing = httpx.get(messages_url(twilio), headers=auth(twilio), timeout=10)
     assert (listing.status_code, listing.json()["code"]) == (405, 20004)
 
 
 # -------------------------------------------------------------------- injected failures
 
 
-def test_fail_next_20429_answers_429_with_retry_after(tw: FakeTwilio, client: Any) -> None:
-    tw.fail_next(code=20429, retry_after=7)
+def test_fail_next_20429_answers_429_with_retry_after(twilio: FakeTwilio, client: Any) -> None:
+    twilio.fail_next(code=20429, retry_after=7)
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(**VALID)
     assert (caught.value.code, caught.value.status) == (20429, 429)
     assert client.http_client._test_only_last_response.headers["Retry-After"] == "7"
     assert client.messages.create(**VALID).status == "queued"  # only the next one
-    [refused] = tw.refused
+    [refused] = twilio.refused
     assert (refused.code, refused.message, refused.injected) == (20429, "Too Many Requests", True)
 
 
-def test_fail_next_defaults_and_times(tw: FakeTwilio) -> None:
-    tw.fail_next(code=63016, times=2)
-    tw.fail_next(code=20500)
-    tw.fail_next(code=20429)
-    tw.fail_next(code=63018, status=429, message="slow down")
+def test_fail_next_defaults_and_times(twilio: FakeTwilio) -> None:
+    twilio.fail_next(code=63016, times=2)
+    twilio.fail_next(code=20500)
+    twilio.fail_next(code=20429)
+    twilio.fail_next(code=63018, status=429, message="slow down")
     form = {"To": WA_USER, "From": WA_BOT, "Body": "a"}
-    answers = [httpx.post(messages_url(tw), data=form, headers=auth(tw)) for _ in range(6)]
+    answers = [httpx.post(messages_url(twilio), data=form, headers=auth(twilio)) for _ in range(6)]
     assert [(a.status_code, a.json().get("code")) for a in answers] == [
         (400, 63016),
         (400, 63016),
@@ -422,8 +416,8 @@ def test_fail_next_defaults_and_times(tw: FakeTwilio) -> None:
     assert answers[4].json()["message"] == "slow down"
 
 
-def test_injected_failures_do_not_hide_invalid_requests(tw: FakeTwilio, client: Any) -> None:
-    tw.fail_next(code=21211)
+def test_injected_failures_do_not_hide_invalid_requests(twilio: FakeTwilio, client: Any) -> None:
+    twilio.fail_next(code=21211)
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(to=SMS_USER, from_=SMS_BOT)
     assert caught.value.code == 21602
@@ -435,15 +429,15 @@ def test_injected_failures_do_not_hide_invalid_requests(tw: FakeTwilio, client: 
     )
 
 
-def test_unsubscribed_recipients_answer_21610(tw: FakeTwilio, client: Any) -> None:
-    tw.unsubscribe(WA_USER)
+def test_unsubscribed_recipients_answer_21610(twilio: FakeTwilio, client: Any) -> None:
+    twilio.unsubscribe(WA_USER)
     with pytest.raises(TwilioRestException) as caught:
         client.messages.create(to=WA_USER, from_=WA_BOT, body="a")
     assert (caught.value.code, caught.value.status) == (21610, 400)
     assert client.messages.create(**VALID).status == "queued"  # others still reachable
-    tw.resubscribe(WA_USER)
+    twilio.resubscribe(WA_USER)
     assert client.messages.create(to=WA_USER, from_=WA_BOT, body="a").status == "queued"
-    assert [r.injected for r in tw.refused] == [True]
+    assert [r.injected for r in twilio.refused] == [True]
 
 
 # ----------------------------------------------------------------------- segments
@@ -494,12 +488,12 @@ def test_whatsapp_bodies_are_not_segmented(client: Any) -> None:
 
 
 def test_advance_posts_a_signed_status_callback(
-    tw: FakeTwilio, client: Any, receiver: Receiver
+    twilio: FakeTwilio, client: Any, receiver: Receiver
 ) -> None:
     url = receiver.base + "/webhooks/twilio/status?channel=whatsapp"
     message = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
 
-    assert tw.advance(message.sid, "delivered") == 204
+    assert twilio.advance(message.sid, "delivered") == 204
     [(received_url, headers, form)] = receiver.received()
     assert received_url == url
     assert form == {
@@ -508,48 +502,50 @@ def test_advance_posts_a_signed_status_callback(
         "MessageStatus": "delivered",
         "To": WA_USER,
         "MessageSid": message.sid,
-        "AccountSid": tw.account_sid,
+        "AccountSid": twilio.account_sid,
         "ApiVersion": "2010-04-01",
         "From": WA_BOT,
         "ChannelPrefix": "whatsapp",
     }
     signature = headers["x-twilio-signature"]
-    assert RequestValidator(tw.auth_token).validate(url, form, signature)
+    assert RequestValidator(twilio.auth_token).validate(url, form, signature)
     assert not RequestValidator("another-token").validate(url, form, signature)
-    assert not RequestValidator(tw.auth_token).validate(url, {**form, "To": SMS_USER}, signature)
+    assert not RequestValidator(twilio.auth_token).validate(
+        url, {**form, "To": SMS_USER}, signature
+    )
     assert headers["content-type"] == "application/x-www-form-urlencoded"
 
     fetched = client.messages(message.sid).fetch()
     assert fetched.status == "delivered"
     assert fetched.date_sent is not None
-    [callback] = tw.callbacks
+    [callback] = twilio.callbacks
     assert (callback.status, callback.http_status, callback.error) == ("delivered", 204, None)
 
 
 def test_failed_callbacks_carry_an_error_code(
-    tw: FakeTwilio, client: Any, receiver: Receiver
+    twilio: FakeTwilio, client: Any, receiver: Receiver
 ) -> None:
     url = receiver.base + "/status"
     message = client.messages.create(**VALID, status_callback=url)
-    tw.advance(message.sid, "undelivered", error_code=30003)
+    twilio.advance(message.sid, "undelivered", error_code=30003)
     [(_, _, form)] = receiver.received()
     assert (form["MessageStatus"], form["ErrorCode"]) == ("undelivered", "30003")
     assert "ChannelPrefix" not in form  # SMS
-    resource = tw.message(message.sid)
+    resource = twilio.message(message.sid)
     assert (resource["status"], resource["error_code"]) == ("undelivered", 30003)
     assert resource["error_message"] == "Unreachable destination handset"
     with pytest.raises(ValueError, match="error code"):
-        tw.advance(message.sid, "delivered", error_code=30003)
+        twilio.advance(message.sid, "delivered", error_code=30003)
     with pytest.raises(ValueError, match="not a status"):
-        tw.advance(message.sid, "received")
+        twilio.advance(message.sid, "received")
 
 
-def test_auto_callbacks_post_in_order(tw: FakeTwilio, client: Any, receiver: Receiver) -> None:
-    tw.auto_callbacks = ["sent", "delivered", "read"]
+def test_auto_callbacks_post_in_order(twilio: FakeTwilio, client: Any, receiver: Receiver) -> None:
+    twilio.auto_callbacks = ["sent", "delivered", "read"]
     url = receiver.base + "/status"
     message = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
     client.messages.create(to=WA_USER, from_=WA_BOT, body="no callback")
-    callbacks = tw.wait_for_callbacks(sid=message.sid, count=3)
+    callbacks = twilio.wait_for_callbacks(sid=message.sid, count=3)
     assert [c.status for c in callbacks] == ["sent", "delivered", "read"]
     assert [form["MessageStatus"] for _, _, form in receiver.received()] == [
         "sent",
@@ -557,66 +553,66 @@ def test_auto_callbacks_post_in_order(tw: FakeTwilio, client: Any, receiver: Rec
         "read",
     ]
     assert all(
-        RequestValidator(tw.auth_token).validate(u, f, h["x-twilio-signature"])
+        RequestValidator(twilio.auth_token).validate(u, f, h["x-twilio-signature"])
         for u, h, f in receiver.received()
     )
-    assert tw.message(message.sid)["status"] == "read"
+    assert twilio.message(message.sid)["status"] == "read"
     time.sleep(0.2)
-    assert len(tw.callbacks) == 3  # nothing for the message without StatusCallback
+    assert len(twilio.callbacks) == 3  # nothing for the message without StatusCallback
 
 
 def test_fail_after_accept_reports_the_failure_in_a_callback(
-    tw: FakeTwilio, client: Any, receiver: Receiver
+    twilio: FakeTwilio, client: Any, receiver: Receiver
 ) -> None:
-    tw.fail_after_accept(WA_USER, 63016)
-    tw.fail_after_accept("whatsapp:+22370000002", 63024, status="undelivered")
-    tw.auto_callbacks = ["sent", "delivered"]
+    twilio.fail_after_accept(WA_USER, 63016)
+    twilio.fail_after_accept("whatsapp:+22370000002", 63024, status="undelivered")
+    twilio.auto_callbacks = ["sent", "delivered"]
     url = receiver.base + "/status"
     failed = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
     undelivered = client.messages.create(
         to="whatsapp:+22370000002", from_=WA_BOT, body="a", status_callback=url
     )
     assert failed.status == "queued"  # the create itself succeeds
-    assert [c.status for c in tw.wait_for_callbacks(sid=failed.sid)] == ["failed"]
-    later = tw.wait_for_callbacks(sid=undelivered.sid, count=2)
+    assert [c.status for c in twilio.wait_for_callbacks(sid=failed.sid)] == ["failed"]
+    later = twilio.wait_for_callbacks(sid=undelivered.sid, count=2)
     assert [(c.status, c.params.get("ErrorCode")) for c in later] == [
         ("sent", None),
         ("undelivered", "63024"),
     ]
-    assert tw.wait_for_callbacks(sid=failed.sid)[0].params["ErrorCode"] == "63016"
+    assert twilio.wait_for_callbacks(sid=failed.sid)[0].params["ErrorCode"] == "63016"
     fetched = client.messages(failed.sid).fetch()
     assert (fetched.status, fetched.error_code) == ("failed", 63016)
 
 
 def test_fail_after_accept_posts_even_without_auto_callbacks(
-    tw: FakeTwilio, client: Any, receiver: Receiver
+    twilio: FakeTwilio, client: Any, receiver: Receiver
 ) -> None:
-    tw.fail_after_accept(SMS_USER, 30005)
+    twilio.fail_after_accept(SMS_USER, 30005)
     message = client.messages.create(**VALID, status_callback=receiver.base + "/s")
-    [callback] = tw.wait_for_callbacks(sid=message.sid)
+    [callback] = twilio.wait_for_callbacks(sid=message.sid)
     assert (callback.status, callback.params["ErrorCode"]) == ("failed", "30005")
 
 
-def test_callbacks_go_to_loopback_urls_only(tw: FakeTwilio, client: Any) -> None:
+def test_callbacks_go_to_loopback_urls_only(twilio: FakeTwilio, client: Any) -> None:
     message = client.messages.create(**VALID, status_callback="https://example.org/status")
     with pytest.raises(ValueError, match="loopback"):
-        tw.advance(message.sid, "sent")
-    url, headers, form = tw.prepare_callback(message.sid, "delivered")
+        twilio.advance(message.sid, "sent")
+    url, headers, form = twilio.prepare_callback(message.sid, "delivered")
     assert url == "https://example.org/status"
-    assert RequestValidator(tw.auth_token).validate(url, form, headers["X-Twilio-Signature"])
+    assert RequestValidator(twilio.auth_token).validate(url, form, headers["X-Twilio-Signature"])
     no_callback = client.messages.create(**VALID)
-    assert tw.advance(no_callback.sid, "sent") is None
+    assert twilio.advance(no_callback.sid, "sent") is None
     with pytest.raises(ValueError, match="no StatusCallback"):
-        tw.prepare_callback(no_callback.sid, "sent")
+        twilio.prepare_callback(no_callback.sid, "sent")
 
 
-def test_a_failing_automatic_callback_is_recorded(tw: FakeTwilio, client: Any) -> None:
+def test_a_failing_automatic_callback_is_recorded(twilio: FakeTwilio, client: Any) -> None:
     with socket.socket() as closed:
         closed.bind(("127.0.0.1", 0))
         port = closed.getsockname()[1]
-    tw.auto_callbacks = ["sent"]
+    twilio.auto_callbacks = ["sent"]
     message = client.messages.create(**VALID, status_callback=f"http://127.0.0.1:{port}/s")
-    [callback] = tw.wait_for_callbacks(sid=message.sid)
+    [callback] = twilio.wait_for_callbacks(sid=message.sid)
     assert callback.http_status is None
     assert callback.error is not None
     assert "ConnectError" in callback.error
@@ -625,11 +621,11 @@ def test_a_failing_automatic_callback_is_recorded(tw: FakeTwilio, client: Any) -
 # ------------------------------------------------------------------ inbound helpers
 
 
-def test_signed_form_validates_with_twilios_request_validator(tw: FakeTwilio) -> None:
+def test_signed_form_validates_with_twilios_request_validator(twilio: FakeTwilio) -> None:
     url = "http://testserver/webhooks/twilio?x=1"
-    params = inbound_params(from_=WA_USER, to=WA_BOT, body="Awɔ", account_sid=tw.account_sid)
-    headers, form = signed_form(url, params, tw.auth_token)
-    validator = RequestValidator(tw.auth_token)
+    params = inbound_params(from_=WA_USER, to=WA_BOT, body="Awɔ", account_sid=twilio.account_sid)
+    headers, form = signed_form(url, params, twilio.auth_token)
+    validator = RequestValidator(twilio.auth_token)
     assert validator.validate(url, form, headers["X-Twilio-Signature"])
     assert not validator.validate(url, {**form, "Body": "Ayi"}, headers["X-Twilio-Signature"])
     assert not validator.validate(url.replace("x=1", "x=2"), form, headers["X-Twilio-Signature"])
@@ -637,12 +633,12 @@ def test_signed_form_validates_with_twilios_request_validator(tw: FakeTwilio) ->
     assert form is not params
 
 
-def test_inbound_params_look_like_twilios_incoming_whatsapp_form(tw: FakeTwilio) -> None:
+def test_inbound_params_look_like_twilios_incoming_whatsapp_form(twilio: FakeTwilio) -> None:
     params = inbound_params(
         from_=WA_USER,
         to=WA_BOT,
         body="Ɔwɔ",
-        account_sid=tw.account_sid,
+        account_sid=twilio.account_sid,
         media=[("https://api.twilio.com/m/1", "image/jpeg"), ("https://x/2", "audio/ogg")],
         button_payload="relay:yes",
         profile_name="Awa",
@@ -650,7 +646,7 @@ def test_inbound_params_look_like_twilios_incoming_whatsapp_form(tw: FakeTwilio)
     sid = params["MessageSid"]
     assert re.fullmatch(r"MM[0-9a-f]{32}", sid)
     assert params["SmsMessageSid"] == params["SmsSid"] == sid
-    assert params["AccountSid"] == tw.account_sid
+    assert params["AccountSid"] == twilio.account_sid
     assert (params["From"], params["To"], params["Body"]) == (WA_USER, WA_BOT, "Ɔwɔ")
     assert (params["NumMedia"], params["MediaUrl0"], params["MediaContentType1"]) == (
         "2",
@@ -666,52 +662,54 @@ def test_inbound_params_look_like_twilios_incoming_whatsapp_form(tw: FakeTwilio)
     )
 
 
-def test_inbound_sms_params_have_no_whatsapp_fields(tw: FakeTwilio) -> None:
-    params = inbound_params(from_=SMS_USER, to=SMS_BOT, body=GSM_161, account_sid=tw.account_sid)
+def test_inbound_sms_params_have_no_whatsapp_fields(twilio: FakeTwilio) -> None:
+    params = inbound_params(
+        from_=SMS_USER, to=SMS_BOT, body=GSM_161, account_sid=twilio.account_sid
+    )
     assert params["MessageSid"].startswith("SM")
     assert params["NumSegments"] == "2"
     assert params["NumMedia"] == "0"
     assert not {"WaId", "ProfileName", "ButtonPayload", "MediaUrl0"} & set(params)
     with pytest.raises(ValueError, match="same channel"):
-        inbound_params(from_=WA_USER, to=SMS_BOT, account_sid=tw.account_sid)
+        inbound_params(from_=WA_USER, to=SMS_BOT, account_sid=twilio.account_sid)
 
 
 # ------------------------------------------------------------------ waiting, logging
 
 
-def test_wait_for_sees_creates_from_other_threads(tw: FakeTwilio, client: Any) -> None:
+def test_wait_for_sees_creates_from_other_threads(twilio: FakeTwilio, client: Any) -> None:
     def later() -> None:
         time.sleep(0.2)
         client.messages.create(to=WA_USER, from_=WA_BOT, body="plus tard")
 
     thread = threading.Thread(target=later)
     thread.start()
-    [sent] = tw.wait_for(lambda s: s.body == "plus tard", to=WA_USER, timeout=5)
+    [sent] = twilio.wait_for(lambda s: s.body == "plus tard", to=WA_USER, timeout=5)
     thread.join()
     assert sent.to == WA_USER
     with pytest.raises(AssertionError, match=r"waited 0\.2s for 2 message"):
-        tw.wait_for(to=WA_USER, count=2, timeout=0.2)
+        twilio.wait_for(to=WA_USER, count=2, timeout=0.2)
 
 
-def test_clear_forgets_recordings_not_messages(tw: FakeTwilio, client: Any) -> None:
+def test_clear_forgets_recordings_not_messages(twilio: FakeTwilio, client: Any) -> None:
     message = client.messages.create(**VALID)
-    tw.clear()
-    assert (tw.sent, tw.refused, tw.callbacks) == ([], [], [])
+    twilio.clear()
+    assert (twilio.sent, twilio.refused, twilio.callbacks) == ([], [], [])
     assert client.messages(message.sid).fetch().sid == message.sid
 
 
 def test_the_auth_token_is_never_logged(
-    tw: FakeTwilio, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+    twilio: FakeTwilio, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     make_client().messages.create(**VALID)
     with pytest.raises(TwilioRestException):
-        make_client(password=tw.auth_token + "x").messages.create(**VALID)
-    tw.fail_next(code=20500)
+        make_client(password=twilio.auth_token + "x").messages.create(**VALID)
+    twilio.fail_next(code=20500)
     with pytest.raises(TwilioRestException):
         make_client().messages.create(**VALID)
     assert "fake Twilio" in caplog.text  # the fake did log
     assert not [r for r in caplog.records if r.name == "uvicorn.access"]  # paths stay out
-    assert tw.auth_token not in caplog.text
-    assert tw.auth_token not in repr(tw)
-    assert tw.auth_token not in tw.summary()
+    assert twilio.auth_token not in caplog.text
+    assert twilio.auth_token not in repr(twilio)
+    assert twilio.auth_token not in twilio.summary()

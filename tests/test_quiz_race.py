@@ -25,7 +25,7 @@ FIRST_CHAT = 610_000
 
 
 def test_two_web_processes_record_each_answer_once(
-    database_url: str, factory: Factory, tmp_path: Path
+    database_url: str, factory: Factory, tmp_path: Path, telegram: FakeTelegram
 ) -> None:
     with unit_of_work(factory) as session:
         for number in range(RELAYS):
@@ -37,10 +37,7 @@ def test_two_web_processes_record_each_answer_once(
         first = session.scalars(select(Question).order_by(Question.position)).first()
         assert first is not None
         right = f"quiz:{first.id}.{first.correct}"
-    with (
-        FakeTelegram() as telegram,
-        relais_processes(tmp_path, relais_env(database_url, telegram)) as processes,
-    ):
+    with relais_processes(tmp_path, relais_env(database_url, telegram)) as processes:
         urls = []
         for name in ("web-a", "web-b"):
             port = free_port()

@@ -213,17 +213,16 @@ def test_two_workers_send_sixty_at_twenty_a_second_without_a_429(
 
 
 def test_a_429_pauses_the_channel_for_every_worker(
-    factory: Factory, other: Factory, database_url: str
+    factory: Factory, other: Factory, database_url: str, telegram: FakeTelegram
 ) -> None:
     queue_broadcast(database_url, 1, first_chat=60_000, source_ref="first")
-    with FakeTelegram() as fake:
-        fake.fail_next("sendMessage", status=429, retry_after=5)
-        assert run_workers([factory], fake, 20, timeout=5) == [0]
-        queue_broadcast(database_url, 1, first_chat=60_001, source_ref="second")
-        before = datetime.now(UTC)
-        assert run_workers([other], fake, 20, timeout=5) == [0]  # another process
-        assert fake.calls_to("sendMessage") == []
-        assert len(fake.refused) == 1
+    telegram.fail_next("sendMessage", status=429, retry_after=5)
+    assert run_workers([factory], telegram, 20, timeout=5) == [0]
+    queue_broadcast(database_url, 1, first_chat=60_001, source_ref="second")
+    before = datetime.now(UTC)
+    assert run_workers([other], telegram, 20, timeout=5) == [0]  # another process
+    assert telegram.calls_to("sendMessage") == []
+    assert len(telegram.refused) == 1
     with factory() as session:
         rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
     assert [row.status for row in rows] == [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED]

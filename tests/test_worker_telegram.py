@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,14 +20,8 @@ from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
 from tests.fakes.telegram import FakeTelegram
 
-TOKEN = "123456:TEST-token"
+TOKEN = "123456:TEST-token"  # the fake's default: the bot of the `telegram` fixture
 Factory = sessionmaker[Session]
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
 
 
 def run_worker(factory: Factory, fake: FakeTelegram, *, rounds: int = 1) -> int:
