@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -28,6 +27,7 @@ from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.twilio import FakeTwilio, inbound_params, signed_form
 from tests.serving import RELAIS, Served, relais_serve
 from tests.test_quiz_draw import reference_draw
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -116,15 +116,15 @@ def sim(served: Served, message_id: str, **body: str) -> None:
 
 
 def sim_messages(served: Served, containing: str, count: int = 1) -> list[str]:
-    deadline = time.monotonic() + 20
-    while True:
-        shown = httpx.get(f"{served.url}/simulator/api/phones/{PHONE}/messages", timeout=10)
-        texts = [m["text"] for m in shown.json()["messages"] if m["direction"] == "out"]
-        found = [t for t in texts if containing in t.replace("\xa0", " ")]
-        if len(found) >= count:
-            return texts
-        assert time.monotonic() < deadline, texts
-        time.sleep(0.2)
+    def shown() -> list[str]:
+        page = httpx.get(f"{served.url}/simulator/api/phones/{PHONE}/messages", timeout=10)
+        return [m["text"] for m in page.json()["messages"] if m["direction"] == "out"]
+
+    def arrived(texts: list[str]) -> bool:
+        return len([t for t in texts if containing in t.replace("\xa0", " ")]) >= count
+
+    awaiting = f"{count} simulator message(s) containing {containing!r}"
+    return eventually(shown, until=arrived, awaiting=awaiting, timeout=20, interval=0.2)
 
 
 def tg_message(telegram: FakeTelegram, containing: str) -> Call:

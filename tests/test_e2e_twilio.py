@@ -6,9 +6,9 @@ fake, whose signed status callbacks move each delivery sent → delivered → re
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 
 from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
 from tests.serving import Served, relais_serve
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
 
@@ -53,6 +54,15 @@ def reply(twilio: FakeTwilio, count: int) -> Sent:
     return twilio.wait_for(to=RELAY, count=count, timeout=15)[-1]
 
 
+def query(served: Served, sql: str, **params: str) -> list[tuple[Any, ...]]:
+    engine = create_engine(f"sqlite:///{served.database}")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()
+
+
 def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
     served: Served, twilio: FakeTwilio
 ) -> None:
@@ -76,20 +86,12 @@ def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
 
     sids = [sent.sid for sent in twilio.sent_to(RELAY)]
     twilio.wait_for_callbacks(status="read", count=3, timeout=15)
-    engine = create_engine(f"sqlite:///{served.database}")
-    deadline = time.monotonic() + 10
-    while True:  # the last callback's commit may trail its HTTP answer by a moment
-        with engine.connect() as connection:
-            found = connection.execute(
-                text("SELECT platform_message_id, status FROM delivery ORDER BY id")
-            ).all()
-            relay = connection.execute(
-                text("SELECT language, place, status FROM relay WHERE address = :a"), {"a": RELAY}
-            ).one()
-        if [status for _, status in found] == ["read"] * 3 or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    engine.dispose()
+    # The last callback's commit may trail its HTTP answer by a moment.
+    found = eventually(
+        lambda: query(served, "SELECT platform_message_id, status FROM delivery ORDER BY id"),
+        until=lambda rows: [status for _, status in rows] == ["read"] * 3,
+        awaiting="the three deliveries read",
+    )
     assert [sid for sid, _ in found] == sids
-    assert [status for _, status in found] == ["read"] * 3
-    assert tuple(relay) == ("bm", "kayes", "active")
+    [relay] = query(served, "SELECT language, place, status FROM relay WHERE address = :a", a=RELAY)
+    assert relay == ("bm", "kayes", "active")

@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
@@ -27,6 +26,7 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
+from tests.fakes.server import LoopbackServer
 from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
 from tests.fakes.twilio_protocol import SPEC_FILE, sms_segments
 
@@ -71,41 +71,32 @@ def messages_url(twilio: FakeTwilio) -> str:
 class Receiver:
     """A small application on 127.0.0.1 recording the forms posted to it."""
 
-    def __init__(self, answer: int = 204) -> None:
-        self.answer = answer
-        self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
+    def __init__(self) -> None:
+        self._requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
         self._lock = threading.Lock()
-        app = Starlette(routes=[Route("/{path:path}", self._record, methods=["POST"])])
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(app, lifespan="off", access_log=False, log_config=None)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
+        self._loopback = LoopbackServer("callback-receiver")
+        self._app = Starlette(routes=[Route("/{path:path}", self._record, methods=["POST"])])
+
+    @property
+    def base(self) -> str:
+        return self._loopback.url
 
     async def _record(self, request: Request) -> PlainTextResponse:
         form = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
         with self._lock:
-            self.requests.append((str(request.url), dict(request.headers), form))
-        return PlainTextResponse("", status_code=self.answer)
+            self._requests.append((str(request.url), dict(request.headers), form))
+        return PlainTextResponse("", status_code=204)
 
     def received(self) -> list[tuple[str, dict[str, str], dict[str, str]]]:
         with self._lock:
-            return list(self.requests)
+            return list(self._requests)
 
     def __enter__(self) -> Receiver:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
+        self._loopback.start(self._app)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
+        self._loopback.stop()
 
 
 @pytest.fixture

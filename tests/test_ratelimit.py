@@ -25,6 +25,7 @@ from scheduler.ratelimit import Grant, SharedBucket, capacity, pause, take
 from scheduler.worker import DeliveryWorker
 from tests.fakes.telegram import FakeTelegram
 from tests.test_engine_postgres import busiest_second, queue_broadcast, steady_clock
+from tests.waiting import eventually_async
 
 Factory = sessionmaker[Session]
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -178,13 +179,21 @@ def run_workers(
                     factory=worker_factory, senders={"telegram": sender}, batch_size=batch
                 )
             )
-        deadline = time.monotonic() + timeout
 
         async def drain(worker: DeliveryWorker) -> None:
             idle = 0
-            while idle < 3 and time.monotonic() < deadline:
+
+            async def rounds_idle() -> int:
+                nonlocal idle
                 idle = 0 if await worker.run_once() else idle + 1
-                await asyncio.sleep(0.05)
+                return idle
+
+            await eventually_async(
+                rounds_idle,
+                until=lambda rounds: rounds >= 3,
+                awaiting="three rounds in a row with nothing to send",
+                timeout=timeout,
+            )
 
         await asyncio.gather(*(drain(worker) for worker in workers))
         for sender in senders:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
@@ -19,6 +18,7 @@ from scheduler import claims
 from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
 from tests.fakes.telegram import FakeTelegram
+from tests.waiting import eventually_async
 
 TOKEN = "123456:TEST-token"  # the fake's default: the bot of the `telegram` fixture
 Factory = sessionmaker[Session]
@@ -246,10 +246,19 @@ def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
                         factory=worker_factory, senders={"telegram": sender}, batch_size=2
                     )
                     idle = 0
-                    deadline = time.monotonic() + 15
-                    while idle < 5 and time.monotonic() < deadline:
+
+                    async def rounds_idle() -> int:
+                        nonlocal idle
                         idle = 0 if await worker.run_once() else idle + 1
-                        await asyncio.sleep(0.1)
+                        return idle
+
+                    await eventually_async(
+                        rounds_idle,
+                        until=lambda rounds: rounds >= 5,
+                        awaiting="five rounds in a row with nothing to send",
+                        timeout=15,
+                        interval=0.1,
+                    )
                     await sender.close()
 
                 await asyncio.gather(drain(factory), drain(make_session_factory(other)))

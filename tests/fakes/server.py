@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import socket
 import threading
-import time
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from tests.waiting import eventually
 
 
 class QuietConfig(uvicorn.Config):
@@ -71,12 +72,18 @@ class LoopbackServer:
             target=self._server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True
         )
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError(f"{self._name} did not start")
-            time.sleep(0.01)
+        server, thread = self._server, self._thread
+
+        def started() -> bool:
+            if not thread.is_alive():
+                raise RuntimeError(f"{self._name} stopped while starting")
+            return server.started
+
+        try:
+            eventually(started, awaiting=f"{self._name} to start", interval=0.01)
+        except BaseException:
+            sock.close()
+            raise
         self._socket = sock
 
     def stop(self) -> None:
