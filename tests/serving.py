@@ -10,8 +10,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from tests.waiting import eventually
 
@@ -67,3 +69,13 @@ def relais_serve(tmp_path: Path, **settings: str) -> Iterator[Served]:
         finally:
             process.terminate()
             process.wait(timeout=15)
+
+
+def query(database: Path, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """Rows of a served SQLite database, read from outside as an operator would."""
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()

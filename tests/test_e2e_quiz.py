@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, text
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.twilio import FakeTwilio, inbound_params, signed_form
-from tests.serving import RELAIS, Served, relais_serve
+from tests.serving import RELAIS, Served, query, relais_serve
 from tests.test_quiz_draw import reference_draw
 from tests.waiting import eventually
 
@@ -156,14 +156,6 @@ def message_id(telegram: FakeTelegram, call: Call) -> int:
     )
 
 
-def query(served: Served, sql: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(f"sqlite:///{served.database}")
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(text(sql))]
-    engine.dispose()
-    return rows
-
-
 def test_a_contest_on_telegram_whatsapp_and_the_simulator(
     served: Served, telegram: FakeTelegram, twilio: FakeTwilio, tmp_path: Path
 ) -> None:
@@ -222,7 +214,7 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
 
     # The simulator's relay answers after the contest closed: kept, late, worth nothing.
     sim_messages(served, "question 1 sur 2")
-    query(served, "SELECT 1")  # the file is there
+    query(served.database, "SELECT 1")  # the file is there
     engine = create_engine(f"sqlite:///{served.database}")
     with engine.begin() as connection:
         connection.execute(
@@ -234,7 +226,7 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
     sim_messages(served, "est fermé")
 
     answers = query(
-        served,
+        served.database,
         "SELECT r.channel, a.correct, a.late, a.points FROM answer a "
         "JOIN relay r ON r.id = a.relay_id ORDER BY r.channel, a.id",
     )
@@ -253,12 +245,12 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
     assert "F.D. #" in board.stdout
     assert "76000111" not in board.stdout
 
-    ids = dict(query(served, "SELECT channel, id FROM relay"))
+    ids = dict(query(served.database, "SELECT channel, id FROM relay"))
     eligible = sorted([str(ids["telegram"]), str(ids["whatsapp"])])
     drawn = relais(served, "quiz", "draw", "quiz-e2e", "--winners", "1", "--seed", "e2e-2026")
     assert drawn.returncode == 0, drawn.stderr
     [winner] = reference_draw(eligible, 1, "e2e-2026")
-    assert query(served, "SELECT winners, eligible FROM contest_draw") == [
+    assert query(served.database, "SELECT winners, eligible FROM contest_draw") == [
         (f'["{winner}"]', f'["{eligible[0]}", "{eligible[1]}"]')
     ]
     if winner == str(ids["telegram"]):

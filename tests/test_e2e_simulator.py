@@ -14,9 +14,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.serving import relais_serve
+from tests.serving import query, relais_serve
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -58,10 +57,7 @@ def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) 
     kit = [message["text"] for message in out[len(joined) :]]
     assert kit[0].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
     assert any(text.startswith(last_kit) for text in kit)
-    engine = create_engine(f"sqlite:///{served.database}")
-    with engine.connect() as connection:
-        campaigns = connection.execute(text("SELECT slug, starts_on FROM campaign")).all()
-    engine.dispose()
+    campaigns = query(served.database, "SELECT slug, starts_on FROM campaign")
     today = datetime.now(ZoneInfo("Africa/Bamako")).date().isoformat()
     assert sorted(slug for slug, _ in campaigns) == ["engageonsnous", "paixaumali"]
     assert {str(start) for _, start in campaigns} == {today}

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
-from tests.serving import Served, relais_serve
+from tests.serving import Served, query, relais_serve
 from tests.waiting import eventually
 
 pytestmark = pytest.mark.e2e
@@ -54,15 +52,6 @@ def reply(twilio: FakeTwilio, count: int) -> Sent:
     return twilio.wait_for(to=RELAY, count=count, timeout=15)[-1]
 
 
-def query(served: Served, sql: str, **params: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(f"sqlite:///{served.database}")
-    try:
-        with engine.connect() as connection:
-            return [tuple(row) for row in connection.execute(text(sql), params)]
-    finally:
-        engine.dispose()
-
-
 def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
     served: Served, twilio: FakeTwilio
 ) -> None:
@@ -88,10 +77,14 @@ def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
     twilio.wait_for_callbacks(status="read", count=3, timeout=15)
     # The last callback's commit may trail its HTTP answer by a moment.
     found = eventually(
-        lambda: query(served, "SELECT platform_message_id, status FROM delivery ORDER BY id"),
+        lambda: query(
+            served.database, "SELECT platform_message_id, status FROM delivery ORDER BY id"
+        ),
         until=lambda rows: [status for _, status in rows] == ["read"] * 3,
         awaiting="the three deliveries read",
     )
     assert [sid for sid, _ in found] == sids
-    [relay] = query(served, "SELECT language, place, status FROM relay WHERE address = :a", a=RELAY)
+    [relay] = query(
+        served.database, "SELECT language, place, status FROM relay WHERE address = :a", a=RELAY
+    )
     assert relay == ("bm", "kayes", "active")

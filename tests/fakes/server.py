@@ -59,6 +59,14 @@ class LoopbackServer:
             raise RuntimeError(f"{self._name} is not started")
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def idle(self) -> bool:
+        """No client connected and no request being handled."""
+        if self._server is None:
+            return True
+        state = self._server.server_state
+        return not state.connections and not state.tasks
+
     def start(self, app: Any) -> None:
         if self._thread is not None:
             raise RuntimeError(f"{self._name} is already started")

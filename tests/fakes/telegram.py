@@ -42,6 +42,7 @@ from tests.fakes import telegram_protocol as proto
 from tests.fakes.server import LoopbackServer
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
+from tests.waiting import eventually
 
 __all__ = ["Call", "FakeTelegram", "Refused", "UploadedFile"]
 
@@ -210,6 +211,12 @@ class FakeTelegram:
                     )
                 self._changed.wait(min(left, 0.1))
             return found
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until no client is connected and no request is being handled: once a
+        killed client's connections are closed, all it had sent has been answered."""
+        awaiting = "no client connected to the fake Telegram"
+        eventually(lambda: self._loopback.idle, awaiting=awaiting, timeout=timeout)
 
     def summary(self, last: int = 20) -> str:
         """A readable account of the recorded calls, for assertion messages."""
