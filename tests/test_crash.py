@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from bot.migrations import upgrade
 from tests.fakes.telegram import FakeTelegram
 from tests.test_engine_postgres import (
@@ -21,6 +23,8 @@ from tests.test_engine_postgres import (
     statuses,
     wait_until_sent,
 )
+
+pytestmark = pytest.mark.slow
 
 FIRST_CHAT = 800_000
 

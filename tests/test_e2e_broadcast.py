@@ -15,7 +15,7 @@ from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.serving import RELAIS, Served, relais_serve
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SECRET = "e2e-secret"
 ORGANISER, BAMBARA, FRENCH = 100, 201, 202

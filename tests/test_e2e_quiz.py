@@ -29,7 +29,7 @@ from tests.serving import RELAIS, Served, query, relais_serve
 from tests.test_quiz_draw import reference_draw
 from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SECRET = "quiz-secret"
 CHAT = 770077

@@ -18,7 +18,7 @@ import pytest
 from tests.serving import query, relais_serve
 from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def say(url: str, phone: str, message_id: str, **body: str) -> None:

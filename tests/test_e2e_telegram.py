@@ -18,7 +18,7 @@ from tests.fakes.telegram import Call, FakeTelegram
 from tests.serving import query, relais_serve
 from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 SECRET = "e2e-secret"
 CHAT = 990011

@@ -16,7 +16,7 @@ from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
 from tests.serving import Served, query, relais_serve
 from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WHATSAPP_FROM = "whatsapp:+22370000000"
 RELAY = "whatsapp:+22376543210"

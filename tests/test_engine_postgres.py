@@ -237,6 +237,7 @@ def wait_healthy(url: str, processes: Processes, timeout: float = 30) -> None:
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_two_workers_and_a_web_process_send_5000_once_each_within_the_rate(
     tmp_path: Path,
 ) -> None:

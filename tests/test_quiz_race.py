@@ -8,6 +8,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,8 @@ from tests.factories import callback_update, make_relay
 from tests.fakes.telegram import FakeTelegram
 from tests.serving import free_port
 from tests.test_engine_postgres import post_update, relais_env, relais_processes, wait_healthy
+
+pytestmark = pytest.mark.slow
 
 Factory = sessionmaker[Session]
 RELAYS = 12

@@ -125,6 +125,7 @@ def test_a_pause_one_process_hears_of_stops_another(factory: Factory, other: Fac
     assert 1.0 < waited < 1.6
 
 
+@pytest.mark.slow
 def test_two_users_together_stay_within_the_rate(factory: Factory, other: Factory) -> None:
     rate, seconds = 40.0, 2.5
     stamps: dict[str, list[float]] = {"first": [], "second": []}
@@ -203,6 +204,7 @@ def run_workers(
     return asyncio.run(go())
 
 
+@pytest.mark.slow
 def test_two_workers_send_sixty_at_twenty_a_second_without_a_429(
     factory: Factory, other: Factory, database_url: str
 ) -> None:

@@ -6,6 +6,7 @@ import asyncio
 import itertools
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -192,6 +193,7 @@ def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     assert again.id == claimed.id
 
 
+@pytest.mark.slow
 def test_one_chat_gets_one_message_a_second_while_the_others_go_on(factory: Factory) -> None:
     with FakeTelegram(TOKEN, per_chat_per_second=1) as fake:
         busy = queue(factory, 83, {"text": "one"}, {"text": "two"}, {"text": "three"})
@@ -228,6 +230,7 @@ def test_a_chat_another_worker_is_sending_to_is_not_claimed(factory: Factory) ->
     assert second.last_sent_at is not None
 
 
+@pytest.mark.slow
 def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
     factory: Factory, engine: Engine
 ) -> None:
