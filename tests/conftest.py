@@ -1,15 +1,17 @@
-"""Fixtures: a real database per backend, the settings, the conversation router, and the
-loopback fakes of Telegram and Twilio."""
+"""Fixtures: a real database per backend, the settings, the conversation router, the
+loopback fakes of Telegram and Twilio, and what the fake Twilio's own tests talk to it with."""
 
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from twilio.rest import Client
 
 from bot.conversation.handlers import build_router
 from bot.conversation.router import Router
@@ -18,6 +20,7 @@ from bot.settings import Settings
 from tests.databases import empty_tables, migrated
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
+from tests.twilio_clients import ClientFactory, Receiver
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -86,3 +89,31 @@ def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
         monkeypatch.delenv(name, raising=False)
     with FakeTwilio() as fake:
         yield fake
+
+
+@pytest.fixture
+def make_twilio_client(twilio: FakeTwilio) -> Iterator[ClientFactory]:
+    """twilio-python Clients pointed at the fake (their HTTP sessions closed afterwards)."""
+    clients: list[Any] = []
+
+    def make(username: str = "", password: str = "", account_sid: str | None = None) -> Any:
+        client = Client(username or twilio.account_sid, password or twilio.auth_token, account_sid)
+        client.api.base_url = twilio.api_url
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.http_client.session.close()
+
+
+@pytest.fixture
+def twilio_client(make_twilio_client: ClientFactory) -> Any:
+    return make_twilio_client()
+
+
+@pytest.fixture
+def callback_receiver() -> Iterator[Receiver]:
+    """A small application on loopback recording the status callbacks posted to it."""
+    with Receiver() as app:
+        yield app
