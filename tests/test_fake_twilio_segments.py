@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.twilio_protocol import sms_segments
+from tests.fakes.twilio_message import sms_segments
 from tests.twilio_clients import GSM_161, SMS_BOT, SMS_USER, WA_BOT, WA_USER
 
 BAMBARA = ("Aw ni sɔgɔma! Kalata bɛ kɛ sini dugujɛ la. " * 3)[:71]

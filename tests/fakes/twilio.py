@@ -15,9 +15,10 @@ automatically (``auto_callbacks``, ``fail_after_accept``).
         [sent] = tw.wait_for(to="whatsapp:+22370000001")
         assert tw.advance(sent.sid, "delivered") == 200
 
-The request rules (spec, validation, segments, the Message JSON) are in
-``twilio_protocol.py``, the account's state in ``twilio_state.py``, the signed requests
-to the application (``signed_form``, ``inbound_params``) in ``twilio_webhooks.py``.
+The request rules (spec, validation) are in ``twilio_protocol.py``, the Message JSON
+and SMS segments in ``twilio_message.py``, the account's state in ``twilio_state.py``,
+the signed requests to the application (``signed_form``, ``inbound_params``) in
+``twilio_webhooks.py``.
 The auth token is never logged, nor are requests (no uvicorn access log).
 """
 
