@@ -1,20 +1,26 @@
-"""Fixtures: a real database per backend, the settings, the conversation router."""
+"""Fixtures: a real database per backend, the settings, the conversation router, the
+loopback fakes of Telegram and Twilio, and what the fake Twilio's own tests talk to it with."""
 
 from __future__ import annotations
 
 import logging
 import os
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from twilio.rest import Client
 
 from bot.conversation.handlers import build_router
 from bot.conversation.router import Router
 from bot.db import make_engine, make_session_factory
 from bot.settings import Settings
 from tests.databases import empty_tables, migrated
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
+from tests.twilio_clients import ClientFactory, Receiver
 
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 
@@ -67,3 +73,47 @@ def _isolated(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch)
     for name in list(os.environ):
         if name.startswith("RELAIS_"):
             monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def telegram() -> Iterator[FakeTelegram]:
+    """The fake Telegram Bot API on loopback, with its default bot token."""
+    with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
+    """The fake Twilio Messages API on loopback."""
+    for name in ("TWILIO_REGION", "TWILIO_EDGE"):  # twilio-python would rewrite the fake's host
+        monkeypatch.delenv(name, raising=False)
+    with FakeTwilio() as fake:
+        yield fake
+
+
+@pytest.fixture
+def make_twilio_client(twilio: FakeTwilio) -> Iterator[ClientFactory]:
+    """twilio-python Clients pointed at the fake (their HTTP sessions closed afterwards)."""
+    clients: list[Any] = []
+
+    def make(username: str = "", password: str = "", account_sid: str | None = None) -> Any:
+        client = Client(username or twilio.account_sid, password or twilio.auth_token, account_sid)
+        client.api.base_url = twilio.api_url
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.http_client.session.close()
+
+
+@pytest.fixture
+def twilio_client(make_twilio_client: ClientFactory) -> Any:
+    return make_twilio_client()
+
+
+@pytest.fixture
+def callback_receiver() -> Iterator[Receiver]:
+    """A small application on loopback recording the status callbacks posted to it."""
+    with Receiver() as app:
+        yield app

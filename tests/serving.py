@@ -6,13 +6,16 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
+
+from tests.waiting import eventually
 
 RELAIS = Path(sys.executable).with_name("relais")
 
@@ -46,18 +49,33 @@ def relais_serve(tmp_path: Path, **settings: str) -> Iterator[Served]:
         process = subprocess.Popen(
             [RELAIS, "serve", "--port", str(port)], cwd=tmp_path, env=env, stdout=log, stderr=log
         )
+
+        def healthy() -> bool:
+            with suppress(httpx.TransportError):
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    return True
+            assert process.poll() is None, log_path.read_text()
+            return False
+
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert process.poll() is None, log_path.read_text()
-                assert time.monotonic() < deadline, "relais serve did not start in 30 s"
-                time.sleep(0.2)
+            eventually(
+                healthy,
+                awaiting="relais serve to answer /healthz",
+                timeout=30,
+                interval=0.2,
+                context=log_path.read_text,
+            )
             yield Served(url, database, log_path)
         finally:
             process.terminate()
             process.wait(timeout=15)
+
+
+def query(database: Path, sql: str, **params: object) -> list[tuple[Any, ...]]:
+    """Rows of a served SQLite database, read from outside as an operator would."""
+    engine = create_engine(f"sqlite:///{database}")
+    try:
+        with engine.connect() as connection:
+            return [tuple(row) for row in connection.execute(text(sql), params)]
+    finally:
+        engine.dispose()

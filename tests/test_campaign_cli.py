@@ -9,7 +9,7 @@ import openpyxl
 from typer.testing import CliRunner
 
 from bot.cli.campaign import campaign_app
-from tests.test_campaign_loading import document, french, write_campaign
+from tests.campaign_files import document, french, write_campaign
 
 runner = CliRunner()
 WIDE = {"COLUMNS": "200"}  # rich wraps table cells to the terminal's width

@@ -13,7 +13,7 @@ from bot.models import Language
 from content.loaders import load_campaign
 from content.model import Campaign, Kit, Post
 from content.readiness import Item, check_readiness
-from tests.test_campaign_loading import document, french, write_campaign
+from tests.campaign_files import document, french, write_campaign
 
 
 def loaded(tmp_path: Path, data: dict[str, Any] | None = None) -> Campaign:

@@ -7,9 +7,10 @@ worker, slower than its lease, keeps its claims: nothing goes twice.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from bot.migrations import upgrade
 from tests.fakes.telegram import FakeTelegram
@@ -23,32 +24,35 @@ from tests.test_engine_postgres import (
     wait_until_sent,
 )
 
+pytestmark = pytest.mark.slow
+
 FIRST_CHAT = 800_000
 
 
-def test_kill_9_mid_way_then_a_restart_sends_everything(tmp_path: Path) -> None:
+def test_kill_9_mid_way_then_a_restart_sends_everything(
+    tmp_path: Path, telegram: FakeTelegram
+) -> None:
     count, rate, batch = 300, 30, 20
     url = f"sqlite:///{tmp_path / 'relais.db'}"
     upgrade(url)
     queue_broadcast(url, count, first_chat=FIRST_CHAT)
-    with FakeTelegram() as telegram:
-        env = relais_env(
-            url,
-            telegram,
-            telegram_rate=str(rate),
-            delivery_batch_size=str(batch),
-            delivery_lease_seconds="2",
-        )
-        with relais_processes(tmp_path, env) as processes:
-            processes.start("first", "worker")
-            telegram.wait_for(method="sendMessage", count=count // 3, timeout=30)
-            processes.kill("first")
-            time.sleep(0.5)  # what it wrote before dying reaches the fake
-            received_before = len(telegram.calls_to("sendMessage"))
-            stranded = statuses(url)
-            processes.start("second", "worker")
-            found = wait_until_sent(url, processes, timeout=60)
-        restarted_log = processes.log("second")
+    env = relais_env(
+        url,
+        telegram,
+        telegram_rate=str(rate),
+        delivery_batch_size=str(batch),
+        delivery_lease_seconds="2",
+    )
+    with relais_processes(tmp_path, env) as processes:
+        processes.start("first", "worker")
+        telegram.wait_for(method="sendMessage", count=count // 3, timeout=30)
+        processes.kill("first")
+        telegram.wait_idle()  # what the dead worker had sent is in (its sockets are closed)
+        received_before = len(telegram.calls_to("sendMessage"))
+        stranded = statuses(url)
+        processes.start("second", "worker")
+        found = wait_until_sent(url, processes, timeout=60)
+    restarted_log = processes.log("second")
 
     received: Counter[int] = chats(telegram.calls_to("sendMessage"))
     duplicates = sum(n - 1 for n in received.values())
@@ -67,26 +71,27 @@ def test_kill_9_mid_way_then_a_restart_sends_everything(tmp_path: Path) -> None:
     assert sent_by(restarted_log) == count - (received_before - duplicates)
 
 
-def test_a_worker_slower_than_its_lease_keeps_its_claims(tmp_path: Path) -> None:
+def test_a_worker_slower_than_its_lease_keeps_its_claims(
+    tmp_path: Path, telegram: FakeTelegram
+) -> None:
     # 24 messages at 4 a second take 6 s; a lease is 2 s. Both workers look for expired
     # claims every second: without renewal the first one's batch would be taken again.
     count = 24
     url = f"sqlite:///{tmp_path / 'relais.db'}"
     upgrade(url)
     queue_broadcast(url, count, first_chat=FIRST_CHAT)
-    with FakeTelegram() as telegram:
-        env = relais_env(
-            url,
-            telegram,
-            telegram_rate="4",
-            delivery_batch_size="20",
-            delivery_lease_seconds="2",
-        )
-        with relais_processes(tmp_path, env) as processes:
-            processes.start("one", "worker")
-            processes.start("two", "worker")
-            found = wait_until_sent(url, processes, timeout=40)
-        logs = processes.log("one") + processes.log("two")
+    env = relais_env(
+        url,
+        telegram,
+        telegram_rate="4",
+        delivery_batch_size="20",
+        delivery_lease_seconds="2",
+    )
+    with relais_processes(tmp_path, env) as processes:
+        processes.start("one", "worker")
+        processes.start("two", "worker")
+        found = wait_until_sent(url, processes, timeout=40)
+    logs = processes.log("one") + processes.log("two")
     received = chats(telegram.calls_to("sendMessage"))
     assert set(received) == set(range(FIRST_CHAT, FIRST_CHAT + count))
     assert max(received.values()) == 1, "nothing went twice"

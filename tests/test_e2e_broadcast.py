@@ -15,23 +15,16 @@ from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.serving import RELAIS, Served, relais_serve
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TOKEN = "123456:TEST-token"
 SECRET = "e2e-secret"
 ORGANISER, BAMBARA, FRENCH = 100, 201, 202
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[Served]:
     settings = {
-        "telegram_token": TOKEN,
+        "telegram_token": telegram.token,
         "telegram_secret": SECRET,
         "telegram_api_url": telegram.api_url,
     }

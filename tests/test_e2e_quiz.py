@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -26,12 +25,12 @@ from sqlalchemy import create_engine, text
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.twilio import FakeTwilio, inbound_params, signed_form
-from tests.serving import RELAIS, Served, relais_serve
+from tests.serving import RELAIS, Served, query, relais_serve
 from tests.test_quiz_draw import reference_draw
+from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-TOKEN = "123456:QUIZ-token"
 SECRET = "quiz-secret"
 CHAT = 770077
 WHATSAPP_FROM = "whatsapp:+22370000000"
@@ -62,23 +61,9 @@ contests:
 
 
 @pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
-
-
-@pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
-    monkeypatch.delenv("TWILIO_REGION", raising=False)
-    monkeypatch.delenv("TWILIO_EDGE", raising=False)
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram, twilio: FakeTwilio) -> Iterator[Served]:
     settings = {
-        "telegram_token": TOKEN,
+        "telegram_token": telegram.token,
         "telegram_secret": SECRET,
         "telegram_api_url": telegram.api_url,
         "twilio_account_sid": twilio.account_sid,
@@ -89,7 +74,7 @@ def served(tmp_path: Path, telegram: FakeTelegram, twilio: FakeTwilio) -> Iterat
     with relais_serve(tmp_path, **settings) as served:
         yield served
     log = served.log.read_text()
-    assert TOKEN not in log
+    assert telegram.token not in log
     assert "76000111" not in log
 
 
@@ -131,15 +116,15 @@ def sim(served: Served, message_id: str, **body: str) -> None:
 
 
 def sim_messages(served: Served, containing: str, count: int = 1) -> list[str]:
-    deadline = time.monotonic() + 20
-    while True:
-        shown = httpx.get(f"{served.url}/simulator/api/phones/{PHONE}/messages", timeout=10)
-        texts = [m["text"] for m in shown.json()["messages"] if m["direction"] == "out"]
-        found = [t for t in texts if containing in t.replace("\xa0", " ")]
-        if len(found) >= count:
-            return texts
-        assert time.monotonic() < deadline, texts
-        time.sleep(0.2)
+    def shown() -> list[str]:
+        page = httpx.get(f"{served.url}/simulator/api/phones/{PHONE}/messages", timeout=10)
+        return [m["text"] for m in page.json()["messages"] if m["direction"] == "out"]
+
+    def arrived(texts: list[str]) -> bool:
+        return len([t for t in texts if containing in t.replace("\xa0", " ")]) >= count
+
+    awaiting = f"{count} simulator message(s) containing {containing!r}"
+    return eventually(shown, until=arrived, awaiting=awaiting, timeout=20, interval=0.2)
 
 
 def tg_message(telegram: FakeTelegram, containing: str) -> Call:
@@ -169,14 +154,6 @@ def message_id(telegram: FakeTelegram, call: Call) -> int:
             if m.get("text") == call.params["text"]
         )
     )
-
-
-def query(served: Served, sql: str) -> list[tuple[Any, ...]]:
-    engine = create_engine(f"sqlite:///{served.database}")
-    with engine.connect() as connection:
-        rows = [tuple(row) for row in connection.execute(text(sql))]
-    engine.dispose()
-    return rows
 
 
 def test_a_contest_on_telegram_whatsapp_and_the_simulator(
@@ -237,7 +214,7 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
 
     # The simulator's relay answers after the contest closed: kept, late, worth nothing.
     sim_messages(served, "question 1 sur 2")
-    query(served, "SELECT 1")  # the file is there
+    query(served.database, "SELECT 1")  # the file is there
     engine = create_engine(f"sqlite:///{served.database}")
     with engine.begin() as connection:
         connection.execute(
@@ -249,7 +226,7 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
     sim_messages(served, "est fermé")
 
     answers = query(
-        served,
+        served.database,
         "SELECT r.channel, a.correct, a.late, a.points FROM answer a "
         "JOIN relay r ON r.id = a.relay_id ORDER BY r.channel, a.id",
     )
@@ -268,12 +245,12 @@ def test_a_contest_on_telegram_whatsapp_and_the_simulator(
     assert "F.D. #" in board.stdout
     assert "76000111" not in board.stdout
 
-    ids = dict(query(served, "SELECT channel, id FROM relay"))
+    ids = dict(query(served.database, "SELECT channel, id FROM relay"))
     eligible = sorted([str(ids["telegram"]), str(ids["whatsapp"])])
     drawn = relais(served, "quiz", "draw", "quiz-e2e", "--winners", "1", "--seed", "e2e-2026")
     assert drawn.returncode == 0, drawn.stderr
     [winner] = reference_draw(eligible, 1, "e2e-2026")
-    assert query(served, "SELECT winners, eligible FROM contest_draw") == [
+    assert query(served.database, "SELECT winners, eligible FROM contest_draw") == [
         (f'["{winner}"]', f'["{eligible[0]}", "{eligible[1]}"]')
     ]
     if winner == str(ids["telegram"]):

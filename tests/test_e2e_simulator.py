@@ -7,7 +7,6 @@ depends on the hour; tests/test_calendar.py covers that with an injected clock.)
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
-from tests.serving import relais_serve
+from tests.serving import query, relais_serve
+from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def say(url: str, phone: str, message_id: str, **body: str) -> None:
@@ -31,14 +30,16 @@ def say(url: str, phone: str, message_id: str, **body: str) -> None:
 
 def bot_messages(url: str, phone: str, count: int, *, until: str = "") -> list[dict[str, Any]]:
     """The bot's messages once there are `count` of them (and one starting with `until`)."""
-    deadline = time.monotonic() + 20
-    while True:
-        shown = httpx.get(f"{url}/simulator/api/phones/{phone}/messages", timeout=10).json()
-        out = [m for m in shown["messages"] if m["direction"] == "out"]
-        arrived = not until or any(m["text"].startswith(until) for m in out)
-        if (len(out) >= count and arrived) or time.monotonic() > deadline:
-            return out
-        time.sleep(0.2)
+
+    def shown() -> list[dict[str, Any]]:
+        page = httpx.get(f"{url}/simulator/api/phones/{phone}/messages", timeout=10).json()
+        return [m for m in page["messages"] if m["direction"] == "out"]
+
+    def arrived(out: list[dict[str, Any]]) -> bool:
+        return len(out) >= count and (not until or any(m["text"].startswith(until) for m in out))
+
+    awaiting = f"{count} messages from the bot" + (f", one starting {until!r}" if until else "")
+    return eventually(shown, until=arrived, awaiting=awaiting, timeout=20, interval=0.2)
 
 
 def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) -> None:
@@ -56,10 +57,7 @@ def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) 
     kit = [message["text"] for message in out[len(joined) :]]
     assert kit[0].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
     assert any(text.startswith(last_kit) for text in kit)
-    engine = create_engine(f"sqlite:///{served.database}")
-    with engine.connect() as connection:
-        campaigns = connection.execute(text("SELECT slug, starts_on FROM campaign")).all()
-    engine.dispose()
+    campaigns = query(served.database, "SELECT slug, starts_on FROM campaign")
     today = datetime.now(ZoneInfo("Africa/Bamako")).date().isoformat()
     assert sorted(slug for slug, _ in campaigns) == ["engageonsnous", "paixaumali"]
     assert {str(start) for _, start in campaigns} == {today}

@@ -6,30 +6,20 @@ fake, whose signed status callbacks move each delivery sent → delivered → re
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
 
 from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
-from tests.serving import Served, relais_serve
+from tests.serving import Served, query, relais_serve
+from tests.waiting import eventually
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WHATSAPP_FROM = "whatsapp:+22370000000"
 RELAY = "whatsapp:+22376543210"
-
-
-@pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
-    monkeypatch.delenv("TWILIO_REGION", raising=False)
-    monkeypatch.delenv("TWILIO_EDGE", raising=False)
-    with FakeTwilio() as fake:
-        fake.auto_callbacks = ["sent", "delivered", "read"]
-        yield fake
 
 
 @pytest.fixture
@@ -65,6 +55,7 @@ def reply(twilio: FakeTwilio, count: int) -> Sent:
 def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
     served: Served, twilio: FakeTwilio
 ) -> None:
+    twilio.auto_callbacks = ["sent", "delivered", "read"]
     say(served, twilio, "/start")
     welcome = reply(twilio, 1)
     assert welcome.body.endswith("1 Bamanankan\n2 Français")
@@ -84,20 +75,16 @@ def test_a_whatsapp_relay_joins_in_bambara_and_sees_its_messages_read(
 
     sids = [sent.sid for sent in twilio.sent_to(RELAY)]
     twilio.wait_for_callbacks(status="read", count=3, timeout=15)
-    engine = create_engine(f"sqlite:///{served.database}")
-    deadline = time.monotonic() + 10
-    while True:  # the last callback's commit may trail its HTTP answer by a moment
-        with engine.connect() as connection:
-            found = connection.execute(
-                text("SELECT platform_message_id, status FROM delivery ORDER BY id")
-            ).all()
-            relay = connection.execute(
-                text("SELECT language, place, status FROM relay WHERE address = :a"), {"a": RELAY}
-            ).one()
-        if [status for _, status in found] == ["read"] * 3 or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    engine.dispose()
+    # The last callback's commit may trail its HTTP answer by a moment.
+    found = eventually(
+        lambda: query(
+            served.database, "SELECT platform_message_id, status FROM delivery ORDER BY id"
+        ),
+        until=lambda rows: [status for _, status in rows] == ["read"] * 3,
+        awaiting="the three deliveries read",
+    )
     assert [sid for sid, _ in found] == sids
-    assert [status for _, status in found] == ["read"] * 3
-    assert tuple(relay) == ("bm", "kayes", "active")
+    [relay] = query(
+        served.database, "SELECT language, place, status FROM relay WHERE address = :a", a=RELAY
+    )
+    assert relay == ("bm", "kayes", "active")

@@ -18,7 +18,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -38,6 +37,7 @@ from tests.databases import postgres_database
 from tests.factories import telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.serving import free_port
+from tests.waiting import eventually
 
 RELAIS = Path(sys.executable).with_name("relais")
 SECRET = "engine-secret"
@@ -177,15 +177,20 @@ def relais_processes(tmp: Path, env: dict[str, str]) -> Iterator[Processes]:
 
 
 def wait_until_sent(url: str, processes: Processes, *, timeout: float) -> Counter[str]:
-    """Poll until nothing is queued or sending (bounded); returns the final statuses."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = statuses(url)
-        if found["queued"] == 0 and found["sending"] == 0:
-            return found
+    """Wait until nothing is queued or sending; returns the final statuses."""
+
+    def progress() -> Counter[str]:
         processes.check_alive()
-        assert time.monotonic() < deadline, f"not done in {timeout} s: {found}\n{processes.logs()}"
-        time.sleep(0.5)
+        return statuses(url)
+
+    return eventually(
+        progress,
+        until=lambda found: found["queued"] == 0 and found["sending"] == 0,
+        awaiting="nothing queued or sending",
+        timeout=timeout,
+        interval=0.5,
+        context=processes.logs,
+    )
 
 
 def sent_by(log: str) -> int:
@@ -216,17 +221,24 @@ def post_update(url: str, update: dict[str, Any]) -> None:
 
 
 def wait_healthy(url: str, processes: Processes, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
+    def healthy() -> bool:
         with suppress(httpx.TransportError):
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
+                return True
         processes.check_alive()
-        assert time.monotonic() < deadline, f"relais web did not start:\n{processes.logs()}"
-        time.sleep(0.2)
+        return False
+
+    eventually(
+        healthy,
+        awaiting=f"relais web to answer {url}/healthz",
+        timeout=timeout,
+        interval=0.2,
+        context=processes.logs,
+    )
 
 
 @pytest.mark.postgres
+@pytest.mark.slow
 def test_two_workers_and_a_web_process_send_5000_once_each_within_the_rate(
     tmp_path: Path,
 ) -> None:

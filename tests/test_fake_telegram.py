@@ -1,63 +1,31 @@
 """Tests of the fake Telegram Bot API (tests/fakes/telegram.py), through the real
-python-telegram-bot client and through raw HTTP."""
+python-telegram-bot client and through raw HTTP: what it records, how tests wait on it,
+and the method table it serves."""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
-import datetime as dtm
 import json
 import logging
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator
-from typing import Any, TypeVar
 
 import httpx
 import pytest
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message
-from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram import Bot, InlineKeyboardButton, Message
 
-from tests.fakes.telegram import Call, FakeTelegram, UploadedFile
+from tests.fakes.telegram import Call, FakeTelegram
 from tests.fakes.telegram_protocol import METHODS_FILE
-
-T = TypeVar("T")
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as fake:
-        yield fake
+from tests.telegram_clients import keyboard, post, with_bot
 
 
-def with_bot(tg: FakeTelegram, use: Callable[[Bot], Awaitable[T]], token: str = "") -> T:
-    """Run ``use`` with an initialised PTB bot pointed at the fake."""
-
-    async def main() -> T:
-        async with Bot(token or tg.token, base_url=tg.api_url + "/bot") as bot:
-            return await use(bot)
-
-    return asyncio.run(main())
-
-
-def post(tg: FakeTelegram, method: str, token: str = "", **kwargs: Any) -> httpx.Response:
-    return httpx.post(f"{tg.api_url}/bot{token or tg.token}/{method}", timeout=10, **kwargs)
-
-
-def keyboard(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([list(buttons)])
-
-
-# --------------------------------------------------------------------------- basics
-
-
-def test_get_me_lets_ptb_initialise(tg: FakeTelegram) -> None:
+def test_get_me_lets_ptb_initialise(telegram: FakeTelegram) -> None:
     async def use(bot: Bot) -> tuple[int, str | None, bool]:
         return bot.id, bot.username, bot.bot.is_bot
 
-    assert with_bot(tg, use) == (123456, "relais_test_bot", True)
-    assert [c.method for c in tg.calls] == ["getMe"]
-    assert tg.refused == []
+    assert with_bot(telegram, use) == (123456, "relais_test_bot", True)
+    assert [c.method for c in telegram.calls] == ["getMe"]
+    assert telegram.refused == []
 
 
 def test_api_url_is_loopback_and_stop_closes_the_port() -> None:
@@ -72,7 +40,7 @@ def test_api_url_is_loopback_and_stop_closes_the_port() -> None:
         httpx.post(f"{url}/bot42:abc/getMe", timeout=2)
 
 
-def test_send_message_is_recorded_with_its_reply_markup_decoded(tg: FakeTelegram) -> None:
+def test_send_message_is_recorded_with_its_reply_markup_decoded(telegram: FakeTelegram) -> None:
     markup = keyboard(InlineKeyboardButton("Oui, je relaie ɛ", callback_data="relay:yes"))
 
     async def use(bot: Bot) -> list[Message]:
@@ -81,7 +49,7 @@ def test_send_message_is_recorded_with_its_reply_markup_decoded(tg: FakeTelegram
         other = await bot.send_message(2002, "Ailleurs")
         return [first, second, other]
 
-    first, second, other = with_bot(tg, use)
+    first, second, other = with_bot(telegram, use)
     assert (first.message_id, second.message_id, other.message_id) == (1, 2, 1)
     assert first.chat.id == 1001
     assert first.chat.type == "private"
@@ -90,7 +58,7 @@ def test_send_message_is_recorded_with_its_reply_markup_decoded(tg: FakeTelegram
     assert first.reply_markup == markup
     assert second.reply_markup is None
 
-    [call, *_] = tg.calls_to("sendMessage")
+    [call, *_] = telegram.calls_to("sendMessage")
     assert call.params == {
         "chat_id": 1001,
         "text": "Bonjour ɔ",
@@ -98,30 +66,32 @@ def test_send_message_is_recorded_with_its_reply_markup_decoded(tg: FakeTelegram
             "inline_keyboard": [[{"text": "Oui, je relaie ɛ", "callback_data": "relay:yes"}]]
         },
     }
-    assert len(tg.calls_to("SENDMESSAGE")) == 3
-    assert [m["text"] for m in tg.messages(1001)] == ["Bonjour ɔ", "Encore"]
-    assert tg.refused == []
+    assert len(telegram.calls_to("SENDMESSAGE")) == 3
+    assert [m["text"] for m in telegram.messages(1001)] == ["Bonjour ɔ", "Encore"]
+    assert telegram.refused == []
 
 
-def test_json_bodies_query_strings_and_method_case_are_accepted(tg: FakeTelegram) -> None:
+def test_json_bodies_query_strings_and_method_case_are_accepted(telegram: FakeTelegram) -> None:
     markup = {"inline_keyboard": [[{"text": "Go", "url": "https://example.org"}]]}
-    by_json = post(tg, "sendmessage", json={"chat_id": 7, "text": "a", "reply_markup": markup})
-    by_query = post(tg, "SendMessage", params={"chat_id": "7", "text": "b"})
-    by_get = httpx.get(f"{tg.api_url}/bot{tg.token}/getMe", timeout=10)
+    by_json = post(
+        telegram, "sendmessage", json={"chat_id": 7, "text": "a", "reply_markup": markup}
+    )
+    by_query = post(telegram, "SendMessage", params={"chat_id": "7", "text": "b"})
+    by_get = httpx.get(f"{telegram.api_url}/bot{telegram.token}/getMe", timeout=10)
 
     assert by_json.status_code == by_query.status_code == by_get.status_code == 200
     assert by_json.json()["result"]["reply_markup"] == markup
     assert by_query.json()["result"]["message_id"] == 2
-    assert [c.params for c in tg.calls_to("sendMessage")] == [
+    assert [c.params for c in telegram.calls_to("sendMessage")] == [
         {"chat_id": 7, "text": "a", "reply_markup": markup},
         {"chat_id": 7, "text": "b"},
     ]
 
 
-def test_json_encoded_values_are_decoded_by_spec_type(tg: FakeTelegram) -> None:
+def test_json_encoded_values_are_decoded_by_spec_type(telegram: FakeTelegram) -> None:
     entities = [{"type": "bold", "offset": 0, "length": 3}]
     response = post(
-        tg,
+        telegram,
         "sendMessage",
         data={
             "chat_id": "-1001234",
@@ -133,7 +103,7 @@ def test_json_encoded_values_are_decoded_by_spec_type(tg: FakeTelegram) -> None:
     )
     assert response.status_code == 200, response.text
     assert response.json()["result"]["chat"]["type"] == "supergroup"
-    assert tg.calls_to("sendMessage")[0].params == {
+    assert telegram.calls_to("sendMessage")[0].params == {
         "chat_id": -1001234,
         "text": "123",  # String fields stay strings even when they look like numbers
         "entities": entities,
@@ -142,419 +112,58 @@ def test_json_encoded_values_are_decoded_by_spec_type(tg: FakeTelegram) -> None:
     }
 
 
-def test_calls_are_frozen_records_and_clear_forgets_them(tg: FakeTelegram) -> None:
-    post(tg, "getMe")
-    post(tg, "sendMessage", data={"chat_id": "1"})
-    [call] = tg.calls
+def test_calls_are_frozen_records_and_clear_forgets_them(telegram: FakeTelegram) -> None:
+    post(telegram, "getMe")
+    post(telegram, "sendMessage", data={"chat_id": "1"})
+    [call] = telegram.calls
     with pytest.raises(dataclasses.FrozenInstanceError):
         call.method = "other"  # type: ignore[misc]
     assert isinstance(call.at, float)
-    assert len(tg.refused) == 1
-    tg.clear()
-    assert tg.calls == []
-    assert tg.refused == []
+    assert len(telegram.refused) == 1
+    telegram.clear()
+    assert telegram.calls == []
+    assert telegram.refused == []
 
 
-# ----------------------------------------------------------------------- validation
-
-
-def test_missing_text_is_refused_and_recorded_as_refused(tg: FakeTelegram) -> None:
-    response = post(tg, "sendMessage", data={"chat_id": "5"})
-    assert response.status_code == 400
-    assert response.json() == {
-        "ok": False,
-        "error_code": 400,
-        "description": "Bad Request: message text is empty",
-    }
-    assert tg.calls_to("sendMessage") == []
-    [refused] = tg.refused
-    assert (refused.method, refused.status) == ("sendMessage", 400)
-    assert refused.description == "Bad Request: message text is empty"
-    assert refused.params == {"chat_id": 5}
-    assert refused.injected is False
-
-
-@pytest.mark.parametrize(
-    ("data", "description"),
-    [
-        ({"text": "hi"}, "Bad Request: chat_id is empty"),
-        ({"chat_id": "5", "text": " \n "}, "Bad Request: message text is empty"),
-        (
-            {"chat_id": "5", "text": "hi", "reply_markup": "{not json"},
-            "Bad Request: can't parse reply keyboard markup JSON object",
-        ),
-        (
-            {"chat_id": "5", "text": "hi", "reply_markup": "[1, 2]"},
-            "Bad Request: object expected as reply markup",
-        ),
-        (
-            {"chat_id": "5", "text": "hi", "reply_markup": '{"inline_keyboard": [{"text": "a"}]}'},
-            'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup should be an '
-            "Array of Arrays",
-        ),
-    ],
-)
-def test_malformed_send_message_is_refused(
-    tg: FakeTelegram, data: dict[str, str], description: str
-) -> None:
-    response = post(tg, "sendMessage", data=data)
-    assert (response.status_code, response.json()["description"]) == (400, description)
-    assert [r.description for r in tg.refused] == [description]
-    assert tg.calls == []
-
-
-def test_text_length_limit_is_4096(tg: FakeTelegram) -> None:
-    async def use(bot: Bot) -> Message:
-        await bot.send_message(9, "x" * 4096)
-        return await bot.send_message(9, "x" * 4097)
-
-    with pytest.raises(BadRequest, match=r"(?i)message is too long"):
-        with_bot(tg, use)
-    assert len(tg.calls_to("sendMessage")) == 1
-    assert [r.description for r in tg.refused] == ["Bad Request: message is too long"]
-
-
-def test_text_length_is_counted_after_entities_parsing(tg: FakeTelegram) -> None:
-    html = "<b>" + "é" * 4096 + "</b>"
-    assert post(
-        tg, "sendMessage", data={"chat_id": 1, "text": html, "parse_mode": "HTML"}
-    ).is_success
-    too_long = post(tg, "sendMessage", data={"chat_id": 1, "text": "é" * 4097 + "<b></b>"})
-    assert too_long.json()["description"] == "Bad Request: message is too long"
-
-
-def test_caption_length_limit_is_1024(tg: FakeTelegram) -> None:
-    ok = post(
-        tg, "sendPhoto", data={"chat_id": 3, "photo": "https://x.org/a.jpg", "caption": "c" * 1024}
-    )
-    too_long = post(tg, "sendPhoto", data={"chat_id": 3, "photo": "x", "caption": "c" * 1025})
-    assert ok.status_code == 200
-    assert (too_long.status_code, too_long.json()["description"]) == (
-        400,
-        "Bad Request: message caption is too long",
-    )
-
-
-def test_callback_data_is_limited_to_64_bytes_not_characters(tg: FakeTelegram) -> None:
-    fits = "a" * 62 + "é"  # 64 bytes
-    too_long = "a" * 63 + "é"  # 64 characters, 65 bytes
-
-    async def use(bot: Bot) -> Message:
-        await bot.send_message(
-            1, "ok", reply_markup=keyboard(InlineKeyboardButton("b", callback_data=fits))
-        )
-        return await bot.send_message(
-            1, "ko", reply_markup=keyboard(InlineKeyboardButton("b", callback_data=too_long))
-        )
-
-    with pytest.raises(BadRequest, match=r"(?i)button_data_invalid"):
-        with_bot(tg, use)
-    assert [c.params["text"] for c in tg.calls_to("sendMessage")] == ["ok"]
-    assert [r.description for r in tg.refused] == ["Bad Request: BUTTON_DATA_INVALID"]
-
-
-@pytest.mark.parametrize(
-    ("button", "description"),
-    [
-        (
-            {"text": "no action"},
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
-        ),
-        (
-            {"text": "empty data", "callback_data": ""},
-            "can't parse inline keyboard button: Text buttons are unallowed in the inline keyboard",
-        ),
-        (
-            {"text": "two", "callback_data": "x", "url": "https://example.org"},
-            "can't parse inline keyboard button: exactly one of the optional fields must be used",
-        ),
-        ({"callback_data": "x"}, "can't parse inline keyboard button: Can't find field \"text\""),
-    ],
-)
-def test_inline_buttons_need_exactly_one_action(
-    tg: FakeTelegram, button: dict[str, str], description: str
-) -> None:
-    markup = json.dumps({"inline_keyboard": [[button]]})
-    response = post(tg, "sendMessage", data={"chat_id": 1, "text": "t", "reply_markup": markup})
-    assert (response.status_code, response.json()["description"]) == (
-        400,
-        "Bad Request: " + description,
-    )
-
-
-# ------------------------------------------------------------- chats and failures
-
-
-def test_fail_next_429_surfaces_as_retry_after(
-    tg: FakeTelegram, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # PTB 22 warns (PTBDeprecationWarning) while *building* RetryAfter unless this is set.
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    tg.fail_next("sendMessage", status=429, retry_after=7)
-
-    async def use(bot: Bot) -> Message:
-        with pytest.raises(RetryAfter) as caught:
-            await bot.send_message(1, "first")
-        assert caught.value.retry_after == dtm.timedelta(seconds=7)
-        return await bot.send_message(1, "second")
-
-    assert with_bot(tg, use).text == "second"
-    [refused] = tg.refused
-    assert (refused.status, refused.description, refused.injected) == (
-        429,
-        "Too Many Requests: retry after 7",
-        True,
-    )
-
-
-def test_fail_next_bodies_and_times(tg: FakeTelegram) -> None:
-    tg.fail_next("sendMessage", status=429, retry_after=3, times=2)
-    tg.fail_next("sendMessage", status=502)
-    tg.fail_next("getMe", status=403)
-    answers = [post(tg, "sendMessage", data={"chat_id": 1, "text": "t"}) for _ in range(4)]
-
-    assert [a.status_code for a in answers] == [429, 429, 502, 200]
-    assert answers[0].json() == {
-        "ok": False,
-        "error_code": 429,
-        "description": "Too Many Requests: retry after 3",
-        "parameters": {"retry_after": 3},
-    }
-    assert answers[2].json() == {"ok": False, "error_code": 502, "description": "Bad Gateway"}
-    assert post(tg, "getMe").json()["description"] == "Forbidden: bot was blocked by the user"
-    with pytest.raises(ValueError, match="not a Bot API method"):
-        tg.fail_next("sendMesage", status=500)
-
-
-def test_server_errors_surface_as_network_errors(tg: FakeTelegram) -> None:
-    tg.fail_next("sendMessage", status=502)
-
-    async def use(bot: Bot) -> Message:
-        return await bot.send_message(1, "t")
-
-    with pytest.raises(NetworkError, match="Bad Gateway"):
-        with_bot(tg, use)
-
-
-def test_block_answers_403_until_unblock(tg: FakeTelegram) -> None:
-    tg.block(77)
-
-    async def use(bot: Bot) -> tuple[str, Message]:
-        with pytest.raises(Forbidden) as caught:
-            await bot.send_message(77, "hello")
-        await bot.send_message(78, "someone else")
-        tg.unblock(77)
-        return caught.value.message, await bot.send_message(77, "hello again")
-
-    message, sent = with_bot(tg, use)
-    assert message == "Forbidden: bot was blocked by the user"
-    assert sent.chat.id == 77
-    assert [(r.method, r.status, r.injected) for r in tg.refused] == [("sendMessage", 403, True)]
-
-
-def test_forget_chat_answers_chat_not_found(tg: FakeTelegram) -> None:
-    tg.forget_chat(55)
-
-    async def use(bot: Bot) -> Message:
-        return await bot.send_message(55, "hello")
-
-    with pytest.raises(BadRequest, match="Chat not found"):
-        with_bot(tg, use)
-    assert post(tg, "sendMessage", data={"chat_id": "@nobody", "text": "t"}).status_code == 400
-    assert tg.calls_to("sendMessage") == []
-
-
-def test_wrong_token_is_401_and_ptb_raises_invalid_token(tg: FakeTelegram) -> None:
-    async def use(bot: Bot) -> None:
-        return None
-
-    with pytest.raises(InvalidToken):
-        with_bot(tg, use, token="999:wrong")
-    response = post(tg, "getMe", token="999:wrong")
-    assert (response.status_code, response.json()) == (
-        401,
-        {"ok": False, "error_code": 401, "description": "Unauthorized"},
-    )
-    assert post(tg, "getMe", token="not-a-token").status_code == 404
-    assert tg.calls == []
-    assert {r.status for r in tg.refused} == {401, 404}
-
-
-def test_unknown_method_is_404(tg: FakeTelegram) -> None:
-    response = post(tg, "sendTelepathy", data={"chat_id": 1})
-    assert (response.status_code, response.json()) == (
-        404,
-        {"ok": False, "error_code": 404, "description": "Not Found"},
-    )
-    file = httpx.get(f"{tg.api_url}/file/bot{tg.token}/photos/x.jpg", timeout=10)
-    assert file.status_code == 404
-    assert tg.calls == []
-
-
-def test_other_spec_methods_answer_true(tg: FakeTelegram) -> None:
-    response = post(
-        tg, "setMyCommands", json={"commands": [{"command": "start", "description": "go"}]}
-    )
-    assert response.json() == {"ok": True, "result": True}
-    assert tg.calls_to("setMyCommands")[0].params["commands"][0]["command"] == "start"
-
-
-def test_rate_limit_per_chat(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PTB_TIMEDELTA", "1")
-    with FakeTelegram(per_chat_per_second=1) as tg:
-
-        async def use(bot: Bot) -> RetryAfter:
-            await bot.send_message(1, "a")
-            await bot.send_message(2, "b")  # another chat has its own budget
-            with pytest.raises(RetryAfter) as caught:
-                await bot.send_message(1, "c")
-            return caught.value
-
-        assert with_bot(tg, use).retry_after == dtm.timedelta(seconds=1)
-        assert [r.injected for r in tg.refused] == [False]
-        assert len(tg.calls_to("sendMessage")) == 2
-
-
-# --------------------------------------------------------- callbacks, edits, files
-
-
-def test_answer_callback_query(tg: FakeTelegram) -> None:
-    async def use(bot: Bot) -> bool:
-        return await bot.answer_callback_query("cbq-1", text="Merci !")
-
-    assert with_bot(tg, use) is True
-    assert tg.calls_to("answerCallbackQuery")[0].params == {
-        "callback_query_id": "cbq-1",
-        "text": "Merci !",
-    }
-    long = post(tg, "answerCallbackQuery", data={"callback_query_id": "q", "text": "t" * 201})
-    assert long.json()["description"] == "Bad Request: MESSAGE_TOO_LONG"
-
-
-def test_edit_message_reply_markup(tg: FakeTelegram) -> None:
-    first = keyboard(InlineKeyboardButton("A", callback_data="a"))
-    second = keyboard(InlineKeyboardButton("B", callback_data="b"))
-
-    async def use(bot: Bot) -> tuple[Message | bool, list[str]]:
-        sent = await bot.send_message(10, "Choose", reply_markup=first)
-        edited = await bot.edit_message_reply_markup(10, sent.message_id, reply_markup=second)
-        errors = []
-        for chat_id, message_id in ((10, sent.message_id), (10, 999), (11, sent.message_id)):
-            try:
-                await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=second)
-            except BadRequest as exc:
-                errors.append(exc.message)
-        return edited, errors
-
-    edited, errors = with_bot(tg, use)
-    assert isinstance(edited, Message)
-    assert edited.reply_markup == second
-    assert edited.edit_date is not None
-    assert errors[0].startswith("Message is not modified")
-    assert errors[1:] == ["Message to edit not found"] * 2
-    assert tg.messages(10)[0]["reply_markup"] == second.to_dict()
-
-
-def test_edit_message_text_removes_keyboard_unless_given(tg: FakeTelegram) -> None:
-    markup = keyboard(InlineKeyboardButton("A", callback_data="a"))
-
-    async def use(bot: Bot) -> Message | bool:
-        sent = await bot.send_message(10, "v1", reply_markup=markup)
-        return await bot.edit_message_text("v2", chat_id=10, message_id=sent.message_id)
-
-    edited = with_bot(tg, use)
-    assert isinstance(edited, Message)
-    assert (edited.text, edited.reply_markup) == ("v2", None)
-
-
-def test_send_media_by_upload_and_by_file_id(tg: FakeTelegram) -> None:
-    content = b"\x89PNG\r\n\x00\xff--boundary-like\r\n"
-
-    async def use(bot: Bot) -> list[Message]:
-        photo = await bot.send_photo(4, photo=content, caption="Affiche")
-        again = await bot.send_photo(4, photo=photo.photo[-1].file_id)
-        voice = await bot.send_voice(4, voice=b"OggS", filename="note.ogg")
-        document = await bot.send_document(4, document=b"pdf", filename="tract.pdf")
-        by_url = await bot.send_video(4, video="https://example.org/v.mp4")
-        audio = await bot.send_audio(4, audio=b"ID3", filename="a.mp3")
-        return [photo, again, voice, document, by_url, audio]
-
-    photo, again, voice, document, video, audio = with_bot(tg, use)
-    assert voice.voice is not None
-    assert document.document is not None
-    assert video.video is not None
-    assert audio.audio is not None
-    assert photo.caption == "Affiche"
-    assert again.photo[-1].file_id == photo.photo[-1].file_id
-    assert again.photo[-1].file_unique_id == photo.photo[-1].file_unique_id
-    ids = {photo.photo[-1].file_id, voice.voice.file_id, document.document.file_id}
-    ids |= {video.video.file_id, audio.audio.file_id}
-    assert len(ids) == 5
-    assert document.document.file_name == "tract.pdf"
-
-    uploaded = tg.calls_to("sendPhoto")[0].params["photo"]
-    assert isinstance(uploaded, UploadedFile)
-    assert uploaded.data == content
-    assert tg.calls_to("sendVideo")[0].params["video"] == "https://example.org/v.mp4"
-    assert post(tg, "sendVoice", data={"chat_id": 4}).json()["description"] == (
-        "Bad Request: there is no voice in the request"
-    )
-
-
-def test_webhook_methods(tg: FakeTelegram) -> None:
-    async def use(bot: Bot) -> tuple[bool, str, bool, str]:
-        set_ok = await bot.set_webhook("https://relais.example.org/tg", secret_token="s3cret")
-        url = (await bot.get_webhook_info()).url
-        deleted = await bot.delete_webhook()
-        return set_ok, url, deleted, (await bot.get_webhook_info()).url
-
-    assert with_bot(tg, use) == (True, "https://relais.example.org/tg", True, "")
-    plain_http = post(tg, "setWebhook", data={"url": "http://relais.example.org/tg"})
-    assert plain_http.json()["description"] == (
-        "Bad Request: bad webhook: HTTPS url must be provided for webhook"
-    )
-
-
-# ------------------------------------------------------------------ waiting, logging
-
-
-def test_wait_for_blocks_until_the_call_arrives(tg: FakeTelegram) -> None:
+def test_wait_for_blocks_until_the_call_arrives(telegram: FakeTelegram) -> None:
     def later() -> None:
         time.sleep(0.3)
-        post(tg, "sendMessage", data={"chat_id": 1, "text": "late"})
+        post(telegram, "sendMessage", data={"chat_id": 1, "text": "late"})
 
     thread = threading.Thread(target=later)
     started = time.monotonic()
     thread.start()
-    calls = tg.wait_for(lambda c: c.params.get("text") == "late", method="sendMessage")
+    calls = telegram.wait_for(lambda c: c.params.get("text") == "late", method="sendMessage")
     thread.join()
     assert time.monotonic() - started >= 0.25
     assert [c.params["text"] for c in calls] == ["late"]
 
 
-def test_wait_for_times_out_with_a_summary(tg: FakeTelegram) -> None:
-    post(tg, "sendMessage", data={"chat_id": 1, "text": "only one"})
-    post(tg, "sendMessage", data={"chat_id": 1})
+def test_wait_for_times_out_with_a_summary(telegram: FakeTelegram) -> None:
+    post(telegram, "sendMessage", data={"chat_id": 1, "text": "only one"})
+    post(telegram, "sendMessage", data={"chat_id": 1})
     with pytest.raises(AssertionError) as caught:
-        tg.wait_for(method="sendMessage", count=2, timeout=0.3)
+        telegram.wait_for(method="sendMessage", count=2, timeout=0.3)
     summary = str(caught.value)
     assert "2 call(s) to sendMessage, 1 matched" in summary
     assert "only one" in summary
     assert "message text is empty" in summary
     with pytest.raises(AssertionError):
-        tg.wait_for(lambda c: isinstance(c, Call) and c.method == "getMe", timeout=0.1)
+        telegram.wait_for(lambda c: isinstance(c, Call) and c.method == "getMe", timeout=0.1)
 
 
-def test_the_fake_never_logs_the_token(tg: FakeTelegram, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_fake_never_logs_the_token(
+    telegram: FakeTelegram, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
-    tg.fail_next("getMe", status=500)
-    post(tg, "getMe")
-    post(tg, "getMe")
-    post(tg, "sendMessage", data={"chat_id": 1})
-    post(tg, "getMe", token="1:wrong")
+    telegram.fail_next("getMe", status=500)
+    post(telegram, "getMe")
+    post(telegram, "getMe")
+    post(telegram, "sendMessage", data={"chat_id": 1})
+    post(telegram, "getMe", token="1:wrong")
     ours = [r for r in caplog.records if r.name.startswith(("tests.fakes", "uvicorn"))]
     assert any("refused" in r.getMessage() for r in ours)
-    assert all(tg.token not in r.getMessage() for r in ours)
+    assert all(telegram.token not in r.getMessage() for r in ours)
 
 
 def test_method_table_covers_the_spec() -> None:

@@ -1,128 +1,36 @@
 """Tests of the fake Twilio Messages API (tests/fakes/twilio.py), through twilio-python's
-real Client, through raw HTTP, and with a small application receiving its callbacks."""
+real Client and through raw HTTP: the creates it accepts and records, how tests wait on
+it, and what it never logs."""
 
 from __future__ import annotations
 
-import base64
 import dataclasses
 import json
 import logging
 import re
-import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-import uvicorn
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse
-from starlette.routing import Route
 from twilio.base.exceptions import TwilioRestException
-from twilio.request_validator import RequestValidator
-from twilio.rest import Client
 
-from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
-from tests.fakes.twilio_protocol import SPEC_FILE, sms_segments
-
-WA_BOT = "whatsapp:+22370000000"
-WA_USER = "whatsapp:+22370000001"
-SMS_BOT = "+22370000000"
-SMS_USER = "+22370000001"
-CONTENT_SID = "HX" + "ab" * 16
-ClientFactory = Callable[..., Any]
-
-
-@pytest.fixture
-def tw() -> Iterator[FakeTwilio]:
-    with FakeTwilio() as fake:
-        yield fake
-
-
-@pytest.fixture
-def make_client(tw: FakeTwilio, monkeypatch: pytest.MonkeyPatch) -> Iterator[ClientFactory]:
-    """twilio-python Clients pointed at the fake (their HTTP sessions closed afterwards)."""
-    for name in ("TWILIO_REGION", "TWILIO_EDGE"):  # they would rewrite the fake's host
-        monkeypatch.delenv(name, raising=False)
-    clients: list[Any] = []
-
-    def make(username: str = "", password: str = "", account_sid: str | None = None) -> Any:
-        client = Client(username or tw.account_sid, password or tw.auth_token, account_sid)
-        client.api.base_url = tw.api_url
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.http_client.session.close()
-
-
-@pytest.fixture
-def client(make_client: ClientFactory) -> Any:
-    return make_client()
-
-
-def auth(tw: FakeTwilio, token: str = "") -> dict[str, str]:
-    pair = f"{tw.account_sid}:{token or tw.auth_token}".encode()
-    return {"Authorization": "Basic " + base64.b64encode(pair).decode()}
-
-
-def messages_url(tw: FakeTwilio) -> str:
-    return f"{tw.api_url}/2010-04-01/Accounts/{tw.account_sid}/Messages.json"
-
-
-class Receiver:
-    """A small application on 127.0.0.1 recording the forms posted to it."""
-
-    def __init__(self, answer: int = 204) -> None:
-        self.answer = answer
-        self.requests: list[tuple[str, dict[str, str], dict[str, str]]] = []
-        self._lock = threading.Lock()
-        app = Starlette(routes=[Route("/{path:path}", self._record, methods=["POST"])])
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.bind(("127.0.0.1", 0))
-        self.base = f"http://127.0.0.1:{self._sock.getsockname()[1]}"
-        config = uvicorn.Config(app, lifespan="off", access_log=False, log_config=None)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [self._sock]}, daemon=True
-        )
-
-    async def _record(self, request: Request) -> PlainTextResponse:
-        form = dict(parse_qsl((await request.body()).decode(), keep_blank_values=True))
-        with self._lock:
-            self.requests.append((str(request.url), dict(request.headers), form))
-        return PlainTextResponse("", status_code=self.answer)
-
-    def received(self) -> list[tuple[str, dict[str, str], dict[str, str]]]:
-        with self._lock:
-            return list(self.requests)
-
-    def __enter__(self) -> Receiver:
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started and time.monotonic() < deadline:
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._sock.close()
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as app:
-        yield app
-
-
-# --------------------------------------------------------------------------- basics
+from tests.fakes.twilio import FakeTwilio, Sent
+from tests.fakes.twilio_protocol import SPEC_FILE
+from tests.twilio_clients import (
+    CONTENT_SID,
+    SMS_BOT,
+    SMS_USER,
+    VALID,
+    WA_BOT,
+    WA_USER,
+    ClientFactory,
+    Receiver,
+    auth,
+    messages_url,
+)
 
 
 def test_spec_copy_names_its_source_and_the_message_resource() -> None:
@@ -149,10 +57,12 @@ def test_api_url_is_loopback_and_stop_closes_the_port() -> None:
         httpx.get(url, timeout=2)
 
 
-def test_a_stopped_fake_restarts_with_its_messages_and_callbacks(receiver: Receiver) -> None:
+def test_a_stopped_fake_restarts_with_its_messages_and_callbacks(
+    callback_receiver: Receiver,
+) -> None:
     fake = FakeTwilio()
     fake.auto_callbacks = ["sent"]
-    form = {"To": SMS_USER, "From": SMS_BOT, "Body": "a", "StatusCallback": receiver.base}
+    form = {"To": SMS_USER, "From": SMS_BOT, "Body": "a", "StatusCallback": callback_receiver.base}
     with fake:
         first = httpx.post(messages_url(fake), data=form, headers=auth(fake), timeout=10)
         fake.wait_for_callbacks(sid=first.json()["sid"])
@@ -160,14 +70,14 @@ def test_a_stopped_fake_restarts_with_its_messages_and_callbacks(receiver: Recei
         second = httpx.post(messages_url(fake), data=form, headers=auth(fake), timeout=10)
         fake.wait_for_callbacks(sid=second.json()["sid"])
         assert fake.message(first.json()["sid"])["status"] == "sent"
-    assert len(receiver.received()) == 2
+    assert len(callback_receiver.received()) == 2
 
 
 def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
-    tw: FakeTwilio, client: Any
+    twilio: FakeTwilio, twilio_client: Any
 ) -> None:
     before = datetime.now(UTC).replace(microsecond=0)
-    message = client.messages.create(
+    message = twilio_client.messages.create(
         to=WA_USER,
         from_=WA_BOT,
         body="I ni ce",
@@ -181,16 +91,16 @@ def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
         "2010-04-01",
     )
     assert (message.num_segments, message.num_media) == ("1", "0")
-    assert message.account_sid == tw.account_sid
+    assert message.account_sid == twilio.account_sid
     assert message.price is None
     assert message.error_code is None
     assert message.error_message is None
     assert message.date_sent is None  # not sent yet
     assert before <= message.date_created <= datetime.now(UTC) + timedelta(seconds=1)
-    assert message.uri == f"/2010-04-01/Accounts/{tw.account_sid}/Messages/{message.sid}.json"
+    assert message.uri == f"/2010-04-01/Accounts/{twilio.account_sid}/Messages/{message.sid}.json"
     assert message.subresource_uris == {"media": message.uri.removesuffix(".json") + "/Media.json"}
 
-    [sent] = tw.sent
+    [sent] = twilio.sent
     assert sent == Sent(
         sid=message.sid,
         to=WA_USER,
@@ -205,64 +115,70 @@ def test_whatsapp_create_through_the_real_client_answers_a_message_resource(
     )
     assert sent.params["To"] == WA_USER
     assert sent.params["StatusCallback"] == sent.status_callback
-    assert tw.sent_to(WA_USER) == [sent]
-    assert tw.sent_to(SMS_USER) == []
-    assert tw.refused == []
+    assert twilio.sent_to(WA_USER) == [sent]
+    assert twilio.sent_to(SMS_USER) == []
+    assert twilio.refused == []
     with pytest.raises(dataclasses.FrozenInstanceError):
         sent.body = "other"  # type: ignore[misc]
 
-    fetched = client.messages(message.sid).fetch()
+    fetched = twilio_client.messages(message.sid).fetch()
     assert (fetched.sid, fetched.status, fetched.body) == (message.sid, "queued", "I ni ce")
 
 
 def test_sms_with_media_gets_an_mm_sid_and_keeps_every_media_url(
-    tw: FakeTwilio, client: Any
+    twilio: FakeTwilio, twilio_client: Any
 ) -> None:
     urls = ["https://example.org/affiche.jpg", "https://example.org/carte.png"]
-    message = client.messages.create(to=SMS_USER, from_=SMS_BOT, body="Affiche", media_url=urls)
+    message = twilio_client.messages.create(
+        to=SMS_USER, from_=SMS_BOT, body="Affiche", media_url=urls
+    )
     assert message.sid.startswith("MM")
     assert message.num_media == "2"
-    [sent] = tw.wait_for(to=SMS_USER)
+    [sent] = twilio.wait_for(to=SMS_USER)
     assert sent.media_urls == tuple(urls)
     assert sent.params["MediaUrl"] == tuple(urls)
-    media_only = client.messages.create(to=SMS_USER, from_=SMS_BOT, media_url=urls[:1])
+    media_only = twilio_client.messages.create(to=SMS_USER, from_=SMS_BOT, media_url=urls[:1])
     assert (media_only.body, media_only.num_media) == ("", "1")
 
 
-def test_content_sid_sends_need_no_body(tw: FakeTwilio, client: Any) -> None:
-    plain = client.messages.create(
+def test_content_sid_sends_need_no_body(twilio: FakeTwilio, twilio_client: Any) -> None:
+    plain = twilio_client.messages.create(
         to=WA_USER, from_=WA_BOT, content_sid=CONTENT_SID, content_variables='{"1":"Awa"}'
     )
     assert plain.body == ""
-    tw.add_template(CONTENT_SID, "I ni ce {{1}}! Kalata bɛ {{2}}.")
-    rendered = client.messages.create(
+    twilio.add_template(CONTENT_SID, "I ni ce {{1}}! Kalata bɛ {{2}}.")
+    rendered = twilio_client.messages.create(
         to=WA_USER, from_=WA_BOT, content_sid=CONTENT_SID, content_variables='{"1":"Awa"}'
     )
     assert rendered.body == "I ni ce Awa! Kalata bɛ {{2}}."
-    first, second = tw.sent
+    first, second = twilio.sent
     assert (first.content_sid, first.body, first.variables) == (CONTENT_SID, "", {"1": "Awa"})
     assert "Body" not in first.params
     assert second.content_variables == '{"1":"Awa"}'
 
 
-def test_a_messaging_service_send_is_accepted_without_from(tw: FakeTwilio, client: Any) -> None:
+def test_a_messaging_service_send_is_accepted_without_from(
+    twilio: FakeTwilio, twilio_client: Any
+) -> None:
     service = "MG" + "cd" * 16
-    message = client.messages.create(to=SMS_USER, messaging_service_sid=service, body="Ka kɛnɛ")
+    message = twilio_client.messages.create(
+        to=SMS_USER, messaging_service_sid=service, body="Ka kɛnɛ"
+    )
     assert (message.status, message.from_, message.num_segments) == ("accepted", None, "0")
     assert message.messaging_service_sid == service
-    assert tw.sent[0].from_ is None
+    assert twilio.sent[0].from_ is None
 
 
-def test_unknown_parameters_are_ignored_but_recorded(tw: FakeTwilio) -> None:
+def test_unknown_parameters_are_ignored_but_recorded(twilio: FakeTwilio) -> None:
     response = httpx.post(
-        messages_url(tw),
+        messages_url(twilio),
         data={"To": SMS_USER, "From": SMS_BOT, "Body": "a", "Foo": "bar", "Tags": "x"},
-        headers=auth(tw),
+        headers=auth(twilio),
         timeout=10,
     )
     assert response.status_code == 201, response.text
     assert response.json()["body"] == "a"
-    assert tw.sent[0].params == {
+    assert twilio.sent[0].params == {
         "To": SMS_USER,
         "From": SMS_BOT,
         "Body": "a",
@@ -271,447 +187,39 @@ def test_unknown_parameters_are_ignored_but_recorded(tw: FakeTwilio) -> None:
     }
 
 
-# ------------------------------------------------------------------------- validation
-
-VALID: dict[str, Any] = {"to": SMS_USER, "from_": SMS_BOT, "body": "I ni ce"}
-
-
-@pytest.mark.parametrize(
-    ("changes", "code"),
-    [
-        pytest.param({"to": ""}, 21604, id="missing To"),
-        pytest.param({"from_": None}, 21603, id="missing From"),
-        pytest.param({"body": None}, 21602, id="no Body, MediaUrl or ContentSid"),
-        pytest.param({"body": "a" * 1601}, 21617, id="Body over 1600"),
-        pytest.param({"to": "70000001"}, 21211, id="To not E.164"),
-        pytest.param({"to": "whatsapp:0022370"}, 21211, id="WhatsApp To not E.164"),
-        pytest.param({"from_": "+0123"}, 21212, id="From not E.164"),
-        pytest.param({"to": WA_USER}, 21910, id="WhatsApp To, SMS From"),
-        pytest.param({"to": SMS_BOT}, 21266, id="To is From"),
-        pytest.param({"media_url": [f"https://e.org/{n}.jpg" for n in range(11)]}, 21623),
-        pytest.param({"media_url": ["ftp://e.org/a.jpg"]}, 21620, id="media not http"),
-        pytest.param({"body": None, "content_sid": "HX123"}, 21655, id="bad ContentSid"),
-        pytest.param(
-            {"content_sid": CONTENT_SID, "content_variables": "{1: Awa}"}, 21656, id="bad vars"
-        ),
-        pytest.param({"status_callback": "not a url"}, 21609, id="bad StatusCallback"),
-    ],
-)
-def test_invalid_creates_raise_twilio_errors(
-    tw: FakeTwilio, client: Any, changes: dict[str, Any], code: int
-) -> None:
-    params = {k: v for k, v in {**VALID, **changes}.items() if v is not None}
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(**params)
-    assert (caught.value.code, caught.value.status) == (code, 400)
-    assert tw.sent == []
-    [refused] = tw.refused
-    assert (refused.code, refused.status, refused.injected) == (code, 400, False)
-    assert refused.message in caught.value.msg
-
-
-def test_error_bodies_have_twilio_shape_and_messages(tw: FakeTwilio) -> None:
-    response = httpx.post(
-        messages_url(tw), data={"From": SMS_BOT, "Body": "a"}, headers=auth(tw), timeout=10
-    )
-    assert response.status_code == 400
-    assert response.json() == {
-        "code": 21604,
-        "message": "A 'To' phone number is required.",
-        "more_info": "https://www.twilio.com/docs/errors/21604",
-        "status": 400,
-    }
-    too_long = {"To": SMS_USER, "From": SMS_BOT, "Body": "a" * 1601}
-    response = httpx.post(messages_url(tw), data=too_long, headers=auth(tw), timeout=10)
-    assert response.json()["message"] == (
-        "The concatenated message body exceeds the 1600 character limit."
-    )
-    exactly = {**too_long, "Body": "a" * 1600}
-    assert httpx.post(messages_url(tw), data=exactly, headers=auth(tw)).status_code == 201
-
-
-def test_senders_restrict_the_from_addresses() -> None:
-    with FakeTwilio(senders=[WA_BOT, SMS_BOT]) as fake:
-        client = Client(fake.account_sid, fake.auth_token)
-        client.api.base_url = fake.api_url
-        try:
-            client.messages.create(to=WA_USER, from_=WA_BOT, body="a")
-            with pytest.raises(TwilioRestException) as whatsapp:
-                client.messages.create(to=WA_USER, from_="whatsapp:+22370000009", body="a")
-            with pytest.raises(TwilioRestException) as sms:
-                client.messages.create(to=SMS_USER, from_="+22370000009", body="a")
-        finally:
-            client.http_client.session.close()
-    assert (whatsapp.value.code, sms.value.code) == (63007, 21606)
-
-
-# -------------------------------------------------------------------------- auth, paths
-
-
-def test_wrong_auth_token_is_20003(tw: FakeTwilio, make_client: ClientFactory) -> None:
-    client = make_client(password="not-the-token")
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(**VALID)
-    assert (caught.value.code, caught.value.status) == (20003, 401)
-    assert tw.sent == []
-    assert tw.refused[0].code == 20003
-
-
-def test_another_accounts_path_is_20003(tw: FakeTwilio, make_client: ClientFactory) -> None:
-    other = "AC" + "f" * 32
-    client = make_client(account_sid=other)  # authenticates as tw's account, posts to other
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(**VALID)
-    assert (caught.value.code, caught.value.status) == (20003, 401)
-
-
-def test_missing_credentials_answer_the_exact_twilio_body(tw: FakeTwilio) -> None:
-    response = httpx.post(messages_url(tw), data={"To": SMS_USER}, timeout=10)
-    assert response.status_code == 401
-    assert response.headers["www-authenticate"].startswith("Basic")
-    assert response.json() == {
-        "code": 20003,
-        "message": "Authenticate",
-        "more_info": "https://www.twilio.com/docs/errors/20003",
-        "status": 401,
-    }
-
-
-def test_unknown_paths_and_messages_are_20404(tw: FakeTwilio, client: Any) -> None:
-    response = httpx.get(f"{tw.api_url}/2010-04-01/Nothing.json", headers=auth(tw), timeout=10)
-    assert (response.status_code, response.json()["code"]) == (404, 20404)
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages("SM" + "0" * 32).fetch()
-    assert (caught.value.code, caught.value.status) == (20404, 404)
-    listing = httpx.get(messages_url(tw), headers=auth(tw), timeout=10)
-    assert (listing.status_code, listing.json()["code"]) == (405, 20004)
-
-
-# -------------------------------------------------------------------- injected failures
-
-
-def test_fail_next_20429_answers_429_with_retry_after(tw: FakeTwilio, client: Any) -> None:
-    tw.fail_next(code=20429, retry_after=7)
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(**VALID)
-    assert (caught.value.code, caught.value.status) == (20429, 429)
-    assert client.http_client._test_only_last_response.headers["Retry-After"] == "7"
-    assert client.messages.create(**VALID).status == "queued"  # only the next one
-    [refused] = tw.refused
-    assert (refused.code, refused.message, refused.injected) == (20429, "Too Many Requests", True)
-
-
-def test_fail_next_defaults_and_times(tw: FakeTwilio) -> None:
-    tw.fail_next(code=63016, times=2)
-    tw.fail_next(code=20500)
-    tw.fail_next(code=20429)
-    tw.fail_next(code=63018, status=429, message="slow down")
-    form = {"To": WA_USER, "From": WA_BOT, "Body": "a"}
-    answers = [httpx.post(messages_url(tw), data=form, headers=auth(tw)) for _ in range(6)]
-    assert [(a.status_code, a.json().get("code")) for a in answers] == [
-        (400, 63016),
-        (400, 63016),
-        (500, 20500),
-        (429, 20429),
-        (429, 63018),
-        (201, None),
-    ]
-    assert answers[0].json()["message"].startswith("Failed to send freeform message because")
-    assert answers[2].json()["message"] == "Internal Server Error"
-    assert answers[3].headers["retry-after"] == "1"
-    assert answers[4].json()["message"] == "slow down"
-
-
-def test_injected_failures_do_not_hide_invalid_requests(tw: FakeTwilio, client: Any) -> None:
-    tw.fail_next(code=21211)
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(to=SMS_USER, from_=SMS_BOT)
-    assert caught.value.code == 21602
-    with pytest.raises(TwilioRestException) as injected:
-        client.messages.create(**VALID)
-    assert (injected.value.code, injected.value.msg) == (
-        21211,
-        "Unable to create record: Invalid 'To' Phone Number",
-    )
-
-
-def test_unsubscribed_recipients_answer_21610(tw: FakeTwilio, client: Any) -> None:
-    tw.unsubscribe(WA_USER)
-    with pytest.raises(TwilioRestException) as caught:
-        client.messages.create(to=WA_USER, from_=WA_BOT, body="a")
-    assert (caught.value.code, caught.value.status) == (21610, 400)
-    assert client.messages.create(**VALID).status == "queued"  # others still reachable
-    tw.resubscribe(WA_USER)
-    assert client.messages.create(to=WA_USER, from_=WA_BOT, body="a").status == "queued"
-    assert [r.injected for r in tw.refused] == [True]
-
-
-# ----------------------------------------------------------------------- segments
-
-
-GSM_161 = ("Bonjour Awa, la réunion est à 18h au siège. " * 4)[:161]
-BAMBARA = ("Aw ni sɔgɔma! Kalata bɛ kɛ sini dugujɛ la. " * 3)[:71]
-
-
-@pytest.mark.parametrize(
-    ("body", "segments"),
-    [
-        pytest.param(GSM_161[:160], "1", id="GSM 160"),
-        pytest.param(GSM_161, "2", id="GSM 161"),
-        pytest.param("a" * 306, "2", id="GSM 306"),
-        pytest.param("a" * 307, "3", id="GSM 307"),
-        pytest.param("€" * 80, "1", id="extension chars count 2"),
-        pytest.param("€" * 81, "2", id="extension chars 81"),
-        pytest.param(BAMBARA[:70], "1", id="Bambara 70"),
-        pytest.param(BAMBARA, "2", id="Bambara 71"),
-        pytest.param("ɛ" * 134, "2", id="UCS-2 134"),
-        pytest.param("ɛ" * 135, "3", id="UCS-2 135"),
-        pytest.param("😀" * 35, "1", id="surrogate pairs count 2"),
-        pytest.param("😀" * 36, "2", id="36 emoji"),
-    ],
-)
-def test_num_segments_counts_gsm7_and_ucs2(client: Any, body: str, segments: str) -> None:
-    message = client.messages.create(to=SMS_USER, from_=SMS_BOT, body=body)
-    assert message.num_segments == segments
-
-
-def test_segment_test_texts_are_what_they_claim() -> None:
-    assert len(GSM_161) == 161
-    assert "é" in GSM_161
-    assert "à" in GSM_161
-    assert len(BAMBARA) == 71
-    assert "ɛ" in BAMBARA[:70]
-    assert sms_segments("a" * 152 + "€") == 1  # 154 septets fit one SMS
-    assert sms_segments("a" * 152 + "€" + "a" * 7) == 2  # an escape pair is not split
-
-
-def test_whatsapp_bodies_are_not_segmented(client: Any) -> None:
-    message = client.messages.create(to=WA_USER, from_=WA_BOT, body="ɛ" * 500)
-    assert message.num_segments == "1"
-
-
-# ---------------------------------------------------------------------- status callbacks
-
-
-def test_advance_posts_a_signed_status_callback(
-    tw: FakeTwilio, client: Any, receiver: Receiver
-) -> None:
-    url = receiver.base + "/webhooks/twilio/status?channel=whatsapp"
-    message = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
-
-    assert tw.advance(message.sid, "delivered") == 204
-    [(received_url, headers, form)] = receiver.received()
-    assert received_url == url
-    assert form == {
-        "SmsSid": message.sid,
-        "SmsStatus": "delivered",
-        "MessageStatus": "delivered",
-        "To": WA_USER,
-        "MessageSid": message.sid,
-        "AccountSid": tw.account_sid,
-        "ApiVersion": "2010-04-01",
-        "From": WA_BOT,
-        "ChannelPrefix": "whatsapp",
-    }
-    signature = headers["x-twilio-signature"]
-    assert RequestValidator(tw.auth_token).validate(url, form, signature)
-    assert not RequestValidator("another-token").validate(url, form, signature)
-    assert not RequestValidator(tw.auth_token).validate(url, {**form, "To": SMS_USER}, signature)
-    assert headers["content-type"] == "application/x-www-form-urlencoded"
-
-    fetched = client.messages(message.sid).fetch()
-    assert fetched.status == "delivered"
-    assert fetched.date_sent is not None
-    [callback] = tw.callbacks
-    assert (callback.status, callback.http_status, callback.error) == ("delivered", 204, None)
-
-
-def test_failed_callbacks_carry_an_error_code(
-    tw: FakeTwilio, client: Any, receiver: Receiver
-) -> None:
-    url = receiver.base + "/status"
-    message = client.messages.create(**VALID, status_callback=url)
-    tw.advance(message.sid, "undelivered", error_code=30003)
-    [(_, _, form)] = receiver.received()
-    assert (form["MessageStatus"], form["ErrorCode"]) == ("undelivered", "30003")
-    assert "ChannelPrefix" not in form  # SMS
-    resource = tw.message(message.sid)
-    assert (resource["status"], resource["error_code"]) == ("undelivered", 30003)
-    assert resource["error_message"] == "Unreachable destination handset"
-    with pytest.raises(ValueError, match="error code"):
-        tw.advance(message.sid, "delivered", error_code=30003)
-    with pytest.raises(ValueError, match="not a status"):
-        tw.advance(message.sid, "received")
-
-
-def test_auto_callbacks_post_in_order(tw: FakeTwilio, client: Any, receiver: Receiver) -> None:
-    tw.auto_callbacks = ["sent", "delivered", "read"]
-    url = receiver.base + "/status"
-    message = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
-    client.messages.create(to=WA_USER, from_=WA_BOT, body="no callback")
-    callbacks = tw.wait_for_callbacks(sid=message.sid, count=3)
-    assert [c.status for c in callbacks] == ["sent", "delivered", "read"]
-    assert [form["MessageStatus"] for _, _, form in receiver.received()] == [
-        "sent",
-        "delivered",
-        "read",
-    ]
-    assert all(
-        RequestValidator(tw.auth_token).validate(u, f, h["x-twilio-signature"])
-        for u, h, f in receiver.received()
-    )
-    assert tw.message(message.sid)["status"] == "read"
-    time.sleep(0.2)
-    assert len(tw.callbacks) == 3  # nothing for the message without StatusCallback
-
-
-def test_fail_after_accept_reports_the_failure_in_a_callback(
-    tw: FakeTwilio, client: Any, receiver: Receiver
-) -> None:
-    tw.fail_after_accept(WA_USER, 63016)
-    tw.fail_after_accept("whatsapp:+22370000002", 63024, status="undelivered")
-    tw.auto_callbacks = ["sent", "delivered"]
-    url = receiver.base + "/status"
-    failed = client.messages.create(to=WA_USER, from_=WA_BOT, body="a", status_callback=url)
-    undelivered = client.messages.create(
-        to="whatsapp:+22370000002", from_=WA_BOT, body="a", status_callback=url
-    )
-    assert failed.status == "queued"  # the create itself succeeds
-    assert [c.status for c in tw.wait_for_callbacks(sid=failed.sid)] == ["failed"]
-    later = tw.wait_for_callbacks(sid=undelivered.sid, count=2)
-    assert [(c.status, c.params.get("ErrorCode")) for c in later] == [
-        ("sent", None),
-        ("undelivered", "63024"),
-    ]
-    assert tw.wait_for_callbacks(sid=failed.sid)[0].params["ErrorCode"] == "63016"
-    fetched = client.messages(failed.sid).fetch()
-    assert (fetched.status, fetched.error_code) == ("failed", 63016)
-
-
-def test_fail_after_accept_posts_even_without_auto_callbacks(
-    tw: FakeTwilio, client: Any, receiver: Receiver
-) -> None:
-    tw.fail_after_accept(SMS_USER, 30005)
-    message = client.messages.create(**VALID, status_callback=receiver.base + "/s")
-    [callback] = tw.wait_for_callbacks(sid=message.sid)
-    assert (callback.status, callback.params["ErrorCode"]) == ("failed", "30005")
-
-
-def test_callbacks_go_to_loopback_urls_only(tw: FakeTwilio, client: Any) -> None:
-    message = client.messages.create(**VALID, status_callback="https://example.org/status")
-    with pytest.raises(ValueError, match="loopback"):
-        tw.advance(message.sid, "sent")
-    url, headers, form = tw.prepare_callback(message.sid, "delivered")
-    assert url == "https://example.org/status"
-    assert RequestValidator(tw.auth_token).validate(url, form, headers["X-Twilio-Signature"])
-    no_callback = client.messages.create(**VALID)
-    assert tw.advance(no_callback.sid, "sent") is None
-    with pytest.raises(ValueError, match="no StatusCallback"):
-        tw.prepare_callback(no_callback.sid, "sent")
-
-
-def test_a_failing_automatic_callback_is_recorded(tw: FakeTwilio, client: Any) -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        port = closed.getsockname()[1]
-    tw.auto_callbacks = ["sent"]
-    message = client.messages.create(**VALID, status_callback=f"http://127.0.0.1:{port}/s")
-    [callback] = tw.wait_for_callbacks(sid=message.sid)
-    assert callback.http_status is None
-    assert callback.error is not None
-    assert "ConnectError" in callback.error
-
-
-# ------------------------------------------------------------------ inbound helpers
-
-
-def test_signed_form_validates_with_twilios_request_validator(tw: FakeTwilio) -> None:
-    url = "http://testserver/webhooks/twilio?x=1"
-    params = inbound_params(from_=WA_USER, to=WA_BOT, body="Awɔ", account_sid=tw.account_sid)
-    headers, form = signed_form(url, params, tw.auth_token)
-    validator = RequestValidator(tw.auth_token)
-    assert validator.validate(url, form, headers["X-Twilio-Signature"])
-    assert not validator.validate(url, {**form, "Body": "Ayi"}, headers["X-Twilio-Signature"])
-    assert not validator.validate(url.replace("x=1", "x=2"), form, headers["X-Twilio-Signature"])
-    assert form == params
-    assert form is not params
-
-
-def test_inbound_params_look_like_twilios_incoming_whatsapp_form(tw: FakeTwilio) -> None:
-    params = inbound_params(
-        from_=WA_USER,
-        to=WA_BOT,
-        body="Ɔwɔ",
-        account_sid=tw.account_sid,
-        media=[("https://api.twilio.com/m/1", "image/jpeg"), ("https://x/2", "audio/ogg")],
-        button_payload="relay:yes",
-        profile_name="Awa",
-    )
-    sid = params["MessageSid"]
-    assert re.fullmatch(r"MM[0-9a-f]{32}", sid)
-    assert params["SmsMessageSid"] == params["SmsSid"] == sid
-    assert params["AccountSid"] == tw.account_sid
-    assert (params["From"], params["To"], params["Body"]) == (WA_USER, WA_BOT, "Ɔwɔ")
-    assert (params["NumMedia"], params["MediaUrl0"], params["MediaContentType1"]) == (
-        "2",
-        "https://api.twilio.com/m/1",
-        "audio/ogg",
-    )
-    assert (params["ButtonPayload"], params["ButtonText"]) == ("relay:yes", "Ɔwɔ")
-    assert (params["ProfileName"], params["WaId"]) == ("Awa", "22370000001")
-    assert (params["ApiVersion"], params["NumSegments"], params["SmsStatus"]) == (
-        "2010-04-01",
-        "1",
-        "received",
-    )
-
-
-def test_inbound_sms_params_have_no_whatsapp_fields(tw: FakeTwilio) -> None:
-    params = inbound_params(from_=SMS_USER, to=SMS_BOT, body=GSM_161, account_sid=tw.account_sid)
-    assert params["MessageSid"].startswith("SM")
-    assert params["NumSegments"] == "2"
-    assert params["NumMedia"] == "0"
-    assert not {"WaId", "ProfileName", "ButtonPayload", "MediaUrl0"} & set(params)
-    with pytest.raises(ValueError, match="same channel"):
-        inbound_params(from_=WA_USER, to=SMS_BOT, account_sid=tw.account_sid)
-
-
-# ------------------------------------------------------------------ waiting, logging
-
-
-def test_wait_for_sees_creates_from_other_threads(tw: FakeTwilio, client: Any) -> None:
+def test_wait_for_sees_creates_from_other_threads(twilio: FakeTwilio, twilio_client: Any) -> None:
     def later() -> None:
         time.sleep(0.2)
-        client.messages.create(to=WA_USER, from_=WA_BOT, body="plus tard")
+        twilio_client.messages.create(to=WA_USER, from_=WA_BOT, body="plus tard")
 
     thread = threading.Thread(target=later)
     thread.start()
-    [sent] = tw.wait_for(lambda s: s.body == "plus tard", to=WA_USER, timeout=5)
+    [sent] = twilio.wait_for(lambda s: s.body == "plus tard", to=WA_USER, timeout=5)
     thread.join()
     assert sent.to == WA_USER
     with pytest.raises(AssertionError, match=r"waited 0\.2s for 2 message"):
-        tw.wait_for(to=WA_USER, count=2, timeout=0.2)
+        twilio.wait_for(to=WA_USER, count=2, timeout=0.2)
 
 
-def test_clear_forgets_recordings_not_messages(tw: FakeTwilio, client: Any) -> None:
-    message = client.messages.create(**VALID)
-    tw.clear()
-    assert (tw.sent, tw.refused, tw.callbacks) == ([], [], [])
-    assert client.messages(message.sid).fetch().sid == message.sid
+def test_clear_forgets_recordings_not_messages(twilio: FakeTwilio, twilio_client: Any) -> None:
+    message = twilio_client.messages.create(**VALID)
+    twilio.clear()
+    assert (twilio.sent, twilio.refused, twilio.callbacks) == ([], [], [])
+    assert twilio_client.messages(message.sid).fetch().sid == message.sid
 
 
 def test_the_auth_token_is_never_logged(
-    tw: FakeTwilio, make_client: ClientFactory, caplog: pytest.LogCaptureFixture
+    twilio: FakeTwilio, make_twilio_client: ClientFactory, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    make_client().messages.create(**VALID)
+    make_twilio_client().messages.create(**VALID)
     with pytest.raises(TwilioRestException):
-        make_client(password=tw.auth_token + "x").messages.create(**VALID)
-    tw.fail_next(code=20500)
+        make_twilio_client(password=twilio.auth_token + "x").messages.create(**VALID)
+    twilio.fail_next(code=20500)
     with pytest.raises(TwilioRestException):
-        make_client().messages.create(**VALID)
+        make_twilio_client().messages.create(**VALID)
     assert "fake Twilio" in caplog.text  # the fake did log
     assert not [r for r in caplog.records if r.name == "uvicorn.access"]  # paths stay out
-    assert tw.auth_token not in caplog.text
-    assert tw.auth_token not in repr(tw)
-    assert tw.auth_token not in tw.summary()
+    assert twilio.auth_token not in caplog.text
+    assert twilio.auth_token not in repr(twilio)
+    assert twilio.auth_token not in twilio.summary()

@@ -8,6 +8,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,13 +20,15 @@ from tests.fakes.telegram import FakeTelegram
 from tests.serving import free_port
 from tests.test_engine_postgres import post_update, relais_env, relais_processes, wait_healthy
 
+pytestmark = pytest.mark.slow
+
 Factory = sessionmaker[Session]
 RELAYS = 12
 FIRST_CHAT = 610_000
 
 
 def test_two_web_processes_record_each_answer_once(
-    database_url: str, factory: Factory, tmp_path: Path
+    database_url: str, factory: Factory, tmp_path: Path, telegram: FakeTelegram
 ) -> None:
     with unit_of_work(factory) as session:
         for number in range(RELAYS):
@@ -37,10 +40,7 @@ def test_two_web_processes_record_each_answer_once(
         first = session.scalars(select(Question).order_by(Question.position)).first()
         assert first is not None
         right = f"quiz:{first.id}.{first.correct}"
-    with (
-        FakeTelegram() as telegram,
-        relais_processes(tmp_path, relais_env(database_url, telegram)) as processes,
-    ):
+    with relais_processes(tmp_path, relais_env(database_url, telegram)) as processes:
         urls = []
         for name in ("web-a", "web-b"):
             port = free_port()

@@ -40,9 +40,9 @@ from bot.models import (
 from content.model import Campaign, OpinionPoll, Quiz, QuizQuestion
 from content.problems import CampaignInvalid
 from content.quizzes import poll_from_data, quiz_from_data
+from tests.campaign_files import line_of
 from tests.factories import make_campaign, make_post
-from tests.test_campaign_loading import line_of
-from tests.test_quiz_content import OGG, POLL, QUIZ, local_time, with_quizzes, write_quizzes
+from tests.quiz_files import OGG, POLL, QUIZ, local_time, with_quizzes, write_quizzes
 
 Factory = sessionmaker[Session]
 LAGOS = ZoneInfo("Africa/Lagos")  # UTC+1: local times and stored UTC ones differ

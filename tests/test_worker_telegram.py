@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -22,15 +20,10 @@ from scheduler import claims
 from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
 from tests.fakes.telegram import FakeTelegram
+from tests.waiting import eventually_async
 
-TOKEN = "123456:TEST-token"
+TOKEN = "123456:TEST-token"  # the fake's default: the bot of the `telegram` fixture
 Factory = sessionmaker[Session]
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
 
 
 def run_worker(factory: Factory, fake: FakeTelegram, *, rounds: int = 1) -> int:
@@ -211,6 +204,7 @@ def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     assert again.id == claimed.id
 
 
+@pytest.mark.slow
 def test_one_chat_gets_one_message_a_second_while_the_others_go_on(factory: Factory) -> None:
     with FakeTelegram(TOKEN, per_chat_per_second=1) as fake:
         busy = queue(factory, 83, {"text": "one"}, {"text": "two"}, {"text": "three"})
@@ -247,6 +241,7 @@ def test_a_chat_another_worker_is_sending_to_is_not_claimed(factory: Factory) ->
     assert second.last_sent_at is not None
 
 
+@pytest.mark.slow
 def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
     factory: Factory, engine: Engine
 ) -> None:
@@ -265,10 +260,19 @@ def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
                         factory=worker_factory, channels={"telegram": sender}, batch_size=2
                     )
                     idle = 0
-                    deadline = time.monotonic() + 15
-                    while idle < 5 and time.monotonic() < deadline:
+
+                    async def rounds_idle() -> int:
+                        nonlocal idle
                         idle = 0 if await worker.run_once() else idle + 1
-                        await asyncio.sleep(0.1)
+                        return idle
+
+                    await eventually_async(
+                        rounds_idle,
+                        until=lambda rounds: rounds >= 5,
+                        awaiting="five rounds in a row with nothing to send",
+                        timeout=15,
+                        interval=0.1,
+                    )
                     await sender.close()
 
                 await asyncio.gather(drain(factory), drain(make_session_factory(other)))

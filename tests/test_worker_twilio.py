@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -33,14 +32,6 @@ SMS_FROM = "+22370000009"
 LANGUAGE_PROMPT = "HX" + "a" * 32
 POST_TEMPLATE = {"sid": "HX" + "b" * 32, "variables": {"1": "Kayes"}}
 _numbers = itertools.count(100)
-
-
-@pytest.fixture
-def twilio(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeTwilio]:
-    monkeypatch.delenv("TWILIO_REGION", raising=False)
-    monkeypatch.delenv("TWILIO_EDGE", raising=False)
-    with FakeTwilio() as fake:
-        yield fake
 
 
 @pytest.fixture

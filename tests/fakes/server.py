@@ -3,13 +3,16 @@ process' logging alone and never writes an access log (request paths carry the b
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
-import time
+from contextlib import suppress
 from typing import Any
 
 import uvicorn
 from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from tests.waiting import eventually
 
 
 class QuietConfig(uvicorn.Config):
@@ -38,12 +41,37 @@ def quiet_config(app: Any) -> QuietConfig:
     )
 
 
+class PromptServer(uvicorn.Server):
+    """Stops as soon as it is asked to: uvicorn's own loop looks every 0.1 s, and every
+    test that starts a fake would pay for it when the fake stops."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._exit = asyncio.Event()
+
+    async def main_loop(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter += 10  # on_tick refreshes the Date header on multiples of 10
+            with suppress(TimeoutError):
+                await asyncio.wait_for(self._exit.wait(), 1.0)
+
+    def exit(self) -> None:
+        """Ask to stop, from any thread."""
+        self.should_exit = True
+        if self._loop is not None:
+            with suppress(RuntimeError):  # its loop has already ended
+                self._loop.call_soon_threadsafe(self._exit.set)
+
+
 class LoopbackServer:
     """An ASGI app served by uvicorn on 127.0.0.1, on a free port, from a daemon thread."""
 
     def __init__(self, name: str) -> None:
         self._name = name
-        self._server: uvicorn.Server | None = None
+        self._server: PromptServer | None = None
         self._thread: threading.Thread | None = None
         self._socket: socket.socket | None = None
         self.port = 0
@@ -58,6 +86,14 @@ class LoopbackServer:
             raise RuntimeError(f"{self._name} is not started")
         return f"http://127.0.0.1:{self.port}"
 
+    @property
+    def idle(self) -> bool:
+        """No client connected and no request being handled."""
+        if self._server is None:
+            return True
+        state = self._server.server_state
+        return not state.connections and not state.tasks
+
     def start(self, app: Any) -> None:
         if self._thread is not None:
             raise RuntimeError(f"{self._name} is already started")
@@ -66,23 +102,29 @@ class LoopbackServer:
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
-        self._server = uvicorn.Server(quiet_config(app))
+        self._server = PromptServer(quiet_config(app))
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [sock]}, name=self._name, daemon=True
         )
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                sock.close()
-                raise RuntimeError(f"{self._name} did not start")
-            time.sleep(0.01)
+        server, thread = self._server, self._thread
+
+        def started() -> bool:
+            if not thread.is_alive():
+                raise RuntimeError(f"{self._name} stopped while starting")
+            return server.started
+
+        try:
+            eventually(started, awaiting=f"{self._name} to start", interval=0.01)
+        except BaseException:
+            sock.close()
+            raise
         self._socket = sock
 
     def stop(self) -> None:
         if self._server is None or self._thread is None:
             return
-        self._server.should_exit = True
+        self._server.exit()
         self._thread.join(timeout=10)
         if self._socket is not None:
             self._socket.close()

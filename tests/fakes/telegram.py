@@ -39,9 +39,11 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
+from tests.fakes.recordings import wait_until
 from tests.fakes.server import LoopbackServer
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
+from tests.waiting import eventually
 
 __all__ = ["Call", "FakeTelegram", "Refused", "UploadedFile"]
 
@@ -197,19 +199,15 @@ class FakeTelegram:
                 if (name is None or c.method == name) and (predicate is None or predicate(c))
             ]
 
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while len(found := matching()) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    wanted = f"{count} call(s) to {name or 'any method'}"
-                    if predicate is not None:
-                        wanted += " matching the predicate"
-                    raise AssertionError(
-                        f"waited {timeout}s for {wanted}, {len(found)} matched.\n" + self.summary()
-                    )
-                self._changed.wait(min(left, 0.1))
-            return found
+        wanted = f"{count} call(s) to {name or 'any method'}"
+        wanted += "" if predicate is None else " matching the predicate"
+        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
+
+    def wait_idle(self, timeout: float = 10.0) -> None:
+        """Block until no client is connected and no request is being handled: once a
+        killed client's connections are closed, all it had sent has been answered."""
+        awaiting = "no client connected to the fake Telegram"
+        eventually(lambda: self._loopback.idle, awaiting=awaiting, timeout=timeout)
 
     def summary(self, last: int = 20) -> str:
         """A readable account of the recorded calls, for assertion messages."""

@@ -15,9 +15,10 @@ automatically (``auto_callbacks``, ``fail_after_accept``).
         [sent] = tw.wait_for(to="whatsapp:+22370000001")
         assert tw.advance(sent.sid, "delivered") == 200
 
-The request rules (spec, validation, segments, the Message JSON) are in
-``twilio_protocol.py``, the account's state in ``twilio_state.py``, the signed requests
-to the application (``signed_form``, ``inbound_params``) in ``twilio_webhooks.py``.
+The request rules (spec, validation) are in ``twilio_protocol.py``, the Message JSON
+and SMS segments in ``twilio_message.py``, the account's state in ``twilio_state.py``,
+the signed requests to the application (``signed_form``, ``inbound_params``) in
+``twilio_webhooks.py``.
 The auth token is never logged, nor are requests (no uvicorn access log).
 """
 
@@ -30,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from types import TracebackType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -39,6 +40,7 @@ from starlette.routing import Route
 
 from tests.fakes import twilio_protocol as proto
 from tests.fakes import twilio_webhooks as hooks
+from tests.fakes.recordings import wait_until
 from tests.fakes.server import LoopbackServer
 from tests.fakes.twilio_protocol import FormValue, TwilioError
 from tests.fakes.twilio_state import AccountState, Callback, Failure, Refused, Sent, not_found
@@ -51,7 +53,6 @@ log = logging.getLogger(__name__)
 DEFAULT_ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
 _CREATE = re.compile(r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages\.json")
 _FETCH = re.compile(r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>[^/]+)\.json")
-_T = TypeVar("_T")
 _Job = tuple[float, str, tuple[str, ...]]
 
 
@@ -172,7 +173,8 @@ class FakeTwilio:
             ]
 
         wanted = f"{count} message(s) to {to or 'anyone'}"
-        return self._wait(matching, count, timeout, wanted, predicate is not None)
+        wanted += "" if predicate is None else " matching the predicate"
+        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
 
     def wait_for_callbacks(
         self,
@@ -195,27 +197,8 @@ class FakeTwilio:
             ]
 
         wanted = f"{count} {status or 'status'} callback(s) of {sid or 'any message'}"
-        return self._wait(matching, count, timeout, wanted, predicate is not None)
-
-    def _wait(
-        self,
-        matching: Callable[[], list[_T]],
-        count: int,
-        timeout: float,
-        wanted: str,
-        predicate: bool,
-    ) -> list[_T]:
-        deadline = time.monotonic() + timeout
-        with self._changed:
-            while len(found := matching()) < count:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    wanted += " matching the predicate" if predicate else ""
-                    raise AssertionError(
-                        f"waited {timeout}s for {wanted}, {len(found)} matched.\n" + self.summary()
-                    )
-                self._changed.wait(min(left, 0.1))
-            return found
+        wanted += "" if predicate is None else " matching the predicate"
+        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
 
     def summary(self, last: int = 20) -> str:
         """A readable account of the recordings, for assertion messages."""

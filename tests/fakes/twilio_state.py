@@ -14,7 +14,8 @@ from typing import Any
 
 from tests.fakes import twilio_protocol as proto
 from tests.fakes import twilio_webhooks as hooks
-from tests.fakes.twilio_protocol import CreateRequest, FormValue, MessageRecord, TwilioError
+from tests.fakes.twilio_message import MessageRecord, new_message
+from tests.fakes.twilio_protocol import CreateRequest, FormValue, TwilioError
 
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
 
@@ -104,7 +105,7 @@ class AccountState:
         body = request.body
         if request.content_sid and not body:
             body = self._render(request.content_sid, request.content_variables)
-        record = proto.new_message(self.account_sid, request, body)
+        record = new_message(self.account_sid, request, body)
         self.messages[record.sid] = record
         sent = Sent(
             sid=record.sid,

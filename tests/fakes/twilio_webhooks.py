@@ -21,16 +21,8 @@ from urllib.parse import urlencode, urlsplit
 import httpx
 from twilio.request_validator import RequestValidator
 
-from tests.fakes.twilio_protocol import (
-    API_VERSION,
-    MEDIA_MAX,
-    WHATSAPP,
-    MessageRecord,
-    is_whatsapp,
-    new_sid,
-    sms_segments,
-    spec,
-)
+from tests.fakes.twilio_message import MessageRecord, new_sid, sms_segments
+from tests.fakes.twilio_protocol import API_VERSION, MEDIA_MAX, WHATSAPP, is_whatsapp, spec
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
