@@ -62,10 +62,10 @@ def test_the_worker_names_no_channel() -> None:
 def test_no_source_file_is_over_400_lines() -> None:
     sources = [
         path
-        for folder in ("bot", "scheduler", "content", "bench")
+        for folder in ("bot", "scheduler", "content", "tests", "bench")
         for path in (ROOT / folder).rglob("*.py")
     ]
-    assert len(sources) > 80
+    assert len(sources) > 150
     long = {
         str(path.relative_to(ROOT)): count
         for path in sources

@@ -4,9 +4,7 @@ outside the message rate, and a message waits for it."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
-import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,14 +19,7 @@ from scheduler.worker import DeliveryWorker
 from tests.factories import make_relay
 from tests.fakes.telegram import FakeTelegram
 
-TOKEN = "123456:PACE-token"
 Factory = sessionmaker[Session]
-
-
-@pytest.fixture
-def telegram() -> Iterator[FakeTelegram]:
-    with FakeTelegram(TOKEN) as fake:
-        yield fake
 
 
 def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
@@ -57,7 +48,7 @@ def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
     async def go() -> None:
         paused = TokenBucket(25)
         await paused.pause(120)  # Telegram asked to wait: no message may go for 2 minutes
-        channel = TelegramChannel(token=TOKEN, api_url=telegram.api_url, rate=25)
+        channel = TelegramChannel(token=telegram.token, api_url=telegram.api_url, rate=25)
         worker = DeliveryWorker(
             factory=factory, channels={"telegram": channel}, limiters={"telegram": paused}
         )

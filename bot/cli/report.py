@@ -97,7 +97,11 @@ def _figures(
         except ReportRefused as exc:
             Console(stderr=True).print(exc.message.render(language), style="red", markup=False)
             raise typer.Exit(1) from exc
-        return gather(session=session, period=period, filters=Filters(campaign=campaign), zone=zone)
+        filters = Filters(campaign=campaign)
+        min_group = current.min_group
+        return gather(
+            session=session, period=period, filters=filters, zone=zone, min_group=min_group
+        )
 
 
 @report_app.callback()

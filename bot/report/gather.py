@@ -85,11 +85,14 @@ def gather(
     period: Period,
     filters: Filters,
     zone: ZoneInfo,
+    min_group: int = 5,
 ) -> Indicators:
     """The figures for the period and filters, from the database."""
     # Imported here, the one place that asks for figures: the computation lives in
     # bot/domain/indicators and is written alongside these views.
     from bot.domain.indicators import compute  # type: ignore[attr-defined,unused-ignore]
 
-    indicators: Indicators = compute(session=session, period=period, filters=filters, zone=zone)
+    indicators: Indicators = compute(
+        session=session, period=period, filters=filters, zone=zone, min_group=min_group
+    )
     return indicators

@@ -250,7 +250,13 @@ async def get_indicators(
                 raise HTTPException(
                     status.HTTP_422_UNPROCESSABLE_CONTENT, "the period ends before it starts"
                 ) from exc
-            found = gather(session=session, period=period, filters=filters, zone=zone)
+            found = gather(
+                session=session,
+                period=period,
+                filters=filters,
+                zone=zone,
+                min_group=services.settings.min_group,
+            )
         return indicators_out(found)
 
     return await run_in_threadpool(read)
