@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from bot.conversation.router import Router
 from bot.settings import Settings
+
+T = TypeVar("T")
 
 
 def _nothing() -> None:
@@ -26,6 +29,15 @@ class Services:
     router: Router
     # Tells an in-process delivery worker that replies are waiting (relais serve).
     wake_worker: Callable[[], None] = field(default=_nothing)
+
+    async def read(self, query: Callable[[Session], T]) -> T:
+        """Answer `query` from its own session, off the event loop (a GET route's work)."""
+
+        def run() -> T:
+            with self.factory() as session:
+                return query(session)
+
+        return await run_in_threadpool(run)
 
 
 def get_services(request: Request) -> Services:

@@ -10,6 +10,7 @@ thing twice changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TypeVar
@@ -40,6 +41,7 @@ __all__ = [
     "store_quizzes",
 ]
 Row = TypeVar("Row", Contest, Poll)
+Item = TypeVar("Item", Quiz, OpinionPoll)
 
 
 @dataclass
@@ -95,32 +97,56 @@ def store_quizzes(
         [(Contest, quiz, f"contests[{index}].id") for index, quiz in enumerate(quizzes)]
         + [(Poll, poll, f"polls[{index}].id") for index, poll in enumerate(polls)],
     )
-    report = QuizReport()
-    contests = {row.slug: row for row in _existing(session, Contest, campaign_row)}
-    for quiz in quizzes:
-        stored = contests.pop(quiz.id, None) or _by_slug(session, Contest, quiz.id)
-        _row, outcome = put_contest(session, stored, quiz, campaign_row, zone, now, shift)
-        report.contests.add(quiz.id, outcome)
-    for slug, contest in contests.items():
-        if contest_started(contest, now):
-            report.contests.kept.append(slug)
-            continue
-        session.execute(delete(Question).where(Question.contest_id == contest.id))
-        session.delete(contest)
-        report.contests.removed.append(slug)
-    stored_polls = {row.slug: row for row in _existing(session, Poll, campaign_row)}
-    for poll in polls:
-        found = stored_polls.pop(poll.id, None) or _by_slug(session, Poll, poll.id)
-        _poll, outcome = put_poll(session, found, poll, campaign_row, zone, now, shift)
-        report.polls.add(poll.id, outcome)
-    for slug, stored_poll in stored_polls.items():
-        if poll_started(stored_poll, now):
-            report.polls.kept.append(slug)
-            continue
-        session.delete(stored_poll)
-        report.polls.removed.append(slug)
+    report = QuizReport(
+        contests=_sync(
+            session,
+            Contest,
+            quizzes,
+            campaign_row,
+            store=lambda row, quiz: put_contest(session, row, quiz, campaign_row, zone, now, shift),
+            started=lambda row: contest_started(row, now),
+            before_delete=lambda row: session.execute(
+                delete(Question).where(Question.contest_id == row.id)
+            ),
+        ),
+        polls=_sync(
+            session,
+            Poll,
+            polls,
+            campaign_row,
+            store=lambda row, poll: put_poll(session, row, poll, campaign_row, zone, now, shift),
+            started=lambda row: poll_started(row, now),
+        ),
+    )
     session.flush()
     return report
+
+
+def _sync(
+    session: Session,
+    model: type[Row],
+    items: Sequence[Item],
+    campaign_row: CampaignRow | None,
+    *,
+    store: Callable[[Row | None, Item], tuple[Row, Outcome]],
+    started: Callable[[Row], bool],
+    before_delete: Callable[[Row], object] = lambda row: None,
+) -> Changes:
+    """Store each item over the row of its slug; the campaign's other rows go, unless
+    they have opened."""
+    changes = Changes()
+    stored = {row.slug: row for row in _existing(session, model, campaign_row)}
+    for item in items:
+        row = stored.pop(item.id, None) or _by_slug(session, model, item.id)
+        changes.add(item.id, store(row, item)[1])
+    for slug, row in stored.items():
+        if started(row):
+            changes.kept.append(slug)
+            continue
+        before_delete(row)
+        session.delete(row)
+        changes.removed.append(slug)
+    return changes
 
 
 def _by_slug(session: Session, model: type[Row], slug: str) -> Row | None:

@@ -281,36 +281,30 @@ async def create_contest(
 
 @router.get("/contests")
 async def list_contests(services: ServicesDep) -> list[ContestOut]:
-    def read() -> list[ContestOut]:
-        with services.factory() as session:
-            found = session.scalars(select(Contest).order_by(Contest.opens_at.desc()).limit(100))
-            return [_contest_out(session, contest) for contest in found]
+    def read(session: Session) -> list[ContestOut]:
+        found = session.scalars(select(Contest).order_by(Contest.opens_at.desc()).limit(100))
+        return [_contest_out(session, contest) for contest in found]
 
-    return await run_in_threadpool(read)
+    return await services.read(read)
 
 
 @router.get("/contests/{slug}")
 async def get_contest(slug: str, services: ServicesDep) -> ContestOut:
-    def read() -> ContestOut:
-        with services.factory() as session:
-            return _contest_out(session, _contest(session, slug))
-
-    return await run_in_threadpool(read)
+    return await services.read(lambda session: _contest_out(session, _contest(session, slug)))
 
 
 @router.get("/contests/{slug}/leaderboard")
 async def get_leaderboard(slug: str, services: ServicesDep, top: int = 10) -> list[StandingOut]:
     """The public leaderboard: pseudonyms only."""
 
-    def read() -> list[StandingOut]:
-        with services.factory() as session:
-            contest = _contest(session, slug)
-            return [
-                StandingOut(rank=s.rank, pseudonym=s.pseudonym, points=s.points, correct=s.correct)
-                for s in leaderboard(session, contest, max(1, min(top, 100))).standings
-            ]
+    def read(session: Session) -> list[StandingOut]:
+        contest = _contest(session, slug)
+        return [
+            StandingOut(rank=s.rank, pseudonym=s.pseudonym, points=s.points, correct=s.correct)
+            for s in leaderboard(session, contest, max(1, min(top, 100))).standings
+        ]
 
-    return await run_in_threadpool(read)
+    return await services.read(read)
 
 
 @router.post("/contests/{slug}/draws", status_code=status.HTTP_201_CREATED)
@@ -325,14 +319,11 @@ async def draw_winners(slug: str, body: DrawIn, services: ServicesDep) -> DrawOu
 async def list_draws(slug: str, services: ServicesDep) -> list[DrawOut]:
     """Every draw of the contest, with what is needed to check it."""
 
-    def read() -> list[DrawOut]:
-        with services.factory() as session:
-            return [
-                _draw_out(session, row)
-                for row in draw_records.draws_of(session, _contest(session, slug))
-            ]
+    def read(session: Session) -> list[DrawOut]:
+        draws = draw_records.draws_of(session, _contest(session, slug))
+        return [_draw_out(session, row) for row in draws]
 
-    return await run_in_threadpool(read)
+    return await services.read(read)
 
 
 @router.post("/polls", status_code=status.HTTP_201_CREATED, responses=REFUSED)
@@ -349,9 +340,8 @@ async def create_poll_route(
 async def list_polls(services: ServicesDep) -> list[PollOut]:
     """Polls with their results in aggregate, only past their threshold."""
 
-    def read() -> list[PollOut]:
-        with services.factory() as session:
-            found = session.scalars(select(Poll).order_by(Poll.opens_at.desc()).limit(100))
-            return [_poll_out(session, poll) for poll in found]
+    def read(session: Session) -> list[PollOut]:
+        found = session.scalars(select(Poll).order_by(Poll.opens_at.desc()).limit(100))
+        return [_poll_out(session, poll) for poll in found]
 
-    return await run_in_threadpool(read)
+    return await services.read(read)
