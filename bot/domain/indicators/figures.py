@@ -186,6 +186,8 @@ class PollFigures:
     sent: int
     voters: int
     participation_rate: Rate
+    # Votes per choice in the poll's order; None below its threshold, as in the chat.
+    results: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
