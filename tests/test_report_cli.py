@@ -71,7 +71,6 @@ def test_options_given_to_the_group_reach_the_subcommand() -> None:
     assert "nope" in result.output
 
 
-@pytest.mark.skip(reason="needs compute: bot.domain.indicators.compute, written alongside")
 @pytest.mark.usefixtures("database")
 def test_out_writes_every_file_and_says_what_it_found(tmp_path: Path) -> None:
     sample = Path(__file__).resolve().parent.parent / "content/campaigns/engageonsnous"

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.domain.indicators import compute
 from bot.domain.indicators.figures import Filters, Indicators, Period
 from bot.i18n import Text, _
 from bot.models import CampaignRow, RelayEvent
@@ -88,11 +89,4 @@ def gather(
     min_group: int = 5,
 ) -> Indicators:
     """The figures for the period and filters, from the database."""
-    # Imported here, the one place that asks for figures: the computation lives in
-    # bot/domain/indicators and is written alongside these views.
-    from bot.domain.indicators import compute  # type: ignore[attr-defined,unused-ignore]
-
-    indicators: Indicators = compute(
-        session=session, period=period, filters=filters, zone=zone, min_group=min_group
-    )
-    return indicators
+    return compute(session=session, period=period, filters=filters, zone=zone, min_group=min_group)
