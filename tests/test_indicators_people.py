@@ -19,6 +19,7 @@ from bot.domain.indicators.figures import (
     Period,
     PollFigures,
     QuestionFigures,
+    Sharer,
 )
 from tests.indicator_data import Week, at, build_week, indicators
 
@@ -45,7 +46,20 @@ def test_ambassadors_and_their_recruits_two_generations_deep(factory: Factory, w
             Ambassador(f"M.K. #{tag(week.relays['r2'])}", recruits=2, second_generation=1),
             Ambassador(f"Relais #{tag(week.relays['r5'])}", recruits=1, second_generation=0),
         ),
+        # Shares within 48 hours of their post: r1 "more than 5" (6), r7 "2 to 5" (2), r2
+        # said nothing (1); r3's came too late, t1 is a test relay. One share each: by reach.
+        top_sharers=(
+            Sharer(f"A.T. #{tag(week.relays['r1'])}", shares=1, onward_reach=6),
+            Sharer(f"S.D. #{tag(week.relays['r7'])}", shares=1, onward_reach=2),
+            Sharer(f"M.K. #{tag(week.relays['r2'])}", shares=1, onward_reach=1),
+        ),
     )
+
+
+@pytest.mark.usefixtures("week")
+def test_sharers_of_one_campaign_only(factory: Factory) -> None:
+    other = indicators(factory, Filters(campaign="paixaumali")).ambassadors.top_sharers
+    assert other == ()  # every share of the week was on #EngageonsNous's posts
 
 
 @pytest.mark.usefixtures("week")

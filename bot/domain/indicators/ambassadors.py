@@ -15,6 +15,7 @@ from bot.domain.contests.pseudonyms import pseudonym
 from bot.domain.indicators.days import Span
 from bot.domain.indicators.figures import Ambassador, Ambassadors, rate
 from bot.domain.indicators.scope import Scope, test_relays
+from bot.domain.indicators.sharers import top_sharers
 from bot.models import Relay, RelayEvent, RelayEventKind
 
 TOP = 10
@@ -85,4 +86,5 @@ def ambassador_figures(
             Ambassador(pseudonym(relay), int(count), int(further))
             for relay, count, further in leaders
         ),
+        top_sharers=top_sharers(session=session, span=span, scope=scope),
     )

@@ -146,12 +146,22 @@ class Ambassador:
 
 
 @dataclass(frozen=True)
+class Sharer:
+    """A relay who said they passed posts on, by pseudonym only."""
+
+    pseudonym: str
+    shares: int
+    onward_reach: int  # declared, not measured
+
+
+@dataclass(frozen=True)
 class Ambassadors:
     ambassadors: int
     recruits: int
     ambassador_share: Rate
     recruits_per_ambassador: float | None
     top: tuple[Ambassador, ...] = ()
+    top_sharers: tuple[Sharer, ...] = ()  # shares in the period, most first
 
 
 @dataclass(frozen=True)
