@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -149,71 +149,41 @@ def report(
     console.print(message.render(language), style="green", markup=False)
 
 
-def _show(indicators: Indicators, language: Language, tables: list[Grid]) -> None:
-    console = Console()
-    console.print(names.period(indicators, language), markup=False)
-    for grid in tables:
-        console.print(terminal.table(grid))
+def _views(name: str, help_text: str, make: Callable[[Indicators, Language], list[Grid]]) -> None:
+    """Register `relais report NAME`: the tables `make` draws, in the terminal."""
+
+    def command(
+        context: typer.Context,
+        campaign: Campaign = None,
+        start: Start = None,
+        end: End = None,
+        language: Lang = Language.FR,
+    ) -> None:
+        found = _figures(context, campaign, start, end, language)
+        console = Console()
+        console.print(names.period(found, language), markup=False)
+        for grid in make(found, language):
+            console.print(terminal.table(grid))
+
+    report_app.command(name, help=help_text)(command)
 
 
-@report_app.command("community")
-def report_community(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
-) -> None:
-    """Who can receive the posts, who joined and who left, by channel, language and place.
-
-    A group of fewer than 5 relays shows <5; totals are always shown.
-    """
-    found = _figures(context, campaign, start, end, language)
-    _show(
-        found,
-        language,
-        [
-            grids.key_figures(found, language),
-            grids.channel_shares(found, language),
-            grids.breakdown(found, "channel", language),
-            grids.breakdown(found, "language", language),
-            grids.breakdown(found, "place", language),
-        ],
-    )
-
-
-@report_app.command("posts")
-def report_posts(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
-) -> None:
-    """Reach and engagement of each post, then by phase and by format."""
-    found = _figures(context, campaign, start, end, language)
-    _show(
-        found,
-        language,
-        [
-            post_grids.posts(found, language),
-            post_grids.groups(found.by_phase, "phase", language),
-            post_grids.groups(found.by_format, "format", language),
-        ],
-    )
-
-
-@report_app.command("ambassadors")
-def report_ambassadors(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
-) -> None:
-    """The top recruiters by pseudonym, with their recruits' own recruits."""
-    found = _figures(context, campaign, start, end, language)
-    _show(found, language, [grids.ambassadors(found, language)])
+_views(
+    "community",
+    "Who can receive the posts, who joined and who left, by channel, language and place."
+    "\n\nA group of fewer than 5 relays shows <5; totals are always shown.",
+    lambda found, language: [grids.key_figures(found, language), *grids.community(found, language)],
+)
+_views(
+    "posts",
+    "Reach and engagement of each post, then by phase and by format.",
+    post_grids.engagement,
+)
+_views(
+    "ambassadors",
+    "The top recruiters by pseudonym, with their recruits' own recruits.",
+    lambda found, language: [grids.ambassadors(found, language)],
+)
 
 
 @report_app.command("deliveries")
