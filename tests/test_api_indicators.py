@@ -97,6 +97,6 @@ def test_figures_narrowed_to_a_small_place_are_marked() -> None:
         community=replace(figures.community, active_end=3),
         period=replace(figures.period, end=date(2026, 12, 7)),
     )
-    assert indicators_out(kita).small_group is True
+    assert indicators_out(kita).model_dump()["small_group"] is True
     everyone = replace(kita, filters=Filters())
-    assert indicators_out(everyone).small_group is False  # whole-campaign totals
+    assert indicators_out(everyone).model_dump()["small_group"] is False  # whole-campaign totals
