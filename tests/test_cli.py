@@ -12,10 +12,8 @@ from typer.testing import CliRunner
 from bot.cli.main import app
 from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, InboundMedia, InboundMessage, Relay
-from bot.outbound import from_json
-from tests.factories import converse, make_relay
+from tests.factories import converse, make_delivery, make_relay
 
 runner = CliRunner()
 
@@ -70,13 +68,7 @@ def test_report_says_how_far_each_message_got_and_why(
         for number, (status, code) in enumerate(outcomes):
             address = f"whatsapp:+2237000000{number}"
             relay = make_relay(session, address=address, channel="whatsapp")
-            enqueue(
-                session=session,
-                source_kind="post",
-                source_ref="d1",
-                message=from_json({}),
-                relay=relay,
-            )
+            make_delivery(session, relay, {}, ref="d1")
             session.execute(
                 update(Delivery)
                 .where(Delivery.relay_id == relay.id)

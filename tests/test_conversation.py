@@ -14,7 +14,6 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Inbound
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import (
     ConversationState,
     Delivery,
@@ -23,8 +22,7 @@ from bot.models import (
     Language,
     RelayStatus,
 )
-from bot.outbound import from_json
-from tests.factories import converse, make_relay, relay_at
+from tests.factories import converse, make_delivery, make_relay, relay_at
 
 Factory = sessionmaker[Session]
 ADDRESS = "console:awa-phone"
@@ -112,14 +110,7 @@ def test_stop_words_leave_at_once_and_cancel_what_was_queued(
         with unit_of_work(factory) as session:
             relay = relay_at(factory, address)
             assert relay is not None
-            relay = session.merge(relay)
-            enqueue(
-                session=session,
-                source_kind="post",
-                source_ref="day-1",
-                message=from_json({"text": "post"}),
-                relay=relay,
-            )
+            make_delivery(session, session.merge(relay), {"text": "post"}, ref="day-1")
         [confirmation] = converse(factory, router, address, word)
         assert confirmation["text"].startswith("I bɔra Relais la")
         relay = relay_at(factory, address)

@@ -13,12 +13,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, Interaction
 from bot.outbound import Message
 from bot.web.app import create_app
 from tests.conftest import SettingsFactory
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 
 SECRET = "hook-secret_456"
 HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
@@ -52,14 +51,8 @@ def test_a_reaction_to_a_post_is_kept_once_and_not_answered(
 ) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session, address=f"telegram:{CHAT}", channel="telegram")
-        post = enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="42",
-            message=Message("Les sessions du conseil communal sont publiques."),
-            relay=relay,
-        )
-        assert post is not None
+        text = Message("Les sessions du conseil communal sont publiques.")
+        post = make_delivery(session, relay, text, ref="42")
         delivery = session.get_one(Delivery, post)
         delivery.status, delivery.platform_message_id = DeliveryStatus.SENT, "9001"
         delivery.sent_at = datetime.now(UTC)

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.console.channel import ConsoleChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import ChannelRate, Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.outbound import from_json
 from scheduler import claims
 from scheduler.worker import DeliveryWorker
-from tests.factories import make_relay
+from tests.factories import deliveries, make_delivery, make_relay
 from tests.fakes.telegram import FakeTelegram
 from tests.waiting import eventually_async
 
@@ -45,23 +44,8 @@ def queue(factory: Factory, chat_id: int, *payloads: dict[str, object], **relay:
     with unit_of_work(factory) as session:
         target = make_relay(session, address=f"telegram:{chat_id}", channel="telegram", **relay)
         for number, payload in enumerate(payloads):
-            enqueue(
-                session=session,
-                source_kind="reply",
-                source_ref=f"t{chat_id}.{number}",
-                message=from_json(payload),
-                relay=target,
-            )
+            make_delivery(session, target, payload, kind="reply", ref=f"t{chat_id}.{number}")
         return target.id
-
-
-def deliveries(factory: Factory, relay_id: int) -> list[Delivery]:
-    with factory() as session:
-        return list(
-            session.scalars(
-                select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id)
-            )
-        )
 
 
 def test_options_become_an_inline_keyboard_and_the_message_id_is_kept(
@@ -99,13 +83,7 @@ def test_a_pressed_button_is_answered_and_its_keyboard_removed(
     queue_ack = {"ack": {"callback_query_id": "cq-1", "message_id": message_id}}
     with unit_of_work(factory) as session:
         relay = session.scalars(select(Relay).where(Relay.address == "telegram:78")).one()
-        enqueue(
-            session=session,
-            source_kind="ack",
-            source_ref="1",
-            message=from_json(queue_ack),
-            relay=relay,
-        )
+        make_delivery(session, relay, queue_ack, kind="ack")
     run_worker(factory, telegram)
     assert [
         call.params["callback_query_id"] for call in telegram.calls_to("answerCallbackQuery")
@@ -185,14 +163,7 @@ def test_server_errors_back_off_then_give_up(factory: Factory, telegram: FakeTel
 
 def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     with unit_of_work(factory) as session:
-        relay = make_relay(session)
-        enqueue(
-            session=session,
-            source_kind="reply",
-            source_ref="x",
-            message=from_json({"text": "t"}),
-            relay=relay,
-        )
+        make_delivery(session, make_relay(session), {"text": "t"}, kind="reply", ref="x")
     with unit_of_work(factory) as session:
         [claimed] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     with unit_of_work(factory) as session:
@@ -311,13 +282,7 @@ def test_the_number_of_attempts_is_a_setting(factory: Factory, telegram: FakeTel
 def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session)
-        enqueue(
-            session=session,
-            source_kind="reply",
-            source_ref="y",
-            message=from_json({"text": "t"}),
-            relay=relay,
-        )
+        make_delivery(session, relay, {"text": "t"}, kind="reply", ref="y")
     lease = timedelta(seconds=10)
     for crash in range(1, 4):
         now = datetime.now(UTC) + crash * 2 * lease
