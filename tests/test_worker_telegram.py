@@ -19,7 +19,7 @@ from scheduler import claims
 from scheduler.worker import DeliveryWorker
 from tests.factories import deliveries, make_delivery, make_relay
 from tests.fakes.telegram import FakeTelegram
-from tests.waiting import eventually_async
+from tests.workers import run_workers
 
 TOKEN = "123456:TEST-token"  # the fake's default: the bot of the `telegram` fixture
 Factory = sessionmaker[Session]
@@ -223,32 +223,8 @@ def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
             queue(factory, 89, *texts)
             for chat in range(90, 100):
                 queue(factory, chat, {"text": "hello"})
-
-            async def go() -> None:
-                async def drain(worker_factory: Factory) -> None:
-                    sender = TelegramChannel(token=TOKEN, api_url=fake.api_url, rate=100)
-                    worker = DeliveryWorker(
-                        factory=worker_factory, channels={"telegram": sender}, batch_size=2
-                    )
-                    idle = 0
-
-                    async def rounds_idle() -> int:
-                        nonlocal idle
-                        idle = 0 if await worker.run_once() else idle + 1
-                        return idle
-
-                    await eventually_async(
-                        rounds_idle,
-                        until=lambda rounds: rounds >= 5,
-                        awaiting="five rounds in a row with nothing to send",
-                        timeout=15,
-                        interval=0.1,
-                    )
-                    await sender.close()
-
-                await asyncio.gather(drain(factory), drain(make_session_factory(other)))
-
-            asyncio.run(go())
+            both = [factory, make_session_factory(other)]
+            run_workers(both, fake, 100, timeout=15, batch=2, rounds=5, interval=0.1)
             to_89 = [call for call in fake.calls_to("sendMessage") if call.params["chat_id"] == 89]
             assert [call.params["text"] for call in to_89] == ["m0", "m1", "m2", "m3"]
             assert min(b.at - a.at for a, b in itertools.pairwise(to_89)) >= 0.99
