@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.migrations import upgrade
+from tests.bulk import queue_broadcast, statuses
 from tests.fakes.telegram import FakeTelegram
 from tests.test_engine_postgres import (
     chats,
-    queue_broadcast,
     relais_env,
     relais_processes,
     sent_by,
-    statuses,
     wait_until_sent,
 )
 

@@ -6,7 +6,8 @@ pace through the database. Every relay must get exactly one message, and the fak
 receive times must show the two workers together within RELAIS_TELEGRAM_RATE. Relays
 writing to the web process meanwhile get their replies through the same workers.
 
-The helpers here (bulk queueing, starting `relais` processes) serve tests/test_crash.py too.
+The helpers here (starting `relais` processes, reading what they did) serve
+tests/test_crash.py too.
 """
 
 from __future__ import annotations
@@ -26,13 +27,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, insert, select
 
-from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue_for_relays
 from bot.migrations import upgrade
-from bot.models import Delivery, DeliveryStatus, Relay, utcnow
-from bot.outbound import from_json
+from tests.bulk import queue_broadcast, statuses
 from tests.databases import postgres_database
 from tests.factories import telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
@@ -48,50 +45,6 @@ COUNT = 5_000
 RATE = 100
 WINDOW_TOLERANCE = 1.1  # calls in any 1-second window: at most RATE * 1.1
 DURATION_TOLERANCE = 0.9  # and the whole run: at least COUNT / RATE * 0.9 seconds
-
-
-def code(chat: int) -> str:
-    return f"E{chat:09d}"
-
-
-def queue_broadcast(url: str, count: int, *, first_chat: int, source_ref: str = "b1") -> None:
-    """`count` Telegram relays, each with one queued delivery of one broadcast, in bulk."""
-    engine = make_engine(url)
-    now = utcnow()
-    with engine.begin() as connection:
-        connection.execute(
-            insert(Relay),
-            [
-                {
-                    "address": f"telegram:{first_chat + n}",
-                    "channel": "telegram",
-                    "consent_at": now,
-                    "referral_code": code(first_chat + n),
-                }
-                for n in range(count)
-            ],
-        )
-    payload = {"language": "fr", "text": "Réunion publique samedi à 10 h : venez nombreux !"}
-    with unit_of_work(make_session_factory(engine)) as session:  # the product's own fan-out
-        enqueue_for_relays(
-            session=session,
-            source_kind="broadcast",
-            source_ref=source_ref,
-            message=from_json(payload),
-            relays=Relay.referral_code.between(code(first_chat), code(first_chat + count - 1)),
-            now=now,
-        )
-    engine.dispose()
-
-
-def statuses(url: str) -> Counter[str]:
-    engine = make_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(Delivery.status, func.count()).group_by(Delivery.status)
-        ).all()
-    engine.dispose()
-    return Counter({str(DeliveryStatus(status).value): int(n) for status, n in rows})
 
 
 def relais_env(url: str, telegram: FakeTelegram, **settings: str) -> dict[str, str]:

@@ -21,8 +21,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.models import ChannelRate, Delivery, DeliveryStatus
 from scheduler.ratelimit import Grant, SharedBucket, capacity, pause, take
+from tests.bulk import queue_broadcast
 from tests.fakes.telegram import FakeTelegram
-from tests.test_engine_postgres import busiest_second, queue_broadcast, steady_clock
+from tests.test_engine_postgres import busiest_second, steady_clock
 from tests.workers import run_workers
 
 Factory = sessionmaker[Session]
