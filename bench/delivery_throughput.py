@@ -34,6 +34,7 @@ from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
 from bot.models import Delivery, DeliveryStatus  # noqa: E402
+from bot.outbound import Message  # noqa: E402
 from scheduler.ratelimit import Pace, SharedBucket, TokenBucket, Unpaced  # noqa: E402
 from scheduler.worker import DeliveryWorker  # noqa: E402
 from tests.bulk import queue_broadcast  # noqa: E402
@@ -121,7 +122,7 @@ def run(kind: str, *, count: int, rate: float, batch: int, limit: float) -> Resu
                 batch_size=batch,
                 limiters={"telegram": limiters[kind]},
             )
-            await sender.send(str(FIRST_CHAT - 1), {"text": "warm-up"})  # connect first
+            await sender.send(str(FIRST_CHAT - 1), Message("warm-up"))  # connect first
             start = time.perf_counter()
             deadline = start + limit
             while time.perf_counter() < deadline and await worker.run_once():
