@@ -81,6 +81,21 @@ def api(make_settings: SettingsFactory, engine: Engine) -> Iterator[TestClient]:
         yield client
 
 
+HOOK_SECRET = "hook-secret_123"
+HOOK_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": HOOK_SECRET}
+
+
+@pytest.fixture
+def telegram_app(
+    make_settings: SettingsFactory, factory: sessionmaker[Session]
+) -> Iterator[TestClient]:
+    """The web app with Telegram on (a bot token and the webhook's secret), called from this
+    machine, on emptied tables."""
+    settings = make_settings(telegram_token="123456:TEST-token", telegram_secret=HOOK_SECRET)
+    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
+        yield client
+
+
 @pytest.fixture(autouse=True)
 def _isolated(caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
     """Capture logs, and keep the developer's RELAIS_* variables out of every test."""
