@@ -155,6 +155,13 @@ def relay_at(factory: sessionmaker[Session], address: str) -> Relay | None:
         return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()
 
 
+def existing_relay(factory: sessionmaker[Session], address: str) -> Relay:
+    """The relay at `address`, who must be there."""
+    relay = relay_at(factory, address)
+    assert relay is not None, f"no relay at {address}"
+    return relay
+
+
 def make_post(**overrides: Any) -> Post:
     values: dict[str, Any] = {
         "id": f"p{next(_ids)}",
