@@ -27,17 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/delivery_throughput.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select, true  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.orm import Session, sessionmaker  # noqa: E402
 
 from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
-from bot.db import make_engine, make_session_factory, unit_of_work  # noqa: E402
-from bot.domain.outbox import enqueue_for_relays  # noqa: E402
+from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
-from bot.models import Delivery, DeliveryStatus, Relay, utcnow  # noqa: E402
-from bot.outbound import from_json  # noqa: E402
+from bot.models import Delivery, DeliveryStatus  # noqa: E402
+from bot.outbound import Message  # noqa: E402
 from scheduler.ratelimit import Pace, SharedBucket, TokenBucket, Unpaced  # noqa: E402
 from scheduler.worker import DeliveryWorker  # noqa: E402
+from tests.bulk import queue_broadcast  # noqa: E402
 from tests.fakes.telegram import FakeTelegram  # noqa: E402
 
 FIRST_CHAT = 10_000
@@ -58,31 +58,7 @@ class Result:
 def prepare(url: str, count: int) -> None:
     """`count` Telegram relays and one queued broadcast delivery each, in bulk."""
     upgrade(url)
-    engine = make_engine(url)
-    now = utcnow()
-    with engine.begin() as connection:
-        connection.execute(
-            insert(Relay),
-            [
-                {
-                    "address": f"telegram:{FIRST_CHAT + n}",
-                    "channel": "telegram",
-                    "consent_at": now,
-                    "referral_code": f"B{n:07d}",
-                }
-                for n in range(count)
-            ],
-        )
-    with unit_of_work(make_session_factory(engine)) as session:  # the product's own fan-out
-        enqueue_for_relays(
-            session=session,
-            source_kind="broadcast",
-            source_ref="bench",
-            message=from_json({"text": "Bench: venez à la réunion samedi."}),
-            relays=true(),
-            now=now,
-        )
-    engine.dispose()
+    queue_broadcast(url, count, first_chat=FIRST_CHAT, source_ref="bench")
 
 
 def pending(factory: sessionmaker[Session]) -> int:
@@ -146,7 +122,7 @@ def run(kind: str, *, count: int, rate: float, batch: int, limit: float) -> Resu
                 batch_size=batch,
                 limiters={"telegram": limiters[kind]},
             )
-            await sender.send(str(FIRST_CHAT - 1), {"text": "warm-up"})  # connect first
+            await sender.send(str(FIRST_CHAT - 1), Message("warm-up"))  # connect first
             start = time.perf_counter()
             deadline = start + limit
             while time.perf_counter() < deadline and await worker.run_once():

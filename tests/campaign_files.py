@@ -179,12 +179,16 @@ def check(
     *,
     nth: int = 1,
     offset: int = 0,
+    base: dict[str, Any] | None = None,
     files: dict[str, bytes] | None = None,
+    find: Callable[[list[Problem], str, str], Problem] = found,
 ) -> Problem:
-    data = document()
+    """`change` made to a valid campaign (`base`, or document()): the error `find` finds on
+    `field` stands on the `nth` line holding `needle`, `offset` lines on."""
+    data = base if base is not None else document()
     change(data)
     folder = write_campaign(tmp_path / "c", data, files)
-    problem = found(invalid(folder), field, fragment)
+    problem = find(invalid(folder), field, fragment)
     expected = int(line_of(folder / "campaign.yaml", needle, nth)[5:]) + offset
     assert (problem.file, problem.where, problem.severity) == (
         "campaign.yaml",
@@ -192,3 +196,14 @@ def check(
         "error",
     )
     return problem
+
+
+# A failing case: its id, the change, the field, a fragment of the message, a needle on
+# the line the problem is on, and the offset from that line.
+Case = tuple[str, Change, str, str, str, int]
+
+
+def problem_cases(cases: list[Case]) -> pytest.MarkDecorator:
+    """Parametrize a test with (change, field, fragment, needle, offset), one id a case."""
+    names = ("change", "field", "fragment", "needle", "offset")
+    return pytest.mark.parametrize(names, [pytest.param(*case[1:], id=case[0]) for case in cases])

@@ -1,5 +1,6 @@
-"""Fixtures: a real database per backend, the settings, the conversation router, the
-loopback fakes of Telegram and Twilio, and what the fake Twilio's own tests talk to it with."""
+"""Fixtures: a real database per backend, the settings, the conversation router, the web
+app as /api's callers see it, the loopback fakes of Telegram and Twilio, and what the
+fake Twilio's own tests talk to it with."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
@@ -17,6 +19,7 @@ from bot.conversation.handlers import build_router
 from bot.conversation.router import Router
 from bot.db import make_engine, make_session_factory
 from bot.settings import Settings
+from bot.web.app import create_app
 from tests.databases import empty_tables, migrated
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
@@ -64,6 +67,33 @@ def make_settings(database_url: str) -> SettingsFactory:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
 
     return make
+
+
+API_TOKEN = "api-token-for-tests"
+AUTH = {"Authorization": f"Bearer {API_TOKEN}"}
+REMOTE = ("203.0.113.7", 4000)  # not this machine: /api wants the token from it
+
+
+@pytest.fixture
+def api(make_settings: SettingsFactory, engine: Engine) -> Iterator[TestClient]:
+    """The web app with an organiser's token set, called from another machine."""
+    with TestClient(create_app(make_settings(admin_token=API_TOKEN)), client=REMOTE) as client:
+        yield client
+
+
+HOOK_SECRET = "hook-secret_123"
+HOOK_HEADERS = {"X-Telegram-Bot-Api-Secret-Token": HOOK_SECRET}
+
+
+@pytest.fixture
+def telegram_app(
+    make_settings: SettingsFactory, factory: sessionmaker[Session]
+) -> Iterator[TestClient]:
+    """The web app with Telegram on (a bot token and the webhook's secret), called from this
+    machine, on emptied tables."""
+    settings = make_settings(telegram_token="123456:TEST-token", telegram_secret=HOOK_SECRET)
+    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)

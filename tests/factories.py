@@ -1,4 +1,5 @@
-"""Test factories with defaults and overrides: relays, Telegram updates, conversations."""
+"""Test factories with defaults and overrides: relays, deliveries, Telegram updates,
+conversations."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
+from bot.domain.outbox import enqueue
 from bot.models import Delivery, InboundMessage, Language, Relay, RelayStatus
+from bot.outbound import Outbound, from_json
 from content.model import Campaign, Kit, Phase, Post
 
 _ids = itertools.count(1000)
@@ -36,6 +39,31 @@ def make_relay(session: Session, **overrides: Any) -> Relay:
     session.add(relay)
     session.flush()
     return relay
+
+
+def make_delivery(
+    session: Session,
+    relay: Relay,
+    message: Outbound | dict[str, Any],
+    *,
+    kind: str = "post",
+    ref: str = "1",
+) -> int:
+    """Queue one message for a relay through the outbox (a dict is read as a delivery's
+    payload) and return its delivery's id."""
+    outbound = from_json(message) if isinstance(message, dict) else message
+    queued = enqueue(
+        session=session, source_kind=kind, source_ref=ref, message=outbound, relay=relay
+    )
+    assert queued is not None, f"{kind} {ref} was queued already"
+    return queued
+
+
+def deliveries(factory: sessionmaker[Session], relay_id: int) -> list[Delivery]:
+    """A relay's deliveries, oldest first."""
+    with factory() as session:
+        query = select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id)
+        return list(session.scalars(query))
 
 
 def telegram_update(
@@ -125,6 +153,13 @@ def converse(
 def relay_at(factory: sessionmaker[Session], address: str) -> Relay | None:
     with factory() as session:
         return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()
+
+
+def existing_relay(factory: sessionmaker[Session], address: str) -> Relay:
+    """The relay at `address`, who must be there."""
+    relay = relay_at(factory, address)
+    assert relay is not None, f"no relay at {address}"
+    return relay
 
 
 def make_post(**overrides: Any) -> Post:

@@ -23,6 +23,7 @@ from bot.domain.indicators.figures import (
     PollFigures,
     PostFigures,
     QuestionFigures,
+    rate,
 )
 
 START = date(2026, 12, 1)
@@ -82,10 +83,11 @@ def post(post_id: str, day: int, **overrides: Any) -> PostFigures:
         "replies": 4,
         "shares": 8,
         "engaged": 22,
-        "engagement_rate": 0.2,
         "onward_reach": 17,
     }
     values.update(overrides)
+    # The rate the figures compute from the counts, so that the two cannot disagree.
+    values.setdefault("engagement_rate", rate(values["engaged"], values["reached"]))
     return PostFigures(**values)
 
 
@@ -97,7 +99,6 @@ def indicators(**overrides: Any) -> Indicators:
             1,
             format="photo",
             engaged=41,
-            engagement_rate=0.3727,
             interactions=55,
             shares=20,
             onward_reach=48,
@@ -109,7 +110,6 @@ def indicators(**overrides: Any) -> Indicators:
             format="voice",
             reached=130,
             engaged=26,
-            engagement_rate=0.2,
             hashtags=("#EngageonsNous", "#JeunesseMali"),
         ),
         post(
@@ -118,7 +118,6 @@ def indicators(**overrides: Any) -> Indicators:
             phase="action",
             reached=2,
             engaged=2,
-            engagement_rate=1.0,
             interactions=2,
             reactions=2,
             replies=0,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from content.problems import Problem
-from tests.campaign_files import document, write_campaign
+from tests.campaign_files import Change, check, document, write_campaign
 
 OGG = b"OggS" + b"\0" * 60
 QUIZ: dict[str, Any] = {
@@ -89,3 +89,20 @@ def problem_on(problems: list[Problem], field: str, fragment: str) -> Problem:
     matching = [p for p in problems if p.field == field and fragment in p.message.msgid]
     assert matching, f"no {field!r} with {fragment!r} in {[str(p) for p in problems]}"
     return matching[0]
+
+
+def check_quizzes(
+    tmp_path: Path, change: Change, field: str, fragment: str, needle: str, *, offset: int = 0
+) -> Problem:
+    """tests.campaign_files' check(), on the campaign with a contest and a poll."""
+    return check(
+        tmp_path,
+        change,
+        field,
+        fragment,
+        needle,
+        offset=offset,
+        base=with_quizzes(),
+        files=FILES,
+        find=problem_on,
+    )

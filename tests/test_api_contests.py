@@ -3,12 +3,10 @@ the leaderboard by pseudonym, the draw and its record, polls only in aggregate."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,13 +14,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import unit_of_work
 from bot.domain.contests.answer_records import record_answer
 from bot.models import Contest, Delivery, Language, Poll, Question, Vote
-from bot.web.app import create_app
-from tests.conftest import SettingsFactory
+from tests.conftest import AUTH
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
-TOKEN = "api-token-for-tests"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
 ZONE = ZoneInfo("Africa/Bamako")
 
 
@@ -49,14 +44,6 @@ def quiz(**overrides: Any) -> dict[str, Any]:
         ],
         **overrides,
     }
-
-
-@pytest.fixture
-def api(make_settings: SettingsFactory, factory: Factory) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(admin_token=TOKEN)), client=("203.0.113.7", 4000)
-    ) as client:
-        yield client
 
 
 def test_the_api_needs_the_token(api: TestClient) -> None:
@@ -148,28 +135,18 @@ def test_polls_only_in_aggregate(api: TestClient, factory: Factory) -> None:
         "threshold": 2,
     }
     assert api.post("/api/polls", json=poll, headers=AUTH).status_code == 201
-    now = datetime.now(UTC)
-    with unit_of_work(factory) as session:
-        row = session.scalars(select(Poll)).one()
-        session.add(
-            Vote(
-                poll_id=row.id,
-                relay_id=make_relay(session, place="kita").id,
-                choice=0,
-                voted_at=now,
-            )
-        )
+
+    def vote(place: str, choice: int) -> None:
+        with unit_of_work(factory) as session:
+            poll_id = session.scalars(select(Poll.id)).one()
+            relay_id = make_relay(session, place=place).id
+            voted_at = datetime.now(UTC)
+            session.add(Vote(poll_id=poll_id, relay_id=relay_id, choice=choice, voted_at=voted_at))
+
+    vote("kita", 0)
     [listed] = api.get("/api/polls", headers=AUTH).json()
     assert (listed["answers"], listed["results"], listed["places"]) == (1, None, {})
-    with unit_of_work(factory) as session:
-        session.add(
-            Vote(
-                poll_id=row.id,
-                relay_id=make_relay(session, place="kayes").id,
-                choice=1,
-                voted_at=now,
-            )
-        )
+    vote("kayes", 1)
     [listed] = api.get("/api/polls", headers=AUTH).json()
     assert (listed["results"], listed["places"]) == ([1, 1], {})  # no place has two
     assert "relay" not in str(listed)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,9 +24,8 @@ from bot.models import (
     RelayStatus,
     Role,
 )
-from bot.web.app import create_app
 from scheduler import jobs
-from tests.conftest import SettingsFactory
+from tests.conftest import AUTH
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
@@ -50,6 +48,21 @@ def received(factory: Factory, relay_id: int) -> list[dict[str, Any]]:
             Delivery.relay_id == relay_id, Delivery.source_kind == "broadcast"
         )
         return list(session.scalars(query))
+
+
+def schedule(
+    factory: Factory, *, now: datetime, send_at: datetime, created_by: str = "cli"
+) -> None:
+    """A broadcast to everyone, created `now` to start at `send_at`."""
+    with unit_of_work(factory) as session:
+        broadcasts.create(
+            session=session,
+            audience=Audience(),
+            texts=TEXTS,
+            created_by=created_by,
+            now=now,
+            send_at=send_at,
+        )
 
 
 @pytest.mark.parametrize(
@@ -174,15 +187,7 @@ def test_cancelling_withdraws_what_was_not_handed_over(factory: Factory) -> None
 def test_a_scheduled_broadcast_starts_when_its_time_comes(factory: Factory) -> None:
     now = datetime.now(UTC)
     target = relay(factory)
-    with unit_of_work(factory) as session:
-        broadcasts.create(
-            session=session,
-            audience=Audience(),
-            texts=TEXTS,
-            created_by="cli",
-            now=now,
-            send_at=now + timedelta(hours=2),
-        )
+    schedule(factory, now=now, send_at=now + timedelta(hours=2))
     with unit_of_work(factory) as session:
         assert broadcasts.start_due(session=session, now=now + timedelta(hours=1), zone=BAMAKO) == 0
     with unit_of_work(factory) as session:
@@ -191,17 +196,6 @@ def test_a_scheduled_broadcast_starts_when_its_time_comes(factory: Factory) -> N
 
 
 # --- the API --------------------------------------------------------------------------
-
-TOKEN = "organiser-token-1234"
-AUTH = {"Authorization": f"Bearer {TOKEN}"}
-
-
-@pytest.fixture
-def api(make_settings: SettingsFactory, factory: Factory) -> Iterator[TestClient]:
-    with TestClient(
-        create_app(make_settings(admin_token=TOKEN)), client=("203.0.113.7", 4000)
-    ) as client:
-        yield client
 
 
 def test_the_api_needs_the_token(api: TestClient) -> None:
@@ -267,15 +261,7 @@ def test_the_api_is_documented(api: TestClient) -> None:
 def test_the_clock_starts_scheduled_broadcasts(factory: Factory) -> None:
     now = datetime.now(UTC)
     target = relay(factory)
-    with unit_of_work(factory) as session:
-        broadcasts.create(
-            session=session,
-            audience=Audience(),
-            texts=TEXTS,
-            created_by="api",
-            now=now,
-            send_at=now - timedelta(seconds=1),
-        )
+    schedule(factory, now=now, send_at=now - timedelta(seconds=1), created_by="api")
     jobs.start_due_broadcasts(factory)
     jobs.start_due_broadcasts(factory)  # a second clock, or a second tick: nothing more
     assert len(received(factory, target)) == 1

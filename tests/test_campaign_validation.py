@@ -7,24 +7,24 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from bot.i18n import translations
 from bot.models import Language
 from tests.campaign_files import (
     DELETE,
+    Case,
     Change,
     check,
     document,
     french,
     invalid,
+    problem_cases,
     said,
     setting,
     write_campaign,
 )
 
 C = ("campaign",)
-CAMPAIGN_CASES: list[tuple[str, Change, str, str, str, int]] = [
+CAMPAIGN_CASES: list[Case] = [
     ("slug", setting(*C, "slug", "Engageons Nous"), "campaign.slug", "identifiant", "Engageons", 0),
     ("name", setting(*C, "name", DELETE), "campaign.name", "champ obligatoire", "campaign:", 0),
     ("start", setting(*C, "start", "2026-12-32"), "campaign.start", "date invalide", "12-32", 0),
@@ -166,10 +166,7 @@ CAMPAIGN_CASES: list[tuple[str, Change, str, str, str, int]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "field", "fragment", "needle", "offset"),
-    [pytest.param(*case[1:], id=case[0]) for case in CAMPAIGN_CASES],
-)
+@problem_cases(CAMPAIGN_CASES)
 def test_campaign_and_kit_rules(
     tmp_path: Path, change: Change, field: str, fragment: str, needle: str, offset: int
 ) -> None:

@@ -3,21 +3,32 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli.main import app
 from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, InboundMedia, InboundMessage, Relay
-from bot.outbound import from_json
-from tests.factories import converse, make_relay
+from tests.factories import converse, make_delivery, make_relay
 
 runner = CliRunner()
+Factory = sessionmaker[Session]
+
+
+@pytest.fixture
+def default_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Factory]:
+    """`relais db upgrade` run in an empty folder: the default database, relais.db there."""
+    monkeypatch.chdir(tmp_path)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+    yield make_session_factory(engine)
+    engine.dispose()
 
 
 def test_help_lists_the_commands() -> None:
@@ -59,30 +70,18 @@ def test_db_upgrade_then_current(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     assert f"code: {revision}" in result.output
 
 
-def test_report_says_how_far_each_message_got_and_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
+def test_report_says_how_far_each_message_got_and_why(default_database: Factory) -> None:
     outcomes = [(DeliveryStatus.READ, None), *[(DeliveryStatus.HELD, "window")] * 2]
-    with unit_of_work(make_session_factory(engine)) as session:
+    with unit_of_work(default_database) as session:
         for number, (status, code) in enumerate(outcomes):
             address = f"whatsapp:+2237000000{number}"
             relay = make_relay(session, address=address, channel="whatsapp")
-            enqueue(
-                session=session,
-                source_kind="post",
-                source_ref="d1",
-                message=from_json({}),
-                relay=relay,
-            )
+            make_delivery(session, relay, {}, ref="d1")
             session.execute(
                 update(Delivery)
                 .where(Delivery.relay_id == relay.id)
                 .values(status=status, error_code=code)
             )
-    engine.dispose()
     result = runner.invoke(app, ["report", "deliveries", "--json"])
     assert result.exit_code == 0, result.output
     lines = [json.loads(line) for line in result.output.splitlines()]
@@ -95,15 +94,9 @@ def test_report_says_how_far_each_message_got_and_why(
     assert "post:d1" in table.output
 
 
-def test_testimonies_show_media_by_place_never_by_person(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.chdir(tmp_path)
-    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
-    engine = make_engine(f"sqlite:///{tmp_path / 'relais.db'}")
-    factory = make_session_factory(engine)
-    converse(factory, build_router(), "console:awa", "/start", name="Awa Traoré")
-    with unit_of_work(factory) as session:
+def test_testimonies_show_media_by_place_never_by_person(default_database: Factory) -> None:
+    converse(default_database, build_router(), "console:awa", "/start", name="Awa Traoré")
+    with unit_of_work(default_database) as session:
         relay = session.scalars(select(Relay)).one()
         relay.place = "kita"
         message = session.scalars(select(InboundMessage)).one()
@@ -116,7 +109,6 @@ def test_testimonies_show_media_by_place_never_by_person(
                 content_type="audio/ogg",
             )
         )
-    engine.dispose()
     result = runner.invoke(app, ["report", "testimonies", "--json"])
     assert result.exit_code == 0, result.output
     [line] = [json.loads(line) for line in result.output.splitlines()]

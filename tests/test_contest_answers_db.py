@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import unit_of_work
 from bot.domain.contests.answer_records import record_answer
 from bot.domain.contests.standings import contest_scores
-from bot.models import Answer, Contest, ContestState, Question, Relay
+from bot.models import Answer, ContestState, Question, Relay
+from tests.contest_factories import make_contest
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
@@ -24,37 +25,23 @@ _numbers = itertools.count(1)
 
 
 def contest(factory: Factory, questions: int = 2, **overrides: Any) -> list[int]:
-    with unit_of_work(factory) as session:
-        values: dict[str, Any] = {
-            "slug": f"quiz-{next(_numbers)}",
-            "title": {"fr": "Quiz de la semaine"},
-            "prize": {"fr": "Un crédit de communication"},
-            "state": ContestState.OPEN,
-            "opens_at": OPENS,
-            "closes_at": OPENS + timedelta(days=2),
-            "points": 10,
-            "speed_bonus": 5,
-            "speed_minutes": 60,
-            "audience": {},
-            **overrides,
-        }
-        row = Contest(**values)
-        session.add(row)
-        session.flush()
-        found = []
-        for position in range(questions):
-            question = Question(
-                contest_id=row.id,
-                position=position,
-                text={"fr": f"Question {position}"},
-                choices=CHOICES,
-                correct=0,
-                media={},
-            )
-            session.add(question)
-            session.flush()
-            found.append(question.id)
-        return found
+    """An open contest of `questions` questions (the first choice right, 10 points and 5 more
+    within the hour), from OPENS for two days; its questions' ids."""
+    asked = [
+        {"text": {"fr": f"Question {position}"}, "choices": CHOICES, "correct": 0}
+        for position in range(questions)
+    ]
+    contest_id = make_contest(
+        factory,
+        asked,
+        state=ContestState.OPEN,
+        opens_at=OPENS,
+        closes_at=OPENS + timedelta(days=2),
+        **overrides,
+    )
+    with factory() as session:
+        query = select(Question.id).where(Question.contest_id == contest_id)
+        return list(session.scalars(query.order_by(Question.position)))
 
 
 def relay(factory: Factory) -> int:

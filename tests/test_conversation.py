@@ -14,7 +14,6 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Inbound
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import (
     ConversationState,
     Delivery,
@@ -23,8 +22,7 @@ from bot.models import (
     Language,
     RelayStatus,
 )
-from bot.outbound import from_json
-from tests.factories import converse, make_relay, relay_at
+from tests.factories import converse, existing_relay, make_delivery, make_relay, relay_at
 
 Factory = sessionmaker[Session]
 ADDRESS = "console:awa-phone"
@@ -47,8 +45,7 @@ def test_newcomer_picks_bambara_and_place_then_is_spoken_to_in_bambara(
     assert "I bisimila" in welcome["text"]
     assert "Bienvenue" in welcome["text"]
     assert options(welcome) == ["lang:bm", "lang:fr"]
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
     assert relay.consent_at is not None
     assert relay.state is ConversationState.LANGUAGE
@@ -60,8 +57,7 @@ def test_newcomer_picks_bambara_and_place_then_is_spoken_to_in_bambara(
     assert "place:autre" in options(place)
 
     [done] = converse(factory, router, ADDRESS, choice="place:kayes")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.referral_code
     assert relay.language is Language.BM
     assert relay.place == "kayes"
@@ -79,14 +75,12 @@ def test_language_switch_by_typed_label_and_number(factory: Factory, router: Rou
     assert options(prompt) == ["lang:bm", "lang:fr"]
     [done] = converse(factory, router, ADDRESS, "français")
     assert done["text"] == "C'est fait\u00a0: je vous écrirai désormais en Français."
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.language is Language.FR
 
     converse(factory, router, ADDRESS, "KAN")
     converse(factory, router, ADDRESS, "1.")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.language is Language.BM
 
 
@@ -97,8 +91,7 @@ def test_place_by_number_and_a_hint_for_anything_else(factory: Factory, router: 
     assert hint["text"].startswith("Choisissez l'une des options")
     assert again["text"].startswith("Où habitez-vous")
     converse(factory, router, ADDRESS, "2")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.place == "bafoulabe"
     assert relay.state is None
 
@@ -110,20 +103,11 @@ def test_stop_words_leave_at_once_and_cancel_what_was_queued(
         address = f"console:stopper-{number}"
         join_in_bambara(factory, router, address)
         with unit_of_work(factory) as session:
-            relay = relay_at(factory, address)
-            assert relay is not None
-            relay = session.merge(relay)
-            enqueue(
-                session=session,
-                source_kind="post",
-                source_ref="day-1",
-                message=from_json({"text": "post"}),
-                relay=relay,
-            )
+            relay = existing_relay(factory, address)
+            make_delivery(session, session.merge(relay), {"text": "post"}, ref="day-1")
         [confirmation] = converse(factory, router, address, word)
         assert confirmation["text"].startswith("I bɔra Relais la")
-        relay = relay_at(factory, address)
-        assert relay is not None
+        relay = existing_relay(factory, address)
         assert relay.status is RelayStatus.STOPPED
         assert relay.stopped_at
         with factory() as session:
@@ -144,8 +128,7 @@ def test_a_stopped_relay_is_told_how_to_return_and_can_rejoin(
     assert reminder["text"] == "I bɔra Relais la. /start walima DON ci walasa ka segin."
     [back] = converse(factory, router, ADDRESS, "DON")
     assert back["text"].startswith("I bisimila tugun")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
     assert relay.stopped_at is None
 
@@ -153,8 +136,7 @@ def test_a_stopped_relay_is_told_how_to_return_and_can_rejoin(
 def test_a_sentence_with_stop_in_it_does_not_stop(factory: Factory, router: Router) -> None:
     join_in_bambara(factory, router)
     converse(factory, router, ADDRESS, "stop à la violence")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
 
 
@@ -176,8 +158,7 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
     converse(factory, router, ADDRESS, "/supprimer")
     [kept] = converse(factory, router, ADDRESS, "ayi")
     assert kept["text"] == "Foyi ma jɔsi."
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
     relay_id = relay.id
 
@@ -218,8 +199,7 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
     # The same phone can join again, as a new relay.
     [welcome] = converse(factory, router, ADDRESS, "/start")
     assert options(welcome) == ["lang:bm", "lang:fr"]
-    again = relay_at(factory, ADDRESS)
-    assert again is not None
+    again = existing_relay(factory, ADDRESS)
     assert again.id != relay_id
 
 
@@ -273,8 +253,7 @@ def test_joining_twice_says_since_when_in_the_relays_language(
     factory: Factory, router: Router
 ) -> None:
     join_in_bambara(factory, router)
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert relay.consent_at is not None
     [already] = converse(factory, router, ADDRESS, "/start")
     local = relay.consent_at.astimezone(ZoneInfo("Africa/Bamako"))

@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from bot.migrations import upgrade
+from tests.bulk import queue_broadcast, statuses
 from tests.fakes.telegram import FakeTelegram
 from tests.test_engine_postgres import (
     chats,
-    queue_broadcast,
-    relais_env,
+    processes_env,
     relais_processes,
     sent_by,
-    statuses,
     wait_until_sent,
 )
 
@@ -29,20 +28,23 @@ pytestmark = pytest.mark.slow
 FIRST_CHAT = 800_000
 
 
+def queued(
+    tmp_path: Path, telegram: FakeTelegram, count: int, *, rate: int, batch: int
+) -> tuple[str, dict[str, str]]:
+    """A SQLite database where `count` relays wait for one broadcast, and the environment
+    of workers on it sending `rate` a second, claiming `batch` at a time for 2 s."""
+    url = f"sqlite:///{tmp_path / 'relais.db'}"
+    upgrade(url)
+    queue_broadcast(url, count, first_chat=FIRST_CHAT)
+    settings = {"telegram_rate": str(rate), "delivery_batch_size": str(batch)}
+    return url, processes_env(url, telegram, delivery_lease_seconds="2", **settings)
+
+
 def test_kill_9_mid_way_then_a_restart_sends_everything(
     tmp_path: Path, telegram: FakeTelegram
 ) -> None:
     count, rate, batch = 300, 30, 20
-    url = f"sqlite:///{tmp_path / 'relais.db'}"
-    upgrade(url)
-    queue_broadcast(url, count, first_chat=FIRST_CHAT)
-    env = relais_env(
-        url,
-        telegram,
-        telegram_rate=str(rate),
-        delivery_batch_size=str(batch),
-        delivery_lease_seconds="2",
-    )
+    url, env = queued(tmp_path, telegram, count, rate=rate, batch=batch)
     with relais_processes(tmp_path, env) as processes:
         processes.start("first", "worker")
         telegram.wait_for(method="sendMessage", count=count // 3, timeout=30)
@@ -77,16 +79,7 @@ def test_a_worker_slower_than_its_lease_keeps_its_claims(
     # 24 messages at 4 a second take 6 s; a lease is 2 s. Both workers look for expired
     # claims every second: without renewal the first one's batch would be taken again.
     count = 24
-    url = f"sqlite:///{tmp_path / 'relais.db'}"
-    upgrade(url)
-    queue_broadcast(url, count, first_chat=FIRST_CHAT)
-    env = relais_env(
-        url,
-        telegram,
-        telegram_rate="4",
-        delivery_batch_size="20",
-        delivery_lease_seconds="2",
-    )
+    url, env = queued(tmp_path, telegram, count, rate=4, batch=20)
     with relais_processes(tmp_path, env) as processes:
         processes.start("one", "worker")
         processes.start("two", "worker")

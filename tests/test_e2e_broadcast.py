@@ -3,8 +3,6 @@ against `relais serve` as a subprocess and the fake Telegram."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,39 +11,21 @@ import pytest
 
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
-from tests.serving import RELAIS, Served, relais_serve
+from tests.serving import Served, fake_settings, post_update, relais, relais_serve
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-SECRET = "e2e-secret"
 ORGANISER, BAMBARA, FRENCH = 100, 201, 202
 
 
 @pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[Served]:
-    settings = {
-        "telegram_token": telegram.token,
-        "telegram_secret": SECRET,
-        "telegram_api_url": telegram.api_url,
-    }
-    with relais_serve(tmp_path, **settings) as served:
+    with relais_serve(tmp_path, **fake_settings(telegram)) as served:
         yield served
 
 
 def post(served: Served, update: dict[str, object]) -> None:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    response = httpx.post(
-        f"{served.url}/webhooks/telegram", json=update, headers=headers, timeout=10
-    )
-    assert response.status_code == 200
-
-
-def relais(served: Served, *arguments: str) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("RELAIS_")}
-    env["RELAIS_DATABASE_URL"] = f"sqlite:///{served.database}"
-    return subprocess.run(
-        [RELAIS, *arguments], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+    post_update(served.url, update)
 
 
 def press(served: Served, telegram: FakeTelegram, chat: int, data: str) -> None:

@@ -9,8 +9,6 @@ right, from the command line, as an organiser would run them.
 
 from __future__ import annotations
 
-import os
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
@@ -24,16 +22,23 @@ from sqlalchemy import create_engine, text
 
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
-from tests.fakes.twilio import FakeTwilio, inbound_params, signed_form
-from tests.serving import RELAIS, Served, query, relais_serve
+from tests.fakes.twilio import FakeTwilio, inbound_params
+from tests.serving import (
+    WHATSAPP_FROM,
+    Served,
+    fake_settings,
+    post_update,
+    post_whatsapp,
+    query,
+    relais,
+    relais_serve,
+)
 from tests.test_quiz_draw import reference_draw
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-SECRET = "quiz-secret"
 CHAT = 770077
-WHATSAPP_FROM = "whatsapp:+22370000000"
 WHATSAPP = "whatsapp:+22376000111"
 PHONE = "sim-quiz"
 ZONE = ZoneInfo("Africa/Bamako")
@@ -62,48 +67,23 @@ contests:
 
 @pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram, twilio: FakeTwilio) -> Iterator[Served]:
-    settings = {
-        "telegram_token": telegram.token,
-        "telegram_secret": SECRET,
-        "telegram_api_url": telegram.api_url,
-        "twilio_account_sid": twilio.account_sid,
-        "twilio_auth_token": twilio.auth_token,
-        "twilio_whatsapp_from": WHATSAPP_FROM,
-        "twilio_api_url": twilio.api_url,
-    }
-    with relais_serve(tmp_path, **settings) as served:
+    with relais_serve(tmp_path, **fake_settings(telegram, twilio)) as served:
         yield served
     log = served.log.read_text()
     assert telegram.token not in log
     assert "76000111" not in log
 
 
-def relais(served: Served, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("RELAIS_")}
-    env["RELAIS_DATABASE_URL"] = f"sqlite:///{served.database}"
-    return subprocess.run(
-        [RELAIS, *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
-
-
 def tg(served: Served, update: dict[str, Any]) -> None:
-    response = httpx.post(
-        f"{served.url}/webhooks/telegram",
-        json=update,
-        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
+    post_update(served.url, update)
 
 
 def wa(served: Served, twilio: FakeTwilio, body: str, *, twice: bool = False) -> None:
-    url = f"{served.url}/webhooks/twilio"
     params = inbound_params(
         from_=WHATSAPP, to=WHATSAPP_FROM, body=body, account_sid=twilio.account_sid
     )
     for _ in range(2 if twice else 1):  # Twilio retries with the same MessageSid
-        headers, form = signed_form(url, params, twilio.auth_token)
-        assert httpx.post(url, data=form, headers=headers, timeout=10).status_code == 200
+        post_whatsapp(served.url, twilio, params)
 
 
 def sim(served: Served, message_id: str, **body: str) -> None:

@@ -8,45 +8,28 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
-from tests.serving import query, relais_serve
+from tests.serving import fake_settings, post_update, query, relais_serve
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-SECRET = "e2e-secret"
 CHAT = 990011
 
 
 @pytest.fixture
 def served(tmp_path: Path, telegram: FakeTelegram) -> Iterator[tuple[str, Path]]:
     """`relais serve` talking to the fake Telegram; yields its URL and database file."""
-    settings = {
-        "telegram_token": telegram.token,
-        "telegram_secret": SECRET,
-        "telegram_api_url": telegram.api_url,
-    }
-    with relais_serve(tmp_path, **settings) as served:
+    with relais_serve(tmp_path, **fake_settings(telegram)) as served:
         yield served.url, served.database
     server_log = served.log.read_text()
     assert telegram.token not in server_log
     assert telegram.token.partition(":")[2] not in server_log
-
-
-def post(url: str, update: dict[str, Any]) -> None:
-    response = httpx.post(
-        f"{url}/webhooks/telegram",
-        json=update,
-        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
 
 
 def last_message(telegram: FakeTelegram, count: int) -> Call:
@@ -59,14 +42,14 @@ def press(telegram: FakeTelegram, url: str, message: Call, data: str) -> None:
     message_id = next(
         m["message_id"] for m in reversed(sent) if m.get("text") == message.params["text"]
     )
-    post(url, callback_update(data, chat_id=CHAT, message_id=message_id))
+    post_update(url, callback_update(data, chat_id=CHAT, message_id=message_id))
 
 
 def test_join_bambara_place_french_stop(served: tuple[str, Path], telegram: FakeTelegram) -> None:
     url, database = served
     start = telegram_update("/start", chat_id=CHAT, first_name="Fatoumata")
-    post(url, start)
-    post(url, start)  # Telegram retried: nothing more happens
+    post_update(url, start)
+    post_update(url, start)  # Telegram retried: nothing more happens
     welcome = last_message(telegram, 1)
     buttons = [
         b["callback_data"] for row in welcome.params["reply_markup"]["inline_keyboard"] for b in row
@@ -83,12 +66,12 @@ def test_join_bambara_place_french_stop(served: tuple[str, Path], telegram: Fake
     done = last_message(telegram, 3)
     assert done.params["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
 
-    post(url, telegram_update("/langue", chat_id=CHAT))
+    post_update(url, telegram_update("/langue", chat_id=CHAT))
     prompt = last_message(telegram, 4)
     press(telegram, url, prompt, "lang:fr")
     assert last_message(telegram, 5).params["text"].startswith("C'est fait")
 
-    post(url, telegram_update("STOP", chat_id=CHAT))
+    post_update(url, telegram_update("STOP", chat_id=CHAT))
     assert last_message(telegram, 6).params["text"].startswith("Vous avez quitté Relais")
     forged = httpx.post(
         f"{url}/webhooks/telegram",

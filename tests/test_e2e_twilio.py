@@ -12,25 +12,25 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.fakes.twilio import FakeTwilio, Sent, inbound_params, signed_form
-from tests.serving import Served, query, relais_serve
+from tests.fakes.twilio import FakeTwilio, Sent, inbound_params
+from tests.serving import (
+    WHATSAPP_FROM,
+    Served,
+    fake_settings,
+    post_whatsapp,
+    query,
+    relais_serve,
+)
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
-WHATSAPP_FROM = "whatsapp:+22370000000"
 RELAY = "whatsapp:+22376543210"
 
 
 @pytest.fixture
 def served(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Served]:
-    settings = {
-        "twilio_account_sid": twilio.account_sid,
-        "twilio_auth_token": twilio.auth_token,
-        "twilio_whatsapp_from": WHATSAPP_FROM,
-        "twilio_api_url": twilio.api_url,
-    }
-    with relais_serve(tmp_path, **settings) as served:
+    with relais_serve(tmp_path, **fake_settings(twilio=twilio)) as served:
         yield served
     log = served.log.read_text()
     assert twilio.auth_token not in log
@@ -38,14 +38,10 @@ def served(tmp_path: Path, twilio: FakeTwilio) -> Iterator[Served]:
 
 
 def say(served: Served, twilio: FakeTwilio, body: str) -> None:
-    url = f"{served.url}/webhooks/twilio"
     params = inbound_params(
         from_=RELAY, to=WHATSAPP_FROM, body=body, account_sid=twilio.account_sid, profile_name="Awa"
     )
-    headers, form = signed_form(url, params, twilio.auth_token)
-    response = httpx.post(url, data=form, headers=headers, timeout=10)
-    assert response.status_code == 200, response.text
-    assert "<Response" in response.text
+    assert "<Response" in post_whatsapp(served.url, twilio, params).text
 
 
 def reply(twilio: FakeTwilio, count: int) -> Sent:

@@ -6,14 +6,14 @@ pace through the database. Every relay must get exactly one message, and the fak
 receive times must show the two workers together within RELAIS_TELEGRAM_RATE. Relays
 writing to the web process meanwhile get their replies through the same workers.
 
-The helpers here (bulk queueing, starting `relais` processes) serve tests/test_crash.py too.
+The helpers here (starting `relais` processes, reading what they did) serve
+tests/test_crash.py too.
 """
 
 from __future__ import annotations
 
 import bisect
 import gc
-import os
 import re
 import signal
 import subprocess
@@ -22,25 +22,19 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, insert, select
 
-from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue_for_relays
 from bot.migrations import upgrade
-from bot.models import Delivery, DeliveryStatus, Relay, utcnow
-from bot.outbound import from_json
+from tests.bulk import queue_broadcast, statuses
 from tests.databases import postgres_database
 from tests.factories import telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
-from tests.serving import free_port
+from tests.serving import fake_settings, free_port, post_update, relais_env
 from tests.waiting import eventually
 
 RELAIS = Path(sys.executable).with_name("relais")
-SECRET = "engine-secret"
 FIRST_CHAT = 700_000
 COUNT = 5_000
 # The fake shares two cores with PostgreSQL and three Relais processes: 100/s keeps the
@@ -50,61 +44,10 @@ WINDOW_TOLERANCE = 1.1  # calls in any 1-second window: at most RATE * 1.1
 DURATION_TOLERANCE = 0.9  # and the whole run: at least COUNT / RATE * 0.9 seconds
 
 
-def code(chat: int) -> str:
-    return f"E{chat:09d}"
-
-
-def queue_broadcast(url: str, count: int, *, first_chat: int, source_ref: str = "b1") -> None:
-    """`count` Telegram relays, each with one queued delivery of one broadcast, in bulk."""
-    engine = make_engine(url)
-    now = utcnow()
-    with engine.begin() as connection:
-        connection.execute(
-            insert(Relay),
-            [
-                {
-                    "address": f"telegram:{first_chat + n}",
-                    "channel": "telegram",
-                    "consent_at": now,
-                    "referral_code": code(first_chat + n),
-                }
-                for n in range(count)
-            ],
-        )
-    payload = {"language": "fr", "text": "Réunion publique samedi à 10 h : venez nombreux !"}
-    with unit_of_work(make_session_factory(engine)) as session:  # the product's own fan-out
-        enqueue_for_relays(
-            session=session,
-            source_kind="broadcast",
-            source_ref=source_ref,
-            message=from_json(payload),
-            relays=Relay.referral_code.between(code(first_chat), code(first_chat + count - 1)),
-            now=now,
-        )
-    engine.dispose()
-
-
-def statuses(url: str) -> Counter[str]:
-    engine = make_engine(url)
-    with engine.connect() as connection:
-        rows = connection.execute(
-            select(Delivery.status, func.count()).group_by(Delivery.status)
-        ).all()
-    engine.dispose()
-    return Counter({str(DeliveryStatus(status).value): int(n) for status, n in rows})
-
-
-def relais_env(url: str, telegram: FakeTelegram, **settings: str) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("RELAIS_")}
-    env.update(
-        RELAIS_DATABASE_URL=url,
-        RELAIS_PUBLIC_URL="http://127.0.0.1:8000",
-        RELAIS_TELEGRAM_TOKEN=telegram.token,
-        RELAIS_TELEGRAM_SECRET=SECRET,
-        RELAIS_TELEGRAM_API_URL=telegram.api_url,
-    )
-    env.update({f"RELAIS_{name.upper()}": value for name, value in settings.items()})
-    return env
+def processes_env(url: str, telegram: FakeTelegram, **settings: str) -> dict[str, str]:
+    """The environment of `relais` processes on this database, with the fake Telegram."""
+    public = "http://127.0.0.1:8000"
+    return relais_env(database_url=url, public_url=public, **fake_settings(telegram), **settings)
 
 
 class Processes:
@@ -210,16 +153,6 @@ def chats(calls: list[Call]) -> Counter[int]:
     return Counter(int(call.params["chat_id"]) for call in calls)
 
 
-def post_update(url: str, update: dict[str, Any]) -> None:
-    response = httpx.post(
-        f"{url}/webhooks/telegram",
-        json=update,
-        headers={"X-Telegram-Bot-Api-Secret-Token": SECRET},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-
-
 def wait_healthy(url: str, processes: Processes, timeout: float = 30) -> None:
     def healthy() -> bool:
         with suppress(httpx.TransportError):
@@ -250,7 +183,7 @@ def test_two_workers_and_a_web_process_send_5000_once_each_within_the_rate(
     ):
         upgrade(url)
         queue_broadcast(url, COUNT, first_chat=FIRST_CHAT)
-        env = relais_env(url, telegram, telegram_rate=str(RATE))
+        env = processes_env(url, telegram, telegram_rate=str(RATE))
         with steady_clock(), relais_processes(tmp_path, env) as processes:
             port = free_port()
             processes.start("web", "web", "--port", str(port))

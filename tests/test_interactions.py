@@ -16,7 +16,6 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Choice, ChoiceKind, Inbound
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import (
     ConversationState,
     Delivery,
@@ -26,7 +25,7 @@ from bot.models import (
     Relay,
 )
 from bot.outbound import Message, Option, from_json
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 
 Factory = sessionmaker[Session]
 _ids = itertools.count(1)
@@ -38,14 +37,8 @@ def sent_post(
     """A post the worker sent to this relay `age` ago, which the platform calls `platform_id`."""
     with unit_of_work(factory) as session:
         relay = session.get_one(Relay, relay_id)
-        delivery_id = enqueue(
-            session=session,
-            source_kind="post",
-            source_ref=post_ref,
-            message=Message("Les sessions du conseil communal sont publiques."),
-            relay=relay,
-        )
-        assert delivery_id is not None
+        text = Message("Les sessions du conseil communal sont publiques.")
+        delivery_id = make_delivery(session, relay, text, ref=post_ref)
         delivery = session.get_one(Delivery, delivery_id)
         delivery.status = DeliveryStatus.SENT
         delivery.sent_at = datetime.now(UTC) - age

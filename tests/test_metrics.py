@@ -13,13 +13,12 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus
 from bot.outbound import Message
 from bot.web.app import create_app
 from scheduler.telemetry import observe_pause, observe_send
 from tests.conftest import SettingsFactory
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 
 Factory = sessionmaker[Session]
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
@@ -51,15 +50,11 @@ def queue(factory: Factory, *rows: tuple[DeliveryStatus, timedelta]) -> None:
     now = datetime.now(UTC)
     with unit_of_work(factory) as session:
         for index, (status, due_in) in enumerate(rows):
-            delivery_id = enqueue(
-                session=session,
-                source_kind="reply",
-                source_ref=f"metrics-{index}",
-                message=Message("Bonjour", "fr"),
-                relay=make_relay(session),
+            hello = Message("Bonjour", "fr")
+            delivery_id = make_delivery(
+                session, make_relay(session), hello, kind="reply", ref=f"metrics-{index}"
             )
-            delivery = session.get(Delivery, delivery_id)
-            assert delivery is not None
+            delivery = session.get_one(Delivery, delivery_id)
             delivery.status = status
             delivery.next_attempt_at = now + due_in
 

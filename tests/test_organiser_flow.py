@@ -121,15 +121,12 @@ def test_a_spreadsheet_checked_fixed_loaded_and_received(
     broken = row(
         "j01", 2, "informer", hashtags="#EngageonsNous #Kayes #Jeunes #Femmes", text_bm=None
     )
-    write_sheet(
-        folder,
-        [
-            broken,
-            row("j02", 4, "informer", **voice_note),
-            row("j03", 6, "action"),
-            row("j04", 8, "action"),
-        ],
-    )
+    others = [
+        row("j02", 4, "informer", **voice_note),
+        row("j03", 6, "action"),
+        row("j04", 8, "action"),
+    ]
+    write_sheet(folder, [broken, *others])
 
     code, report = check(folder)
     assert (code, report["valid"]) == (1, False)
@@ -142,15 +139,7 @@ def test_a_spreadsheet_checked_fixed_loaded_and_received(
     assert "Rien n'a été chargé" in refused.output
 
     fixed = row("j01", 2, "informer", hashtags="#EngageonsNous #Kayes #Jeunes")
-    write_sheet(
-        folder,
-        [
-            fixed,
-            row("j02", 4, "informer", **voice_note),
-            row("j03", 6, "action"),
-            row("j04", 8, "action"),
-        ],
-    )
+    write_sheet(folder, [fixed, *others])
     code, report = check(folder)
     assert (code, report["valid"], report["ready"]) == (0, True, True)
     loaded = runner.invoke(app, ["campaign", "load", str(folder)])

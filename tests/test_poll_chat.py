@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.conversation.router import Router
 from bot.models import Vote
 from tests.contest_factories import make_poll, sent, tick
-from tests.factories import converse, relay_at
+from tests.factories import converse, existing_relay
 
 Factory = sessionmaker[Session]
 
@@ -27,8 +27,7 @@ def join(
     converse(factory, router, address, "/start")
     converse(factory, router, address, choice=f"lang:{language}")
     converse(factory, router, address, choice=f"place:{place}")
-    relay = relay_at(factory, address)
-    assert relay is not None
+    relay = existing_relay(factory, address)
     return relay.id
 
 
@@ -66,7 +65,7 @@ def test_changeable_poll_and_typed_hint(factory: Factory, router: Router) -> Non
     assert "1 ka se 2 ma" in plain(hint)
     converse(factory, router, "whatsapp:+22370002002", "awɔ")
     assert votes(factory) == [0]
-    poll = sent(factory, "poll", relay_at(factory, "whatsapp:+22370002002").id)[0]  # type: ignore[union-attr]
+    poll = sent(factory, "poll", existing_relay(factory, "whatsapp:+22370002002").id)[0]
     [changed] = converse(
         factory, router, "whatsapp:+22370002002", choice=poll["options"][1]["data"]
     )

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import unit_of_work
 from bot.domain.polls import Results, results, vote
 from bot.models import Poll, Relay, Vote
+from tests.contest_factories import make_poll
 from tests.factories import make_relay
 
 Factory = sessionmaker[Session]
@@ -23,21 +24,8 @@ _numbers = itertools.count(1)
 
 
 def poll(factory: Factory, **overrides: Any) -> int:
-    with unit_of_work(factory) as session:
-        values: dict[str, Any] = {
-            "slug": f"sondage-{next(_numbers)}",
-            "question": {"fr": "Les jeunes sont-ils écoutés par le conseil communal ?"},
-            "choices": [{"fr": "Oui", "bm": "Awɔ"}, {"fr": "Non", "bm": "Ayi"}],
-            "opens_at": OPENS,
-            "closes_at": OPENS + timedelta(days=1),
-            "threshold": 3,
-            "audience": {},
-            **overrides,
-        }
-        row = Poll(**values)
-        session.add(row)
-        session.flush()
-        return row.id
+    """A poll open for a day from OPENS, with its result shown from three votes."""
+    return make_poll(factory, opens_at=OPENS, closes_at=OPENS + timedelta(days=1), **overrides)
 
 
 def relay(factory: Factory, place: str = "kayes") -> int:

@@ -14,11 +14,13 @@ from content.loaders import load_campaign
 from tests.campaign_files import (
     DELETE,
     SID,
+    Case,
     Change,
     check,
     document,
     french,
     line_of,
+    problem_cases,
     said,
     setting,
     write_campaign,
@@ -27,7 +29,7 @@ from tests.campaign_files import (
 P = ("posts", 1)  # the second post, so a wrong index would show
 
 
-POST_CASES: list[tuple[str, Change, str, str, str, int]] = [
+POST_CASES: list[Case] = [
     # id, change, field, message fragment, needle on the expected line, offset from it
     ("id-shape", setting(*P, "id", "J02 Chiffres"), "id", "identifiant invalide", "J02", 0),
     ("id-length", setting(*P, "id", "a" * 41), "id", "40 au plus", "a" * 41, 0),
@@ -150,10 +152,7 @@ POST_CASES: list[tuple[str, Change, str, str, str, int]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "field", "fragment", "needle", "offset"),
-    [pytest.param(*case[1:], id=case[0]) for case in POST_CASES],
-)
+@problem_cases(POST_CASES)
 def test_post_rules(
     tmp_path: Path, change: Change, field: str, fragment: str, needle: str, offset: int
 ) -> None:

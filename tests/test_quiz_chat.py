@@ -13,7 +13,7 @@ from bot.conversation.router import Router
 from bot.db import unit_of_work
 from bot.models import Answer, Contest, ContestMode, ContestState, Relay
 from tests.contest_factories import make_contest, sent, tick
-from tests.factories import converse, relay_at
+from tests.factories import converse, existing_relay
 
 Factory = sessionmaker[Session]
 CHANNELS = {
@@ -27,8 +27,7 @@ def join(factory: Factory, router: Router, address: str, language: str = "fr") -
     converse(factory, router, address, "/start", name="Awa Traoré")
     converse(factory, router, address, choice=f"lang:{language}")
     converse(factory, router, address, choice="place:kayes")
-    relay = relay_at(factory, address)
-    assert relay is not None
+    relay = existing_relay(factory, address)
     return relay.id
 
 

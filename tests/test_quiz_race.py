@@ -17,8 +17,8 @@ from bot.models import Answer, Delivery, InboundMessage, Question
 from tests.contest_factories import make_contest, tick
 from tests.factories import callback_update, make_relay
 from tests.fakes.telegram import FakeTelegram
-from tests.serving import free_port
-from tests.test_engine_postgres import post_update, relais_env, relais_processes, wait_healthy
+from tests.serving import free_port, post_update
+from tests.test_engine_postgres import processes_env, relais_processes, wait_healthy
 
 pytestmark = pytest.mark.slow
 
@@ -40,7 +40,7 @@ def test_two_web_processes_record_each_answer_once(
         first = session.scalars(select(Question).order_by(Question.position)).first()
         assert first is not None
         right = f"quiz:{first.id}.{first.correct}"
-    with relais_processes(tmp_path, relais_env(database_url, telegram)) as processes:
+    with relais_processes(tmp_path, processes_env(database_url, telegram)) as processes:
         urls = []
         for name in ("web-a", "web-b"):
             port = free_port()

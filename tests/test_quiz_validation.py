@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from content.loaders import load_campaign
-from tests.campaign_files import DELETE, Change, french, invalid, line_of, said, setting
-from tests.quiz_files import SEVEN, problem_on, with_quizzes, write_quizzes
+from tests.campaign_files import (
+    DELETE,
+    Case,
+    Change,
+    french,
+    invalid,
+    line_of,
+    problem_cases,
+    said,
+    setting,
+)
+from tests.quiz_files import SEVEN, check_quizzes, problem_on, with_quizzes, write_quizzes
 
 C, Q, P = ("contests", 0), ("contests", 0, "questions", 1), ("polls", 0)
-ERROR_CASES: list[tuple[str, Change, str, str, str, int]] = [
+ERROR_CASES: list[Case] = [
     # id, change, field, msgid fragment, needle on the expected line, offset from it
     (
         "title-bm",
@@ -266,23 +274,11 @@ ERROR_CASES: list[tuple[str, Change, str, str, str, int]] = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("change", "field", "fragment", "needle", "offset"),
-    [pytest.param(*case[1:], id=case[0]) for case in ERROR_CASES],
-)
+@problem_cases(ERROR_CASES)
 def test_each_error_names_its_line_and_field(
     tmp_path: Path, change: Change, field: str, fragment: str, needle: str, offset: int
 ) -> None:
-    data = with_quizzes()
-    change(data)
-    folder = write_quizzes(tmp_path / "c", data)
-    problem = problem_on(invalid(folder), field, fragment)
-    expected = int(line_of(folder / "campaign.yaml", needle)[5:]) + offset
-    assert (problem.file, problem.where, problem.severity) == (
-        "campaign.yaml",
-        f"line {expected}",
-        "error",
-    )
+    check_quizzes(tmp_path, change, field, fragment, needle, offset=offset)
 
 
 def test_a_problem_reads_with_file_line_and_field(tmp_path: Path) -> None:

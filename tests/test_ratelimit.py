@@ -18,14 +18,13 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.channels.telegram.channel import TelegramChannel
 from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.models import ChannelRate, Delivery, DeliveryStatus
 from scheduler.ratelimit import Grant, SharedBucket, capacity, pause, take
-from scheduler.worker import DeliveryWorker
+from tests.bulk import queue_broadcast
 from tests.fakes.telegram import FakeTelegram
-from tests.test_engine_postgres import busiest_second, queue_broadcast, steady_clock
-from tests.waiting import eventually_async
+from tests.test_engine_postgres import busiest_second, steady_clock
+from tests.workers import run_workers
 
 Factory = sessionmaker[Session]
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
@@ -161,47 +160,6 @@ def test_two_users_together_stay_within_the_rate(factory: Factory, other: Factor
     assert len(every) >= rate * span * 0.85, "the bucket is not needlessly slow"
     assert busiest_second(every) <= rate * 1.1
     assert min(len(stamps["first"]), len(stamps["second"])) >= rate * seconds / 5
-
-
-def run_workers(
-    factories: list[Factory], fake: FakeTelegram, rate: float, timeout: float, batch: int = 10
-) -> list[int]:
-    """One delivery worker per factory, side by side, until nothing is due; returns how
-    many each sent."""
-
-    async def go() -> list[int]:
-        workers = []
-        senders = []
-        for worker_factory in factories:
-            sender = TelegramChannel(token=fake.token, api_url=fake.api_url, rate=rate)
-            senders.append(sender)
-            workers.append(
-                DeliveryWorker(
-                    factory=worker_factory, channels={"telegram": sender}, batch_size=batch
-                )
-            )
-
-        async def drain(worker: DeliveryWorker) -> None:
-            idle = 0
-
-            async def rounds_idle() -> int:
-                nonlocal idle
-                idle = 0 if await worker.run_once() else idle + 1
-                return idle
-
-            await eventually_async(
-                rounds_idle,
-                until=lambda rounds: rounds >= 3,
-                awaiting="three rounds in a row with nothing to send",
-                timeout=timeout,
-            )
-
-        await asyncio.gather(*(drain(worker) for worker in workers))
-        for sender in senders:
-            await sender.close()
-        return [worker.sent for worker in workers]
-
-    return asyncio.run(go())
 
 
 @pytest.mark.slow

@@ -12,7 +12,7 @@ from bot.conversation.router import Router
 from bot.db import unit_of_work
 from bot.domain.relays import mark_unreachable
 from bot.models import RelayEvent, RelayEventKind
-from tests.factories import converse, relay_at
+from tests.factories import converse, existing_relay, relay_at
 
 Factory = sessionmaker[Session]
 ADDRESS = "telegram:5501"
@@ -31,8 +31,7 @@ def test_joining_stopping_coming_back_and_erasure_are_kept(
 ) -> None:
     converse(factory, router, ADDRESS, "/start")
     converse(factory, router, ADDRESS, choice="lang:bm")
-    relay = relay_at(factory, ADDRESS)
-    assert relay is not None
+    relay = existing_relay(factory, ADDRESS)
     assert history(factory, relay.id) == []  # no place yet: not joined
     converse(factory, router, ADDRESS, choice="place:kita")
     converse(factory, router, ADDRESS, choice="place:kayes")  # a move is not a join
@@ -40,8 +39,7 @@ def test_joining_stopping_coming_back_and_erasure_are_kept(
     converse(factory, router, ADDRESS, "STOP")  # stopping twice is one stop
     converse(factory, router, ADDRESS, "/start")
     with unit_of_work(factory) as session:
-        again = relay_at(factory, ADDRESS)
-        assert again is not None
+        again = existing_relay(factory, ADDRESS)
         target = session.get_one(type(again), again.id)
         mark_unreachable(session=session, relay=target, reason="blocked", now=datetime.now(UTC))
     converse(factory, router, ADDRESS, "I ni ce")  # they unblocked the bot and wrote

@@ -23,7 +23,7 @@ from bot.domain.contests.standings import (
 )
 from bot.models import Answer, CampaignRow, Contest, Question, Relay
 from tests.contest_factories import make_contest
-from tests.factories import converse, make_relay, relay_at
+from tests.factories import converse, existing_relay, make_relay
 
 Factory = sessionmaker[Session]
 START = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
@@ -184,8 +184,7 @@ def join(factory: Factory, router: Router, address: str) -> int:
     converse(factory, router, address, "/start", name="Awa Traoré")
     converse(factory, router, address, choice="lang:fr")
     converse(factory, router, address, choice="place:kayes")
-    relay = relay_at(factory, address)
-    assert relay is not None
+    relay = existing_relay(factory, address)
     return relay.id
 
 

@@ -3,34 +3,20 @@ they are about, a reaction never answered, a replayed update counted once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus, Interaction
 from bot.outbound import Message
-from bot.web.app import create_app
-from tests.conftest import SettingsFactory
-from tests.factories import make_relay
+from tests.conftest import HOOK_HEADERS
+from tests.factories import make_delivery, make_relay
 
-SECRET = "hook-secret_456"
-HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 CHAT = 7301
-
-
-@pytest.fixture
-def client(make_settings: SettingsFactory, factory: sessionmaker[Session]) -> Iterator[TestClient]:
-    del factory  # empties the tables first
-    settings = make_settings(telegram_token="123456:TEST-token", telegram_secret=SECRET)
-    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
-        yield client
 
 
 def reaction(update_id: int, message_id: int, *emoji: str) -> dict[str, Any]:
@@ -48,24 +34,18 @@ def reaction(update_id: int, message_id: int, *emoji: str) -> dict[str, Any]:
 
 
 def test_a_reaction_to_a_post_is_kept_once_and_not_answered(
-    client: TestClient, factory: sessionmaker[Session]
+    telegram_app: TestClient, factory: sessionmaker[Session]
 ) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session, address=f"telegram:{CHAT}", channel="telegram")
-        post = enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="42",
-            message=Message("Les sessions du conseil communal sont publiques."),
-            relay=relay,
-        )
-        assert post is not None
+        text = Message("Les sessions du conseil communal sont publiques.")
+        post = make_delivery(session, relay, text, ref="42")
         delivery = session.get_one(Delivery, post)
         delivery.status, delivery.platform_message_id = DeliveryStatus.SENT, "9001"
         delivery.sent_at = datetime.now(UTC)
     for _ in range(2):  # Telegram retries what it thinks was not received
-        response = client.post(
-            "/webhooks/telegram", json=reaction(500, 9001, "🙏"), headers=HEADERS
+        response = telegram_app.post(
+            "/webhooks/telegram", json=reaction(500, 9001, "🙏"), headers=HOOK_HEADERS
         )
         assert response.status_code == 200
     with factory() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,22 +12,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Delivery, InboundMessage, Language, Relay
 from bot.web.app import create_app
-from tests.conftest import SettingsFactory
+from tests.conftest import HOOK_HEADERS, SettingsFactory
 from tests.factories import callback_update, telegram_update
 
-SECRET = "hook-secret_123"
-HEADERS = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
 
-
-@pytest.fixture
-def client(make_settings: SettingsFactory, factory: sessionmaker[Session]) -> Iterator[TestClient]:
-    del factory  # empties the tables first
-    settings = make_settings(telegram_token="123456:TEST-token", telegram_secret=SECRET)
-    with TestClient(create_app(settings), client=("127.0.0.1", 40000)) as client:
-        yield client
-
-
-def post(client: TestClient, update: Any, headers: dict[str, str] = HEADERS) -> int:
+def post(client: TestClient, update: Any, headers: dict[str, str] = HOOK_HEADERS) -> int:
     return client.post("/webhooks/telegram", json=update, headers=headers).status_code
 
 
@@ -42,36 +30,40 @@ def count(factory: sessionmaker[Session], model: type[Any]) -> int:
     [{}, {"X-Telegram-Bot-Api-Secret-Token": "forged"}, {"X-Telegram-Bot-Api-Secret-Token": ""}],
 )
 def test_wrong_or_missing_secret_is_refused_and_stores_nothing(
-    client: TestClient, factory: sessionmaker[Session], headers: dict[str, str]
+    telegram_app: TestClient, factory: sessionmaker[Session], headers: dict[str, str]
 ) -> None:
-    assert post(client, telegram_update("/start"), headers) == 403
+    assert post(telegram_app, telegram_update("/start"), headers) == 403
     assert count(factory, InboundMessage) == 0
 
 
 @pytest.mark.parametrize(
     "body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "12"}', b'"hello"']
 )
-def test_malformed_body_is_400(client: TestClient, body: bytes) -> None:
-    response = client.post("/webhooks/telegram", content=body, headers=HEADERS)
+def test_malformed_body_is_400(telegram_app: TestClient, body: bytes) -> None:
+    response = telegram_app.post("/webhooks/telegram", content=body, headers=HOOK_HEADERS)
     assert response.status_code == 400
     assert "not a Telegram Update" in response.json()["detail"]
 
 
-def test_body_over_one_mebibyte_is_413(client: TestClient, factory: sessionmaker[Session]) -> None:
+def test_body_over_one_mebibyte_is_413(
+    telegram_app: TestClient, factory: sessionmaker[Session]
+) -> None:
     update = telegram_update("x" * (1024 * 1024))
-    response = client.post("/webhooks/telegram", content=json.dumps(update), headers=HEADERS)
+    response = telegram_app.post(
+        "/webhooks/telegram", content=json.dumps(update), headers=HOOK_HEADERS
+    )
     assert response.status_code == 413
     assert count(factory, InboundMessage) == 0
 
 
 def test_replayed_update_is_acknowledged_and_changes_nothing(
-    client: TestClient, factory: sessionmaker[Session]
+    telegram_app: TestClient, factory: sessionmaker[Session]
 ) -> None:
     update = telegram_update("/start", update_id=777)
-    assert post(client, update) == 200
+    assert post(telegram_app, update) == 200
     before = (count(factory, InboundMessage), count(factory, Delivery), count(factory, Relay))
     assert before == (1, 1, 1)
-    assert post(client, update) == 200
+    assert post(telegram_app, update) == 200
     assert (
         count(factory, InboundMessage),
         count(factory, Delivery),
@@ -80,11 +72,11 @@ def test_replayed_update_is_acknowledged_and_changes_nothing(
 
 
 def test_conversation_is_stored_and_replies_wait_in_the_outbox(
-    client: TestClient, factory: sessionmaker[Session]
+    telegram_app: TestClient, factory: sessionmaker[Session]
 ) -> None:
-    assert post(client, telegram_update("/start", chat_id=555, first_name="Moussa")) == 200
-    assert post(client, callback_update("lang:bm", chat_id=555, message_id=10)) == 200
-    assert post(client, callback_update("place:kita", chat_id=555, message_id=11)) == 200
+    assert post(telegram_app, telegram_update("/start", chat_id=555, first_name="Moussa")) == 200
+    assert post(telegram_app, callback_update("lang:bm", chat_id=555, message_id=10)) == 200
+    assert post(telegram_app, callback_update("place:kita", chat_id=555, message_id=11)) == 200
     with factory() as session:
         relay = session.scalars(select(Relay).where(Relay.address == "telegram:555")).one()
         assert relay.language is Language.BM
@@ -107,12 +99,12 @@ def test_conversation_is_stored_and_replies_wait_in_the_outbox(
 
 
 def test_group_chats_and_other_updates_are_kept_but_not_answered(
-    client: TestClient, factory: sessionmaker[Session]
+    telegram_app: TestClient, factory: sessionmaker[Session]
 ) -> None:
     update = telegram_update("/start")
     update["message"]["chat"]["type"] = "group"
-    assert post(client, update) == 200
-    assert post(client, {"update_id": 31337, "edited_message": update["message"]}) == 200
+    assert post(telegram_app, update) == 200
+    assert post(telegram_app, {"update_id": 31337, "edited_message": update["message"]}) == 200
     assert count(factory, InboundMessage) == 2
     assert count(factory, Delivery) == 0
 
@@ -125,7 +117,7 @@ def test_webhook_is_closed_when_telegram_is_not_configured(
         assert post(client, telegram_update("/start")) == 404
 
 
-def test_healthz_reports_the_database(client: TestClient) -> None:
-    response = client.get("/healthz")
+def test_healthz_reports_the_database(telegram_app: TestClient) -> None:
+    response = telegram_app.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"status": "ok", "database": "ok"}

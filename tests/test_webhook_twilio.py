@@ -15,7 +15,6 @@ from twilio.request_validator import RequestValidator
 
 from bot.channels.twilio.status import apply_early_callbacks
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import (
     Delivery,
     DeliveryStatus,
@@ -25,11 +24,10 @@ from bot.models import (
     Relay,
     RelayStatus,
 )
-from bot.outbound import from_json
 from bot.web.app import create_app
 from scheduler import claims
 from tests.conftest import SettingsFactory
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 
 PUBLIC = "https://relais.example.org"
 SID = "AC" + "0" * 32
@@ -214,20 +212,8 @@ def sent_delivery(factory: Factory, sid: str, **relay: Any) -> tuple[int, int]:
         target = make_relay(
             session, address=f"whatsapp:+2237{next(_numbers):07d}", channel="whatsapp", **relay
         )
-        enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="p1",
-            message=from_json({"text": "x"}),
-            relay=target,
-        )
-        enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="p2",
-            message=from_json({"text": "y"}),
-            relay=target,
-        )
+        make_delivery(session, target, {"text": "x"}, ref="p1")
+        make_delivery(session, target, {"text": "y"}, ref="p2")
         relay_id = target.id
     with unit_of_work(factory) as session:
         item = claims.claim(session=session, now=datetime.now(UTC), limit=1)[0]

@@ -12,11 +12,11 @@ from bot.channels.base import Decision, Later, Send, Skip
 from bot.channels.whatsapp import window
 from bot.channels.whatsapp.window import WINDOW
 from bot.db import unit_of_work
-from bot.domain.outbox import Claimed, enqueue, release_held
+from bot.domain.outbox import Claimed, release_held
 from bot.models import Delivery, DeliveryStatus, Relay
 from bot.outbound import Message, Nudge, Template, TemplateMessage, from_json
 from scheduler import claims
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 
 Factory = sessionmaker[Session]
 _numbers = itertools.count(1)
@@ -39,13 +39,7 @@ def claimed(
             last_inbound_at=last_inbound,
             language="bm",
         )
-        enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="p",
-            message=message,
-            relay=relay,
-        )
+        make_delivery(session, relay, message, ref="p")
     with unit_of_work(factory) as session:
         return claims.claim(session=session, now=NOW, limit=1)[0]
 
@@ -92,14 +86,7 @@ def test_outside_the_window_without_template_it_is_held_and_the_relay_nudged_onc
         assert relay.nudged_at == NOW
 
     with unit_of_work(factory) as session:  # a second held message the same day
-        relay = session.get_one(Relay, item.relay_id)
-        enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="p2",
-            message=Message("u"),
-            relay=relay,
-        )
+        make_delivery(session, session.get_one(Relay, item.relay_id), Message("u"), ref="p2")
     with unit_of_work(factory) as session:
         later = claims.claim(session=session, now=NOW, limit=5)
     second = next(c for c in later if c.message == Message("u"))
@@ -151,13 +138,7 @@ def test_the_daily_tier_makes_new_conversations_wait(factory: Factory) -> None:
     # A relay already in today's conversations is not a new one.
     with unit_of_work(factory) as session:
         relay = session.get_one(Relay, opened[0].relay_id)
-        enqueue(
-            session=session,
-            source_kind="post",
-            source_ref="again",
-            message=Message("again", template=TEMPLATE),
-            relay=relay,
-        )
+        make_delivery(session, relay, Message("again", template=TEMPLATE), ref="again")
     with unit_of_work(factory) as session:
         again = next(
             c

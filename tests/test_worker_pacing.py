@@ -11,12 +11,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import Delivery, DeliveryStatus
 from bot.outbound import ButtonAck, Message
 from scheduler.ratelimit import TokenBucket
 from scheduler.worker import DeliveryWorker
-from tests.factories import make_relay
+from tests.factories import make_delivery, make_relay
 from tests.fakes.telegram import FakeTelegram
 
 Factory = sessionmaker[Session]
@@ -27,20 +26,8 @@ def test_a_button_is_acknowledged_while_the_channel_waits_out_a_pause(
 ) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session, address="telegram:91", channel="telegram")
-        enqueue(
-            session=session,
-            source_kind="ack",
-            source_ref="1",
-            message=ButtonAck("cq-91"),
-            relay=relay,
-        )
-        enqueue(
-            session=session,
-            source_kind="reply",
-            source_ref="1.0",
-            message=Message("Merci"),
-            relay=relay,
-        )
+        make_delivery(session, relay, ButtonAck("cq-91"), kind="ack")
+        make_delivery(session, relay, Message("Merci"), kind="reply", ref="1.0")
 
     sent = {"channel": "telegram", "outcome": "sent"}
     before = REGISTRY.get_sample_value("relais_sends_total", sent) or 0.0

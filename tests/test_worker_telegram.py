@@ -13,14 +13,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.console.channel import ConsoleChannel
 from bot.channels.telegram.channel import TelegramChannel
 from bot.db import make_engine, make_session_factory, unit_of_work
-from bot.domain.outbox import enqueue
 from bot.models import ChannelRate, Delivery, DeliveryStatus, Relay, RelayStatus
 from bot.outbound import from_json
 from scheduler import claims
 from scheduler.worker import DeliveryWorker
-from tests.factories import make_relay
+from tests.factories import deliveries, make_delivery, make_relay
 from tests.fakes.telegram import FakeTelegram
-from tests.waiting import eventually_async
+from tests.workers import run_workers
 
 TOKEN = "123456:TEST-token"  # the fake's default: the bot of the `telegram` fixture
 Factory = sessionmaker[Session]
@@ -45,23 +44,8 @@ def queue(factory: Factory, chat_id: int, *payloads: dict[str, object], **relay:
     with unit_of_work(factory) as session:
         target = make_relay(session, address=f"telegram:{chat_id}", channel="telegram", **relay)
         for number, payload in enumerate(payloads):
-            enqueue(
-                session=session,
-                source_kind="reply",
-                source_ref=f"t{chat_id}.{number}",
-                message=from_json(payload),
-                relay=target,
-            )
+            make_delivery(session, target, payload, kind="reply", ref=f"t{chat_id}.{number}")
         return target.id
-
-
-def deliveries(factory: Factory, relay_id: int) -> list[Delivery]:
-    with factory() as session:
-        return list(
-            session.scalars(
-                select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id)
-            )
-        )
 
 
 def test_options_become_an_inline_keyboard_and_the_message_id_is_kept(
@@ -99,13 +83,7 @@ def test_a_pressed_button_is_answered_and_its_keyboard_removed(
     queue_ack = {"ack": {"callback_query_id": "cq-1", "message_id": message_id}}
     with unit_of_work(factory) as session:
         relay = session.scalars(select(Relay).where(Relay.address == "telegram:78")).one()
-        enqueue(
-            session=session,
-            source_kind="ack",
-            source_ref="1",
-            message=from_json(queue_ack),
-            relay=relay,
-        )
+        make_delivery(session, relay, queue_ack, kind="ack")
     run_worker(factory, telegram)
     assert [
         call.params["callback_query_id"] for call in telegram.calls_to("answerCallbackQuery")
@@ -185,14 +163,7 @@ def test_server_errors_back_off_then_give_up(factory: Factory, telegram: FakeTel
 
 def test_a_stale_claim_comes_back_to_the_queue(factory: Factory) -> None:
     with unit_of_work(factory) as session:
-        relay = make_relay(session)
-        enqueue(
-            session=session,
-            source_kind="reply",
-            source_ref="x",
-            message=from_json({"text": "t"}),
-            relay=relay,
-        )
+        make_delivery(session, make_relay(session), {"text": "t"}, kind="reply", ref="x")
     with unit_of_work(factory) as session:
         [claimed] = claims.claim(session=session, now=datetime.now(UTC), limit=10)
     with unit_of_work(factory) as session:
@@ -252,32 +223,8 @@ def test_two_workers_keep_one_chats_messages_in_order_a_second_apart(
             queue(factory, 89, *texts)
             for chat in range(90, 100):
                 queue(factory, chat, {"text": "hello"})
-
-            async def go() -> None:
-                async def drain(worker_factory: Factory) -> None:
-                    sender = TelegramChannel(token=TOKEN, api_url=fake.api_url, rate=100)
-                    worker = DeliveryWorker(
-                        factory=worker_factory, channels={"telegram": sender}, batch_size=2
-                    )
-                    idle = 0
-
-                    async def rounds_idle() -> int:
-                        nonlocal idle
-                        idle = 0 if await worker.run_once() else idle + 1
-                        return idle
-
-                    await eventually_async(
-                        rounds_idle,
-                        until=lambda rounds: rounds >= 5,
-                        awaiting="five rounds in a row with nothing to send",
-                        timeout=15,
-                        interval=0.1,
-                    )
-                    await sender.close()
-
-                await asyncio.gather(drain(factory), drain(make_session_factory(other)))
-
-            asyncio.run(go())
+            both = [factory, make_session_factory(other)]
+            run_workers(both, fake, 100, timeout=15, batch=2, rounds=5, interval=0.1)
             to_89 = [call for call in fake.calls_to("sendMessage") if call.params["chat_id"] == 89]
             assert [call.params["text"] for call in to_89] == ["m0", "m1", "m2", "m3"]
             assert min(b.at - a.at for a, b in itertools.pairwise(to_89)) >= 0.99
@@ -311,13 +258,7 @@ def test_the_number_of_attempts_is_a_setting(factory: Factory, telegram: FakeTel
 def test_a_claim_whose_workers_keep_dying_is_given_up(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session)
-        enqueue(
-            session=session,
-            source_kind="reply",
-            source_ref="y",
-            message=from_json({"text": "t"}),
-            relay=relay,
-        )
+        make_delivery(session, relay, {"text": "t"}, kind="reply", ref="y")
     lease = timedelta(seconds=10)
     for crash in range(1, 4):
         now = datetime.now(UTC) + crash * 2 * lease

@@ -8,20 +8,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.registry import build_channels
 from bot.conversation.handlers import build_router
 from bot.db import unit_of_work
 from bot.domain.outbox import enqueue
-from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
+from bot.models import DeliveryStatus, Relay, RelayStatus
 from bot.outbound import from_json
 from bot.settings import Settings
 from content.sms import Segments, count_segments
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
-from tests.factories import converse, make_relay
+from tests.factories import converse, deliveries, make_delivery, make_relay
 from tests.fakes.twilio import FakeTwilio
 from tests.serving import free_port
 
@@ -76,20 +75,8 @@ def queue(
             **relay,
         )
         for number, payload in enumerate(payloads):
-            enqueue(
-                session=session,
-                source_kind="post",
-                source_ref=f"{target.id}.{number}",
-                message=from_json(payload),
-                relay=target,
-            )
+            make_delivery(session, target, payload, ref=f"{target.id}.{number}")
         return target.id
-
-
-def rows(factory: Factory, relay_id: int) -> list[Delivery]:
-    with factory() as session:
-        query = select(Delivery).where(Delivery.relay_id == relay_id).order_by(Delivery.id)
-        return list(session.scalars(query))
 
 
 def number_of(factory: Factory, relay_id: int) -> str:
@@ -108,7 +95,7 @@ def test_whatsapp_options_become_a_numbered_list_with_a_status_callback(
     assert sent.from_ == WHATSAPP_FROM
     assert sent.body == "I sigilen bɛ min?\n\n1 Kayes\n2 Kita"
     assert sent.status_callback == f"{PUBLIC}/webhooks/twilio/status"
-    [row] = rows(factory, relay_id)
+    [row] = deliveries(factory, relay_id)
     assert row.status is DeliveryStatus.SENT
     assert row.platform_message_id == sent.sid
     assert twilio.refused == []
@@ -146,7 +133,7 @@ def test_outside_the_window_a_post_goes_as_its_template_and_counts_for_the_tier(
     [sent] = twilio.sent
     assert sent.content_sid == POST_TEMPLATE["sid"]
     assert sent.variables == {"1": "Kayes"}
-    [row] = rows(factory, relay_id)
+    [row] = deliveries(factory, relay_id)
     assert row.template_sid == POST_TEMPLATE["sid"]
 
 
@@ -156,7 +143,7 @@ def test_outside_the_window_without_a_template_nothing_is_sent(
     relay_id = queue(factory, "whatsapp", {"text": "Post"}, wrote=None)
     run_worker(factory, settings)
     assert twilio.sent == []
-    assert [row.status for row in rows(factory, relay_id)] == [DeliveryStatus.HELD]
+    assert [row.status for row in deliveries(factory, relay_id)] == [DeliveryStatus.HELD]
 
 
 @pytest.mark.parametrize("code", [21610, 63024, 21211])
@@ -166,7 +153,7 @@ def test_unsubscribed_and_invalid_numbers_make_the_relay_unreachable(
     twilio.fail_next(code=code)
     relay_id = queue(factory, "whatsapp", {"text": "one"}, {"text": "two"})
     run_worker(factory, settings)
-    first, second = rows(factory, relay_id)
+    first, second = deliveries(factory, relay_id)
     assert (first.status, first.error_code) == (DeliveryStatus.FAILED, str(code))
     assert second.status is DeliveryStatus.CANCELLED
     with factory() as session:
@@ -179,7 +166,7 @@ def test_63016_holds_the_message_instead_of_retrying_it(
     twilio.fail_next(code=63016)
     relay_id = queue(factory, "whatsapp", {"text": "one"})
     run_worker(factory, settings)
-    [row] = rows(factory, relay_id)
+    [row] = deliveries(factory, relay_id)
     assert (row.status, row.error_code) == (DeliveryStatus.HELD, "63016")
 
 
@@ -191,7 +178,7 @@ def test_rate_limits_wait_for_retry_after_without_spending_an_attempt(
     relay_id = queue(factory, "whatsapp", {"text": "one"}, {"text": "two"})
     before = datetime.now(UTC)
     run_worker(factory, settings)
-    first, second = rows(factory, relay_id)
+    first, second = deliveries(factory, relay_id)
     assert first.status is DeliveryStatus.QUEUED
     assert first.attempts == 0
     assert first.error_code == str(code)
@@ -206,7 +193,7 @@ def test_server_errors_are_retried_later(
     twilio.fail_next(code=20500, status=500)
     relay_id = queue(factory, "sms", {"text": "one"})
     run_worker(factory, settings)
-    [row] = rows(factory, relay_id)
+    [row] = deliveries(factory, relay_id)
     assert row.status is DeliveryStatus.QUEUED
     assert row.attempts == 1
     assert row.next_attempt_at > datetime.now(UTC)
@@ -235,7 +222,7 @@ def test_an_unreachable_twilio_is_retried_later(
     down = settings.model_copy(update={"twilio_api_url": f"http://127.0.0.1:{free_port()}"})
     relay_id = queue(factory, "whatsapp", {"text": "one"})
     run_worker(factory, down)
-    [row] = rows(factory, relay_id)
+    [row] = deliveries(factory, relay_id)
     assert row.status is DeliveryStatus.QUEUED
     assert row.attempts == 1
     assert "twilio" in (row.error or "")

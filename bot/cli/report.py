@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -149,71 +149,63 @@ def report(
     console.print(message.render(language), style="green", markup=False)
 
 
-def _show(indicators: Indicators, language: Language, tables: list[Grid]) -> None:
-    console = Console()
-    console.print(names.period(indicators, language), markup=False)
-    for grid in tables:
-        console.print(terminal.table(grid))
+def _views(name: str, help_text: str, make: Callable[[Indicators, Language], list[Grid]]) -> None:
+    """Register `relais report NAME`: the tables `make` draws, in the terminal."""
+
+    def command(
+        context: typer.Context,
+        campaign: Campaign = None,
+        start: Start = None,
+        end: End = None,
+        language: Lang = Language.FR,
+    ) -> None:
+        found = _figures(context, campaign, start, end, language)
+        console = Console()
+        console.print(names.period(found, language), markup=False)
+        for grid in make(found, language):
+            console.print(terminal.table(grid))
+
+    report_app.command(name, help=help_text)(command)
 
 
-@report_app.command("community")
-def report_community(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
+_views(
+    "community",
+    "Who can receive the posts, who joined and who left, by channel, language and place."
+    "\n\nA group of fewer than 5 relays shows <5; totals are always shown.",
+    lambda found, language: [grids.key_figures(found, language), *grids.community(found, language)],
+)
+_views(
+    "posts",
+    "Reach and engagement of each post, then by phase and by format.",
+    post_grids.engagement,
+)
+_views(
+    "ambassadors",
+    "The top recruiters by pseudonym, with their recruits' own recruits.",
+    lambda found, language: [grids.ambassadors(found, language)],
+)
+
+
+AsJson = Annotated[bool, typer.Option("--json", help="JSON lines for machines.")]
+
+
+def _print(
+    found: Sequence[tuple[dict[str, Any], tuple[str, ...]]],
+    *,
+    as_json: bool,
+    title: Text,
+    headers: tuple[Text, ...],
+    language: Language,
 ) -> None:
-    """Who can receive the posts, who joined and who left, by channel, language and place.
-
-    A group of fewer than 5 relays shows <5; totals are always shown.
-    """
-    found = _figures(context, campaign, start, end, language)
-    _show(
-        found,
-        language,
-        [
-            grids.key_figures(found, language),
-            grids.channel_shares(found, language),
-            grids.breakdown(found, "channel", language),
-            grids.breakdown(found, "language", language),
-            grids.breakdown(found, "place", language),
-        ],
-    )
-
-
-@report_app.command("posts")
-def report_posts(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
-) -> None:
-    """Reach and engagement of each post, then by phase and by format."""
-    found = _figures(context, campaign, start, end, language)
-    _show(
-        found,
-        language,
-        [
-            post_grids.posts(found, language),
-            post_grids.groups(found.by_phase, "phase", language),
-            post_grids.groups(found.by_format, "format", language),
-        ],
-    )
-
-
-@report_app.command("ambassadors")
-def report_ambassadors(
-    context: typer.Context,
-    campaign: Campaign = None,
-    start: Start = None,
-    end: End = None,
-    language: Lang = Language.FR,
-) -> None:
-    """The top recruiters by pseudonym, with their recruits' own recruits."""
-    found = _figures(context, campaign, start, end, language)
-    _show(found, language, [grids.ambassadors(found, language)])
+    """Each item as a JSON line for machines, or as a table row for people."""
+    if as_json:
+        for row, _cells in found:
+            typer.echo(json.dumps(row, ensure_ascii=False))
+        return
+    table = Table(*(h.render(language) for h in headers), title=title.render(language))
+    for _row, cells in found:
+        table.add_row(*cells)
+    Console().print(table)
 
 
 @report_app.command("deliveries")
@@ -221,7 +213,7 @@ def report_deliveries(
     source: Annotated[
         str | None, typer.Option(help="Only this kind of message (post, broadcast, nudge…).")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    as_json: AsJson = False,
     language: Lang = Language.FR,
 ) -> None:
     """How many relays each message reached, per channel and status, and why not."""
@@ -234,22 +226,21 @@ def report_deliveries(
     def reason(line: DeliveryLine) -> str:
         return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
 
-    if as_json:
-        for line in lines:
-            row = {**line.__dict__, "status": line.status.value, "reason": reason(line)}
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        return
+    found = [
+        (
+            {**line.__dict__, "status": line.status.value, "reason": reason(line)},
+            (line.source, line.channel, line.status.value, str(line.relays), reason(line)),
+        )
+        for line in lines
+    ]
     headers = (_("message"), _("channel"), _("status"), _("relays"), _("why"))
-    table = Table(*(h.render(language) for h in headers), title=_("Deliveries").render(language))
-    for line in lines:
-        table.add_row(line.source, line.channel, line.status.value, str(line.relays), reason(line))
-    Console().print(table)
+    _print(found, as_json=as_json, title=_("Deliveries"), headers=headers, language=language)
 
 
 @report_app.command("testimonies")
 def report_testimonies(
     limit: Annotated[int, typer.Option(min=1, help="How many, newest first.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="JSON lines for machines.")] = False,
+    as_json: AsJson = False,
     language: Lang = Language.FR,
 ) -> None:
     """Voice notes, pictures and videos relays sent, with their place — never who sent them."""
@@ -257,16 +248,17 @@ def report_testimonies(
 
     current = cli_common.settings()
     with cli_common.database(current) as factory, factory() as session:
-        found = list_testimonies(session=session, limit=limit)
-    if as_json:
-        for item in found:
-            row = {**item.__dict__, "received_at": item.received_at.isoformat()}
-            typer.echo(json.dumps(row, ensure_ascii=False))
-        return
+        items = list_testimonies(session=session, limit=limit)
+
+    def local(moment: datetime) -> str:
+        return moment.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
+
+    found = [
+        (
+            {**item.__dict__, "received_at": item.received_at.isoformat()},
+            (local(item.received_at), item.kind, item.place or "", item.language or "", item.url),
+        )
+        for item in items
+    ]
     headers = (_("received"), _("kind"), _("place"), _("language"), _("where"))
-    title = _("Testimonies").render(language)
-    table = Table(*(h.render(language) for h in headers), title=title)
-    for item in found:
-        local = item.received_at.astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
-        table.add_row(local, item.kind, item.place or "", item.language or "", item.url)
-    Console().print(table)
+    _print(found, as_json=as_json, title=_("Testimonies"), headers=headers, language=language)

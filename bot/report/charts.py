@@ -1,14 +1,17 @@
 """The report's six charts, from the figures: community per channel over the days, joins
 and stops per day, reach and engagement per post, engagement by phase and by format, top
-hashtags and contest participation. Each is None when there is nothing to draw."""
+hashtags and contest participation. Each is None when there is nothing to draw; its title
+is the page's caption for it."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from babel.dates import format_date
 
 from bot.domain.indicators.figures import GroupFigures, Indicators
 from bot.enums import Language
-from bot.i18n import _
+from bot.i18n import Text, _
 from bot.report import names
 from bot.report.cells import is_small, number, percent
 from bot.report.community import active_per_channel, days, narrowed, per_day
@@ -24,7 +27,16 @@ def _day_labels(indicators: Indicators, language: Language) -> list[str]:
     return [format_date(day, "d MMM", locale=language.value) for day in days(indicators.period)]
 
 
-def community(indicators: Indicators, language: Language) -> str | None:
+def _series(language: Language, *named: tuple[Text, Iterable[float | None]]) -> list[Series]:
+    """Compared series (at most two), in the report's first and second colours."""
+    colours = (FIRST, SECOND)
+    return [
+        Series(name.render(language), tuple(values), colours[index])
+        for index, (name, values) in enumerate(named)
+    ]
+
+
+def community(indicators: Indicators, language: Language, title: str) -> str | None:
     """Relays able to receive posts each day, in all and per channel; a channel's day under
     min_group is not drawn (the small-group rule), the total always is."""
     if not indicators.community_daily:
@@ -39,50 +51,43 @@ def community(indicators: Indicators, language: Language) -> str | None:
         )
         series.append(Series(names.channel(name, language), shown, COLOURS.get(name, OTHER)))
     return line_chart(
-        title=_("Relays who can receive the posts, per channel").render(language),
+        title=title,
         labels=_day_labels(indicators, language),
         series=series,
         fmt=lambda value: number(value, language),
     )
 
 
-def movements(indicators: Indicators, language: Language) -> str | None:
+def movements(indicators: Indicators, language: Language, title: str) -> str | None:
     if not indicators.community_daily:
         return None
     daily = [figures for _day, figures in per_day(indicators)]
-    joins = tuple(float(day.joined + day.rejoined) for day in daily)
-    stops = tuple(float(day.stopped) for day in daily)
     return column_chart(
-        title=_("Joins and stops per day").render(language),
+        title=title,
         labels=_day_labels(indicators, language),
-        series=[
-            Series(_("joined or came back").render(language), joins, FIRST),
-            Series(_("stopped").render(language), stops, SECOND),
-        ],
+        series=_series(
+            language,
+            (_("joined or came back"), (float(day.joined + day.rejoined) for day in daily)),
+            (_("stopped"), (float(day.stopped) for day in daily)),
+        ),
         fmt=lambda value: number(value, language),
     )
 
 
-def posts(indicators: Indicators, language: Language) -> str | None:
-    if not indicators.posts:
+def posts(indicators: Indicators, language: Language, title: str) -> str | None:
+    found = indicators.posts
+    if not found:
         return None
     return bar_chart(
-        title=_("Reach and engagement per post").render(language),
-        labels=[f"{post.date.isoformat()} {post.post_id}" for post in indicators.posts],
-        series=[
-            Series(
-                _("reached").render(language),
-                tuple(float(post.reached) for post in indicators.posts),
-                FIRST,
-            ),
-            Series(
-                _("engaged").render(language),
-                tuple(float(post.engaged) for post in indicators.posts),
-                SECOND,
-            ),
-        ],
+        title=title,
+        labels=[f"{post.date.isoformat()} {post.post_id}" for post in found],
+        series=_series(
+            language,
+            (_("reached"), (float(post.reached) for post in found)),
+            (_("engaged"), (float(post.engaged) for post in found)),
+        ),
         fmt=lambda value: number(value, language),
-        notes=[percent(post.engagement_rate, language) for post in indicators.posts],
+        notes=[percent(post.engagement_rate, language) for post in found],
     )
 
 
@@ -109,61 +114,45 @@ def _groups(
     )
 
 
-def by_phase(indicators: Indicators, language: Language) -> str | None:
-    title = _("Engagement rate by phase").render(language)
+def by_phase(indicators: Indicators, language: Language, title: str) -> str | None:
     return _groups(indicators.by_phase, title, {}, language)
 
 
-def by_format(indicators: Indicators, language: Language) -> str | None:
-    title = _("Engagement rate by format").render(language)
+def by_format(indicators: Indicators, language: Language, title: str) -> str | None:
     label = {group.key: names.post_format(group.key, language) for group in indicators.by_format}
     return _groups(indicators.by_format, title, label, language)
 
 
-def hashtags(indicators: Indicators, language: Language) -> str | None:
+def hashtags(indicators: Indicators, language: Language, title: str) -> str | None:
     top = sorted(
         indicators.hashtags, key=lambda tag: (-tag.relay_uses, -tag.interactions, tag.hashtag)
     )[:TOP_HASHTAGS]
     if not top:
         return None
     return bar_chart(
-        title=_("Top hashtags").render(language),
+        title=title,
         labels=[tag.hashtag for tag in top],
-        series=[
-            Series(
-                _("uses by relays").render(language),
-                tuple(float(tag.relay_uses) for tag in top),
-                FIRST,
-            ),
-            Series(
-                _("interactions on posts").render(language),
-                tuple(float(tag.interactions) for tag in top),
-                SECOND,
-            ),
-        ],
+        series=_series(
+            language,
+            (_("uses by relays"), (float(tag.relay_uses) for tag in top)),
+            (_("interactions on posts"), (float(tag.interactions) for tag in top)),
+        ),
         fmt=lambda value: number(value, language),
     )
 
 
-def contests(indicators: Indicators, language: Language) -> str | None:
-    if not indicators.contests:
-        return None
+def contests(indicators: Indicators, language: Language, title: str) -> str | None:
     found = indicators.contests
+    if not found:
+        return None
     return bar_chart(
-        title=_("Contest participation").render(language),
+        title=title,
         labels=[contest.contest_id for contest in found],
-        series=[
-            Series(
-                _("took part").render(language),
-                tuple(contest.participation_rate for contest in found),
-                FIRST,
-            ),
-            Series(
-                _("right answers").render(language),
-                tuple(contest.correct_rate for contest in found),
-                SECOND,
-            ),
-        ],
+        series=_series(
+            language,
+            (_("took part"), (contest.participation_rate for contest in found)),
+            (_("right answers"), (contest.correct_rate for contest in found)),
+        ),
         fmt=lambda value: percent(value, language),
         maximum=1.0,
         notes=[

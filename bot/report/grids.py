@@ -4,6 +4,8 @@ min_group shows `<5`); totals are always shown."""
 
 from __future__ import annotations
 
+from typing import get_args
+
 from bot.domain.indicators.figures import Indicators
 from bot.enums import Language
 from bot.i18n import Text, _
@@ -18,7 +20,7 @@ from bot.report.cells import (
     signed_percent,
 )
 from bot.report.community import Breakdown, Movements, broken_down, narrowed
-from bot.report.grid import Grid, grid
+from bot.report.grid import Grid, count, grid, label, table
 
 
 def _name(by: Breakdown, key: str, language: Language) -> str:
@@ -101,6 +103,15 @@ def channel_shares(indicators: Indicators, language: Language) -> Grid:
     return grid(_("Share of each channel"), columns, rows, language)
 
 
+def community(indicators: Indicators, language: Language) -> list[Grid]:
+    """The community's tables: each channel's share, then the period per channel, language
+    and place."""
+    return [
+        channel_shares(indicators, language),
+        *(breakdown(indicators, by, language) for by in get_args(Breakdown)),
+    ]
+
+
 def key_figures(indicators: Indicators, language: Language) -> Grid:
     community, ambassadors = indicators.community, indicators.ambassadors
     figures: list[tuple[Text, str]] = [
@@ -122,10 +133,10 @@ def key_figures(indicators: Indicators, language: Language) -> Grid:
 
 def ambassadors(indicators: Indicators, language: Language) -> Grid:
     found = indicators.ambassadors
-    columns = [(_("pseudonym"), False), (_("recruits"), True), (_("their own recruits"), True)]
-    rows = [
-        [item.pseudonym, number(item.recruits, language), number(item.second_generation, language)]
-        for item in found.top
+    columns = [
+        label(_("pseudonym"), "pseudonym"),
+        count(_("recruits"), "recruits"),
+        count(_("their own recruits"), "second_generation"),
     ]
     per = (
         number(found.recruits_per_ambassador, language)
@@ -140,4 +151,4 @@ def ambassadors(indicators: Indicators, language: Language) -> Grid:
         per=per,
         share=percent(found.ambassador_share, language),
     )
-    return grid(_("Top ambassadors"), columns, rows, language, note)
+    return table(_("Top ambassadors"), columns, found.top, language, note)

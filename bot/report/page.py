@@ -65,7 +65,7 @@ PAGE = """<!doctype html>
 _ENVIRONMENT = Environment(autoescape=True, keep_trailing_newline=True)
 _TEMPLATE = _ENVIRONMENT.from_string(PAGE)
 
-ChartMaker = Callable[[Indicators, Language], str | None]
+ChartMaker = Callable[[Indicators, Language, str], str | None]  # its title
 
 
 @dataclass(frozen=True)
@@ -82,80 +82,53 @@ class Part:
     grids: list[Grid]
 
 
-def _charts(
-    indicators: Indicators, language: Language, made: list[tuple[Text, ChartMaker]]
-) -> list[Chart]:
-    found = []
-    for caption, maker in made:
-        svg = maker(indicators, language)
-        # Markup: svg.py escapes every text it draws.
-        found.append(Chart(caption.render(language), Markup(svg) if svg else None))  # noqa: S704
-    return found
-
-
 def _parts(indicators: Indicators, language: Language, zone: ZoneInfo) -> list[Part]:
+    def part(
+        name: str, title: Text, made: list[tuple[Text, ChartMaker]], tables: list[Grid]
+    ) -> Part:
+        shown = []
+        for caption, maker in made:
+            said = caption.render(language)
+            svg = maker(indicators, language, said)
+            # Markup: svg.py escapes every text it draws.
+            shown.append(Chart(said, Markup(svg) if svg else None))  # noqa: S704
+        return Part(name, title.render(language), shown, tables)
+
     say = language
     return [
-        Part(
+        part(
             "community",
-            _("Community").render(say),
-            _charts(
-                indicators,
-                say,
-                [
-                    (_("Relays who can receive the posts, per channel"), charts.community),
-                    (_("Joins and stops per day"), charts.movements),
-                ],
-            ),
+            _("Community"),
             [
-                grids.channel_shares(indicators, say),
-                grids.breakdown(indicators, "channel", say),
-                grids.breakdown(indicators, "language", say),
-                grids.breakdown(indicators, "place", say),
+                (_("Relays who can receive the posts, per channel"), charts.community),
+                (_("Joins and stops per day"), charts.movements),
             ],
+            grids.community(indicators, say),
         ),
-        Part(
+        part(
             "posts",
-            _("Posts and engagement").render(say),
-            _charts(
-                indicators,
-                say,
-                [
-                    (_("Reach and engagement per post"), charts.posts),
-                    (_("Engagement rate by phase"), charts.by_phase),
-                    (_("Engagement rate by format"), charts.by_format),
-                ],
-            ),
+            _("Posts and engagement"),
             [
-                post_grids.posts(indicators, say),
-                post_grids.groups(indicators.by_phase, "phase", say),
-                post_grids.groups(indicators.by_format, "format", say),
+                (_("Reach and engagement per post"), charts.posts),
+                (_("Engagement rate by phase"), charts.by_phase),
+                (_("Engagement rate by format"), charts.by_format),
             ],
+            post_grids.engagement(indicators, say),
         ),
-        Part(
+        part(
             "hashtags",
-            _("Hashtags").render(say),
-            _charts(indicators, say, [(_("Top hashtags"), charts.hashtags)]),
+            _("Hashtags"),
+            [(_("Top hashtags"), charts.hashtags)],
             [post_grids.hashtags(indicators, say)],
         ),
-        Part(
-            "ambassadors",
-            _("Ambassadors").render(say),
-            [],
-            [grids.ambassadors(indicators, say)],
-        ),
-        Part(
+        part("ambassadors", _("Ambassadors"), [], [grids.ambassadors(indicators, say)]),
+        part(
             "contests",
-            _("Contests and polls").render(say),
-            _charts(indicators, say, [(_("Contest participation"), charts.contests)]),
+            _("Contests and polls"),
+            [(_("Contest participation"), charts.contests)],
             [post_grids.contests(indicators, say), post_grids.polls(indicators, say)],
         ),
-        Part(
-            "broadcasts",
-            _("Broadcasts").render(say),
-            [],
-            [post_grids.broadcasts(indicators, say, zone)],
-        ),
+        part("broadcasts", _("Broadcasts"), [], [post_grids.broadcasts(indicators, say, zone)]),
     ]
 
 

@@ -4,106 +4,95 @@ shown whole."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from bot.domain.indicators.figures import GroupFigures, Indicators
+from bot.domain.indicators.figures import (
+    BroadcastFigures,
+    GroupFigures,
+    HashtagFigures,
+    Indicators,
+    PostFigures,
+)
 from bot.enums import Language
-from bot.i18n import _
+from bot.i18n import Text, _
 from bot.report import names
 from bot.report.cells import NO_RATE, number, percent
-from bot.report.grid import Grid, grid
+from bot.report.grid import Column, Grid, count, grid, label, share, table
+
+
+def _post_format(header: Text, name: str) -> Column[Any]:
+    return Column(
+        header,
+        lambda item, language: names.post_format(getattr(item, name), language),
+        numeric=False,
+    )
 
 
 def posts(indicators: Indicators, language: Language) -> Grid:
-    columns = [
-        (_("post"), False),
-        (_("date"), False),
-        (_("phase"), False),
-        (_("format"), False),
-        (_("audience"), True),
-        (_("reached"), True),
-        (_("engaged"), True),
-        (_("engagement rate"), True),
-        (_("reactions"), True),
-        (_("replies"), True),
-        (_("shares"), True),
-        (_("onward reach (declared)"), True),
-    ]
-    rows = [
-        [
-            post.post_id,
-            post.date.isoformat(),
-            post.phase,
-            names.post_format(post.format, language),
-            number(post.audience, language),
-            number(post.reached, language),
-            number(post.engaged, language),
-            percent(post.engagement_rate, language),
-            number(post.reactions, language),
-            number(post.replies, language),
-            number(post.shares, language),
-            number(post.onward_reach, language),
-        ]
-        for post in indicators.posts
+    columns: list[Column[PostFigures]] = [
+        label(_("post"), "post_id"),
+        label(_("date"), "date"),
+        label(_("phase"), "phase"),
+        _post_format(_("format"), "format"),
+        count(_("audience"), "audience"),
+        count(_("reached"), "reached"),
+        count(_("engaged"), "engaged"),
+        share(_("engagement rate"), "engagement_rate"),
+        count(_("reactions"), "reactions"),
+        count(_("replies"), "replies"),
+        count(_("shares"), "shares"),
+        count(_("onward reach (declared)"), "onward_reach"),
     ]
     note = _(
         "Onward reach is what relays say when they share (one group counts 1, 2 to 5 "
         "count 2, more than 5 count 6): declared, not measured."
     )
-    return grid(_("Posts"), columns, rows, language, note)
+    return table(_("Posts"), columns, indicators.posts, language, note)
 
 
 def groups(
     found: tuple[GroupFigures, ...], by: Literal["phase", "format"], language: Language
 ) -> Grid:
-    title, header = (_("By phase"), _("phase")) if by == "phase" else (_("By format"), _("format"))
-    columns = [
-        (header, False),
-        (_("posts"), True),
-        (_("reached"), True),
-        (_("interactions"), True),
-        (_("engaged"), True),
-        (_("engagement rate"), True),
+    if by == "phase":
+        title, key = _("By phase"), label(_("phase"), "key")
+    else:
+        title, key = _("By format"), _post_format(_("format"), "key")
+    columns: list[Column[GroupFigures]] = [
+        key,
+        count(_("posts"), "posts"),
+        count(_("reached"), "reached"),
+        count(_("interactions"), "interactions"),
+        count(_("engaged"), "engaged"),
+        share(_("engagement rate"), "engagement_rate"),
     ]
-    rows = [
-        [
-            names.post_format(group.key, language) if by == "format" else group.key,
-            number(group.posts, language),
-            number(group.reached, language),
-            number(group.interactions, language),
-            number(group.engaged, language),
-            percent(group.engagement_rate, language),
-        ]
-        for group in found
+    return table(title, columns, found, language)
+
+
+def engagement(indicators: Indicators, language: Language) -> list[Grid]:
+    """Reach and engagement of each post, then by phase and by format."""
+    return [
+        posts(indicators, language),
+        groups(indicators.by_phase, "phase", language),
+        groups(indicators.by_format, "format", language),
     ]
-    return grid(title, columns, rows, language)
+
+
+def _weekly(tag: HashtagFigures, language: Language) -> str:
+    return ", ".join(f"{week}: {number(uses, language)}" for week, uses in tag.weekly_uses)
 
 
 def hashtags(indicators: Indicators, language: Language) -> Grid:
-    columns = [
-        (_("hashtag"), False),
-        (_("posts"), True),
-        (_("reached"), True),
-        (_("interactions"), True),
-        (_("engagement rate"), True),
-        (_("uses by relays"), True),
-        (_("uses by week"), False),
+    columns: list[Column[HashtagFigures]] = [
+        label(_("hashtag"), "hashtag"),
+        count(_("posts"), "posts"),
+        count(_("reached"), "reached"),
+        count(_("interactions"), "interactions"),
+        share(_("engagement rate"), "engagement_rate"),
+        count(_("uses by relays"), "relay_uses"),
+        Column(_("uses by week"), _weekly, numeric=False),
     ]
-    rows = [
-        [
-            tag.hashtag,
-            number(tag.posts, language),
-            number(tag.reached, language),
-            number(tag.interactions, language),
-            percent(tag.engagement_rate, language),
-            number(tag.relay_uses, language),
-            ", ".join(f"{week}: {number(uses, language)}" for week, uses in tag.weekly_uses),
-        ]
-        for tag in indicators.hashtags
-    ]
-    return grid(_("Hashtags"), columns, rows, language)
+    return table(_("Hashtags"), columns, indicators.hashtags, language)
 
 
 def contests(indicators: Indicators, language: Language) -> Grid:
@@ -145,57 +134,35 @@ def contests(indicators: Indicators, language: Language) -> Grid:
 
 
 def polls(indicators: Indicators, language: Language) -> Grid:
-    columns = [(_("poll"), False), (_("sent"), True), (_("voters"), True), (_("took part"), True)]
-    rows = [
-        [
-            poll.poll_id,
-            number(poll.sent, language),
-            number(poll.voters, language),
-            percent(poll.participation_rate, language),
-        ]
-        for poll in indicators.polls
+    columns = [
+        label(_("poll"), "poll_id"),
+        count(_("sent"), "sent"),
+        count(_("voters"), "voters"),
+        share(_("took part"), "participation_rate"),
     ]
-    return grid(_("Polls"), columns, rows, language)
-
-
-def _duration(seconds: float | None, language: Language) -> str:
-    if seconds is None:
-        return NO_RATE
-    return _("{minutes} min", minutes=number(round(seconds / 60, 1), language)).render(language)
+    return table(_("Polls"), columns, indicators.polls, language)
 
 
 def broadcasts(indicators: Indicators, language: Language, zone: ZoneInfo) -> Grid:
-    columns = [
-        (_("broadcast"), False),
-        (_("created"), False),
-        (_("audience"), True),
-        (_("reached"), True),
-        (_("delivered"), True),
-        (_("read"), True),
-        (_("failed"), True),
-        (_("held"), True),
-        (_("cancelled"), True),
-        (_("time to reach"), True),
-    ]
+    def created(item: BroadcastFigures, _language: Language) -> str:
+        return item.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
 
-    def local(moment: datetime) -> str:
-        return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+    def duration(item: BroadcastFigures, language: Language) -> str:
+        if item.time_to_reach is None:
+            return NO_RATE
+        minutes = number(round(item.time_to_reach / 60, 1), language)
+        return _("{minutes} min", minutes=minutes).render(language)
 
-    rows = [
-        [str(item.broadcast_id), local(item.created_at)]
-        + [
-            number(value, language)
-            for value in (
-                item.audience,
-                item.reached,
-                item.delivered,
-                item.read,
-                item.failed,
-                item.held,
-                item.cancelled,
-            )
-        ]
-        + [_duration(item.time_to_reach, language)]
-        for item in indicators.broadcasts
+    columns: list[Column[BroadcastFigures]] = [
+        label(_("broadcast"), "broadcast_id"),
+        Column(_("created"), created, numeric=False),
+        count(_("audience"), "audience"),
+        count(_("reached"), "reached"),
+        count(_("delivered"), "delivered"),
+        count(_("read"), "read"),
+        count(_("failed"), "failed"),
+        count(_("held"), "held"),
+        count(_("cancelled"), "cancelled"),
+        Column(_("time to reach"), duration),
     ]
-    return grid(_("Broadcasts"), columns, rows, language)
+    return table(_("Broadcasts"), columns, indicators.broadcasts, language)

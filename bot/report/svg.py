@@ -67,15 +67,54 @@ def _legend(series: Sequence[Series], left: float) -> list[str]:
     return marks
 
 
-def _grid(
-    scale: list[float], top: float, height: float, left: float, right: float, fmt: Format
-) -> list[str]:
-    marks = []
-    for value in scale:
-        y = top + height - value / scale[-1] * height
-        marks.append(f'<line x1="{left}" x2="{right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
-        marks.append(_text(left - 6, y + 4, fmt(value), anchor="end", css="tick"))
-    return marks
+# Charts with a value axis (lines, columns): the legend above the plot, the axis's
+# figures left of it and one label per category (day) below it.
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BELOW = 56, WIDTH - 16, LEGEND + 12, 28
+PLOT_ROOM = PLOT_RIGHT - PLOT_LEFT
+
+
+@dataclass(frozen=True)
+class _Axis:
+    """The value axis of a chart `height` tall, from 0 up to the scale's last step."""
+
+    height: int
+    scale: list[float]
+
+    @property
+    def tall(self) -> float:
+        return self.height - PLOT_TOP - PLOT_BELOW
+
+    def size(self, value: float) -> float:
+        return value / self.scale[-1] * self.tall
+
+    def y(self, value: float) -> float:
+        return PLOT_TOP + self.tall - self.size(value)
+
+
+def _axis(
+    series: Sequence[Series],
+    labels: Sequence[str],
+    height: int,
+    fmt: Format,
+    x: Callable[[int], float],
+) -> tuple[_Axis, list[str]]:
+    """The axis for these series, with the legend, the grid lines and the labels, one in
+    as many as keeps them apart; `x` places the label of each index."""
+    axis = _Axis(height, ticks(_maximum(series)))
+    marks = _legend(series, PLOT_LEFT)
+    for value in axis.scale:
+        y = axis.y(value)
+        marks.append(
+            f'<line x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
+        )
+        marks.append(_text(PLOT_LEFT - 6, y + 4, fmt(value), anchor="end", css="tick"))
+    every = _every(len(labels), PLOT_ROOM)
+    marks += [
+        _text(x(index), height - 8, label, anchor="middle", css="tick")
+        for index, label in enumerate(labels)
+        if index % every == 0
+    ]
+    return axis, marks
 
 
 def _every(count: int, room: float, each: float = 64) -> int:
@@ -91,25 +130,12 @@ def line_chart(
     *, title: str, labels: Sequence[str], series: Sequence[Series], fmt: Format = plain
 ) -> str:
     """One line per series over the labels (days); a None breaks the line."""
-    width, height, left, right, bottom = WIDTH, 260, 56, 16, 28
-    top = LEGEND + 12
-    room, tall = width - left - right, height - top - bottom
-    scale = ticks(_maximum(series))
-    step = room / max(len(labels) - 1, 1)
+    step = PLOT_ROOM / max(len(labels) - 1, 1)
 
     def x(index: int) -> float:
-        return left + (index * step if len(labels) > 1 else room / 2)
+        return PLOT_LEFT + (index * step if len(labels) > 1 else PLOT_ROOM / 2)
 
-    def y(value: float) -> float:
-        return top + tall - value / scale[-1] * tall
-
-    body = [*_legend(series, left), *_grid(scale, top, tall, left, width - right, fmt)]
-    every = _every(len(labels), room)
-    body += [
-        _text(x(index), height - 8, label, anchor="middle", css="tick")
-        for index, label in enumerate(labels)
-        if index % every == 0
-    ]
+    axis, body = _axis(series, labels, 260, fmt, x)
     lines, dots = [], []
     for item in series:
         path, pen_down = [], False
@@ -117,11 +143,12 @@ def line_chart(
             if value is None:
                 pen_down = False
                 continue
-            path.append(f"{'L' if pen_down else 'M'}{x(index):.1f},{y(value):.1f}")
+            cx, cy = x(index), axis.y(value)
+            path.append(f"{'L' if pen_down else 'M'}{cx:.1f},{cy:.1f}")
             pen_down = True
             tip = escape(f"{labels[index]} · {item.name}: {fmt(value)}")
             dots.append(
-                f'<circle cx="{x(index):.1f}" cy="{y(value):.1f}" r="2.5" fill="{item.colour}">'
+                f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="{item.colour}">'
                 f"<title>{tip}</title></circle>"
             )
         if path:
@@ -129,38 +156,29 @@ def line_chart(
                 f'<path d="{" ".join(path)}" fill="none" stroke="{item.colour}" stroke-width="2"/>'
             )
     body += lines + dots
-    return _frame(width, height, title, body)
+    return _frame(WIDTH, axis.height, title, body)
 
 
 def column_chart(
     *, title: str, labels: Sequence[str], series: Sequence[Series], fmt: Format = plain
 ) -> str:
     """Side-by-side columns per label (day), one per series."""
-    width, height, left, right, bottom = WIDTH, 240, 56, 16, 28
-    top = LEGEND + 12
-    room, tall = width - left - right, height - top - bottom
-    scale = ticks(_maximum(series))
-    band = room / max(len(labels), 1)
+    band = PLOT_ROOM / max(len(labels), 1)
     bar = band * 0.8 / max(len(series), 1)
-    body = [*_legend(series, left), *_grid(scale, top, tall, left, width - right, fmt)]
-    every = _every(len(labels), room)
+    axis, body = _axis(series, labels, 240, fmt, lambda index: PLOT_LEFT + (index + 0.5) * band)
     for index, label in enumerate(labels):
-        start = left + index * band + band * 0.1
-        if index % every == 0:
-            body.append(
-                _text(left + (index + 0.5) * band, height - 8, label, anchor="middle", css="tick")
-            )
+        start = PLOT_LEFT + index * band + band * 0.1
         for number, item in enumerate(series):
             value = item.values[index]
             if value is None:
                 continue
-            size = value / scale[-1] * tall
+            size = axis.size(value)
             body.append(
-                f'<rect x="{start + number * bar:.1f}" y="{top + tall - size:.1f}" '
+                f'<rect x="{start + number * bar:.1f}" y="{axis.y(value):.1f}" '
                 f'width="{bar:.1f}" height="{size:.1f}" fill="{item.colour}">'
                 f"<title>{escape(f'{label} · {item.name}: {fmt(value)}')}</title></rect>"
             )
-    return _frame(width, height, title, body)
+    return _frame(WIDTH, axis.height, title, body)
 
 
 def bar_chart(

@@ -3,8 +3,10 @@ CSV files and the workbook's sheets are written from these, so they cannot disag
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from bot.domain.indicators.figures import Indicators
 
@@ -16,6 +18,25 @@ class Table:
     name: str  # the file's stem: community_daily.csv, the workbook's sheet
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
+
+
+# How far a message got: the same columns for a post and for a broadcast.
+DELIVERY = ("audience", "reached", "delivered", "read", "failed", "held")
+
+
+def _table(
+    name: str,
+    columns: tuple[str, ...],
+    items: Iterable[object],
+    computed: Mapping[str, Callable[[Any], Cell]] | None = None,
+) -> Table:
+    """A row per item: each column the item's attribute of that name, unless computed."""
+    made = computed or {}
+    rows = tuple(
+        tuple(made[column](item) if column in made else getattr(item, column) for column in columns)
+        for item in items
+    )
+    return Table(name, columns, rows)
 
 
 def community_daily(indicators: Indicators) -> Table:
@@ -32,26 +53,11 @@ def community_daily(indicators: Indicators) -> Table:
         "active_end",
         "small_group",
     )
-    rows = tuple(
-        (
-            row.date,
-            row.channel,
-            row.language,
-            row.place,
-            row.joined,
-            row.rejoined,
-            row.stopped,
-            row.unreachable,
-            row.erased,
-            row.active_end,
-            row.small_group,
-        )
-        for row in sorted(
-            indicators.community_daily,
-            key=lambda row: (row.date, row.channel, row.language, row.place),
-        )
+    rows = sorted(
+        indicators.community_daily,
+        key=lambda row: (row.date, row.channel, row.language, row.place),
     )
-    return Table("community_daily", columns, rows)
+    return _table("community_daily", columns, rows)
 
 
 def posts(indicators: Indicators) -> Table:
@@ -62,12 +68,7 @@ def posts(indicators: Indicators) -> Table:
         "phase",
         "format",
         "hashtags",
-        "audience",
-        "reached",
-        "delivered",
-        "read",
-        "failed",
-        "held",
+        *DELIVERY,
         "interactions",
         "reactions",
         "replies",
@@ -76,71 +77,18 @@ def posts(indicators: Indicators) -> Table:
         "engagement_rate",
         "onward_reach",
     )
-    rows = tuple(
-        (
-            post.campaign,
-            post.post_id,
-            post.date,
-            post.phase,
-            post.format,
-            " ".join(post.hashtags),
-            post.audience,
-            post.reached,
-            post.delivered,
-            post.read,
-            post.failed,
-            post.held,
-            post.interactions,
-            post.reactions,
-            post.replies,
-            post.shares,
-            post.engaged,
-            post.engagement_rate,
-            post.onward_reach,
-        )
-        for post in indicators.posts
-    )
-    return Table("posts", columns, rows)
+    joined = {"hashtags": lambda post: " ".join(post.hashtags)}
+    return _table("posts", columns, indicators.posts, joined)
 
 
 def broadcasts(indicators: Indicators) -> Table:
-    columns = (
-        "broadcast_id",
-        "created_at",
-        "audience",
-        "reached",
-        "delivered",
-        "read",
-        "failed",
-        "held",
-        "cancelled",
-        "time_to_reach",
-    )
-    rows = tuple(
-        (
-            item.broadcast_id,
-            item.created_at,
-            item.audience,
-            item.reached,
-            item.delivered,
-            item.read,
-            item.failed,
-            item.held,
-            item.cancelled,
-            item.time_to_reach,
-        )
-        for item in indicators.broadcasts
-    )
-    return Table("broadcasts", columns, rows)
+    columns = ("broadcast_id", "created_at", *DELIVERY, "cancelled", "time_to_reach")
+    return _table("broadcasts", columns, indicators.broadcasts)
 
 
 def hashtags(indicators: Indicators) -> Table:
     columns = ("hashtag", "posts", "reached", "interactions", "engagement_rate", "relay_uses")
-    rows = tuple(
-        (tag.hashtag, tag.posts, tag.reached, tag.interactions, tag.engagement_rate, tag.relay_uses)
-        for tag in indicators.hashtags
-    )
-    return Table("hashtags", columns, rows)
+    return _table("hashtags", columns, indicators.hashtags)
 
 
 def hashtags_weekly(indicators: Indicators) -> Table:
@@ -152,11 +100,8 @@ def hashtags_weekly(indicators: Indicators) -> Table:
 
 
 def ambassadors(indicators: Indicators) -> Table:
-    rows = tuple(
-        (item.pseudonym, item.recruits, item.second_generation)
-        for item in indicators.ambassadors.top
-    )
-    return Table("ambassadors", ("pseudonym", "recruits", "second_generation"), rows)
+    columns = ("pseudonym", "recruits", "second_generation")
+    return _table("ambassadors", columns, indicators.ambassadors.top)
 
 
 def contests(indicators: Indicators) -> Table:
@@ -169,27 +114,13 @@ def contests(indicators: Indicators) -> Table:
         "participation_rate",
         "correct_rate",
     )
-    rows = tuple(
-        (
-            question.contest_id,
-            question.question,
-            question.sent,
-            question.answered_in_time,
-            question.correct,
-            question.participation_rate,
-            question.correct_rate,
-        )
-        for contest in indicators.contests
-        for question in contest.questions
-    )
-    return Table("contests", columns, rows)
+    questions = (question for contest in indicators.contests for question in contest.questions)
+    return _table("contests", columns, questions)
 
 
 def polls(indicators: Indicators) -> Table:
-    rows = tuple(
-        (poll.poll_id, poll.sent, poll.voters, poll.participation_rate) for poll in indicators.polls
-    )
-    return Table("polls", ("poll_id", "sent", "voters", "participation_rate"), rows)
+    columns = ("poll_id", "sent", "voters", "participation_rate")
+    return _table("polls", columns, indicators.polls)
 
 
 def file_tables(indicators: Indicators) -> tuple[Table, ...]:

@@ -1,17 +1,24 @@
 """What both platform fakes need from uvicorn: a server in a thread that leaves the
-process' logging alone and never writes an access log (request paths carry the bot token)."""
+process' logging alone and never writes an access log (request paths carry the bot token);
+and the frame they share around it: started and stopped as a context manager, with their
+recordings kept under one lock."""
 
 from __future__ import annotations
 
 import asyncio
 import socket
 import threading
+from collections.abc import Callable
 from contextlib import suppress
-from typing import Any
+from types import TracebackType
+from typing import Any, Generic, Self, TypeVar
 
 import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from tests.fakes.recordings import wait_until
 from tests.waiting import eventually
 
 
@@ -129,3 +136,88 @@ class LoopbackServer:
         if self._socket is not None:
             self._socket.close()
         self._server, self._thread, self._socket = None, None, None
+
+
+RefusedT = TypeVar("RefusedT")
+Recorded = TypeVar("Recorded")
+
+
+class LoopbackFake(Generic[RefusedT]):
+    """A platform fake: its routes served on 127.0.0.1 (a context manager, or start() and
+    stop()), every request it refused recorded, and a condition that wakes the tests
+    waiting for a recording whenever one is added."""
+
+    def __init__(self, name: str, routes: list[Route]) -> None:
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._refused: list[RefusedT] = []
+        self._loopback = LoopbackServer(name)
+        self._app = Starlette(routes=routes)
+
+    def start(self) -> Self:
+        self._loopback.start(self._app)
+        return self
+
+    def stop(self) -> None:
+        self._loopback.stop()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def api_url(self) -> str:
+        """Base URL of the fake, http://127.0.0.1:<port>."""
+        return self._loopback.url
+
+    @property
+    def refused(self) -> list[RefusedT]:
+        with self._lock:
+            return list(self._refused)
+
+    def summary(self, last: int = 20) -> str:
+        """A readable account of the recordings, for assertion messages."""
+        raise NotImplementedError
+
+    def _record(self, into: list[Recorded], item: Recorded) -> None:
+        with self._lock:
+            into.append(item)
+            self._changed.notify_all()
+
+    def _wait(
+        self,
+        recorded: list[Recorded],
+        predicate: Callable[[Recorded], bool] | None,
+        wanted: str,
+        count: int,
+        timeout: float,
+        **equal: object,
+    ) -> list[Recorded]:
+        """Block until ``count`` recordings have the ``equal`` attributes (None: any value)
+        and pass ``predicate``; return all the matching ones."""
+
+        def matching() -> list[Recorded]:
+            return [
+                item
+                for item in recorded
+                if all(
+                    value is None or getattr(item, name) == value for name, value in equal.items()
+                )
+                and (predicate is None or predicate(item))
+            ]
+
+        wanted += "" if predicate is None else " matching the predicate"
+        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
+
+
+def short(value: object, limit: int = 120) -> str:
+    """``repr(value)``, cut to ``limit`` characters for a fake's summary."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

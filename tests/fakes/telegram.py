@@ -25,22 +25,18 @@ import asyncio
 import copy
 import logging
 import re
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
-from tests.fakes.recordings import wait_until
-from tests.fakes.server import LoopbackServer
+from tests.fakes.server import LoopbackFake, short
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
 from tests.waiting import eventually
@@ -85,8 +81,9 @@ class _Failure:
     remaining: int
 
 
-class FakeTelegram:
-    """The fake Bot API server. Use as a context manager, or call start() and stop()."""
+class FakeTelegram(LoopbackFake[Refused]):
+    """The fake Bot API server. Use as a context manager, or call start() and stop();
+    PTB: ``Bot(token, base_url=api_url + "/bot")``."""
 
     BOT_FIRST_NAME = "Relais (test)"
     BOT_USERNAME = "relais_test_bot"
@@ -106,47 +103,19 @@ class FakeTelegram:
         self._global = Bucket(global_per_second) if global_per_second else None
         self._chat_buckets: dict[int, Bucket] = {}
         self._methods = proto.methods()
-        self._lock = threading.RLock()
-        self._changed = threading.Condition(self._lock)
         self._calls: list[Call] = []
-        self._refused: list[Refused] = []
         self._failures: dict[str, list[_Failure]] = defaultdict(list)
         self._blocked: set[int] = set()
         self._forgotten: set[int] = set()
-        self._state = BotState(self.bot_user)
-        self._loopback = LoopbackServer("fake-telegram")
-        self._app = Starlette(
-            routes=[
+        super().__init__(
+            "fake-telegram",
+            [
                 Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"]),
                 Route("/file/bot{token}/{path:path}", self._file_endpoint, methods=["GET"]),
                 Route("/{path:path}", self._not_found, methods=["GET", "POST"]),
-            ]
+            ],
         )
-
-    # ------------------------------------------------------------------------- lifecycle
-
-    def start(self) -> FakeTelegram:
-        self._loopback.start(self._app)
-        return self
-
-    def stop(self) -> None:
-        self._loopback.stop()
-
-    def __enter__(self) -> FakeTelegram:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def api_url(self) -> str:
-        """Base URL of the fake; PTB: ``Bot(token, base_url=api_url + "/bot")``."""
-        return self._loopback.url
+        self._state = BotState(self.bot_user)
 
     @property
     def bot_user(self) -> dict[str, Any]:
@@ -167,11 +136,6 @@ class FakeTelegram:
         with self._lock:
             return list(self._calls)
 
-    @property
-    def refused(self) -> list[Refused]:
-        with self._lock:
-            return list(self._refused)
-
     def calls_to(self, method: str) -> list[Call]:
         name = self._spec(method).name
         return [call for call in self.calls if call.method == name]
@@ -191,17 +155,8 @@ class FakeTelegram:
     ) -> list[Call]:
         """Block until ``count`` accepted calls match; return all the matching ones."""
         name = self._spec(method).name if method else None
-
-        def matching() -> list[Call]:
-            return [
-                c
-                for c in self._calls
-                if (name is None or c.method == name) and (predicate is None or predicate(c))
-            ]
-
         wanted = f"{count} call(s) to {name or 'any method'}"
-        wanted += "" if predicate is None else " matching the predicate"
-        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
+        return self._wait(self._calls, predicate, wanted, count, timeout, method=name)
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until no client is connected and no request is being handled: once a
@@ -210,14 +165,13 @@ class FakeTelegram:
         eventually(lambda: self._loopback.idle, awaiting=awaiting, timeout=timeout)
 
     def summary(self, last: int = 20) -> str:
-        """A readable account of the recorded calls, for assertion messages."""
         with self._lock:
             calls, refused = list(self._calls), list(self._refused)
         lines = [f"accepted calls: {len(calls)}"]
-        lines += [f"  {c.method} {_short(c.params)}" for c in calls[-last:]]
+        lines += [f"  {c.method} {short(c.params, 200)}" for c in calls[-last:]]
         lines.append(f"refused calls: {len(refused)}")
         lines += [
-            f"  {r.method} -> {r.status} {r.description!r} {_short(r.params)}"
+            f"  {r.method} -> {r.status} {r.description!r} {short(r.params, 200)}"
             for r in refused[-last:]
         ]
         return "\n".join(lines)
@@ -290,13 +244,10 @@ class FakeTelegram:
             err = exc if isinstance(exc, ApiError) else ApiError(500, "Internal Server Error")
             if not isinstance(exc, ApiError):
                 log.exception("fake Telegram failed on %s", method)
-            with self._lock:
-                self._refused.append(
-                    Refused(
-                        method, params, err.status, err.description, time.monotonic(), err.injected
-                    )
-                )
-                self._changed.notify_all()
+            refused = Refused(
+                method, params, err.status, err.description, time.monotonic(), err.injected
+            )
+            self._record(self._refused, refused)
             log.debug("fake Telegram refused %s: %s %s", method, err.status, err.description)
             return JSONResponse(err.body(), status_code=err.status)
         if method == "getUpdates" and isinstance(params.get("timeout"), int) and params["timeout"]:
@@ -323,8 +274,7 @@ class FakeTelegram:
             if "chat_id" in params:
                 self._check_chat(spec.name, params["chat_id"])
             result, description = self._state.dispatch(spec, params)
-            self._calls.append(Call(spec.name, params, time.monotonic()))
-            self._changed.notify_all()
+            self._record(self._calls, Call(spec.name, params, time.monotonic()))
             log.debug("fake Telegram accepted %s", spec.name)
             return result, description
 
@@ -365,8 +315,3 @@ class FakeTelegram:
 
 def _not_found() -> ApiError:
     return ApiError(404, "Not Found")
-
-
-def _short(params: dict[str, Any], limit: int = 200) -> str:
-    text = repr(params)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

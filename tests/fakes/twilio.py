@@ -30,18 +30,15 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from tests.fakes import twilio_protocol as proto
 from tests.fakes import twilio_webhooks as hooks
-from tests.fakes.recordings import wait_until
-from tests.fakes.server import LoopbackServer
+from tests.fakes.server import LoopbackFake, short
 from tests.fakes.twilio_protocol import FormValue, TwilioError
 from tests.fakes.twilio_state import AccountState, Callback, Failure, Refused, Sent, not_found
 from tests.fakes.twilio_webhooks import inbound_params, signed_form
@@ -56,8 +53,9 @@ _FETCH = re.compile(r"/2010-04-01/Accounts/(?P<account>[^/]+)/Messages/(?P<sid>[
 _Job = tuple[float, str, tuple[str, ...]]
 
 
-class FakeTwilio:
-    """The fake Messages API. Use as a context manager, or call start() and stop()."""
+class FakeTwilio(LoopbackFake[Refused]):
+    """The fake Messages API. Use as a context manager, or call start() and stop();
+    twilio-python: ``client.api.base_url = api_url``."""
 
     def __init__(
         self,
@@ -79,25 +77,21 @@ class FakeTwilio:
         self.callback_delay = 0.02
         """Seconds before each automatic callback."""
         self._state = AccountState(account_sid, frozenset(senders) if senders is not None else None)
-        self._lock = threading.RLock()
-        self._changed = threading.Condition(self._lock)
         self._sent: list[Sent] = []
-        self._refused: list[Refused] = []
         self._callbacks: list[Callback] = []
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._stopping = threading.Event()
         self._worker: threading.Thread | None = None
-        self._loopback = LoopbackServer("fake-twilio")
         methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
-        self._app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=methods)])
+        super().__init__("fake-twilio", [Route("/{path:path}", self._endpoint, methods=methods)])
 
     def __repr__(self) -> str:  # no token in it
         return f"<FakeTwilio {self.account_sid} port={self._loopback.port or None}>"
 
     # ------------------------------------------------------------------------- lifecycle
 
-    def start(self) -> FakeTwilio:
-        self._loopback.start(self._app)
+    def start(self) -> Self:
+        super().start()
         self._stopping.clear()
         self._jobs = queue.Queue()  # a stop() may have left its sentinel in the last one
         self._worker = threading.Thread(target=self._work, name="fake-twilio-callbacks")
@@ -112,23 +106,7 @@ class FakeTwilio:
             self._jobs.put(None)
             self._worker.join(timeout=15)
             self._worker = None
-        self._loopback.stop()
-
-    def __enter__(self) -> FakeTwilio:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    @property
-    def api_url(self) -> str:
-        """Base URL of the fake; twilio-python: ``client.api.base_url = api_url``."""
-        return self._loopback.url
+        super().stop()
 
     # ---------------------------------------------------------------- recordings, for tests
 
@@ -136,11 +114,6 @@ class FakeTwilio:
     def sent(self) -> list[Sent]:
         with self._lock:
             return list(self._sent)
-
-    @property
-    def refused(self) -> list[Refused]:
-        with self._lock:
-            return list(self._refused)
 
     @property
     def callbacks(self) -> list[Callback]:
@@ -164,17 +137,8 @@ class FakeTwilio:
         timeout: float = 10.0,
     ) -> list[Sent]:
         """Block until ``count`` accepted creates match; return all the matching ones."""
-
-        def matching() -> list[Sent]:
-            return [
-                s
-                for s in self._sent
-                if (to is None or s.to == to) and (predicate is None or predicate(s))
-            ]
-
         wanted = f"{count} message(s) to {to or 'anyone'}"
-        wanted += "" if predicate is None else " matching the predicate"
-        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
+        return self._wait(self._sent, predicate, wanted, count, timeout, to=to)
 
     def wait_for_callbacks(
         self,
@@ -186,29 +150,19 @@ class FakeTwilio:
         timeout: float = 10.0,
     ) -> list[Callback]:
         """Block until ``count`` posted status callbacks match; return the matching ones."""
-
-        def matching() -> list[Callback]:
-            return [
-                c
-                for c in self._callbacks
-                if (sid is None or c.sid == sid)
-                and (status is None or c.status == status)
-                and (predicate is None or predicate(c))
-            ]
-
         wanted = f"{count} {status or 'status'} callback(s) of {sid or 'any message'}"
-        wanted += "" if predicate is None else " matching the predicate"
-        return wait_until(self._changed, matching, count, timeout, wanted, self.summary)
+        return self._wait(
+            self._callbacks, predicate, wanted, count, timeout, sid=sid, status=status
+        )
 
     def summary(self, last: int = 20) -> str:
-        """A readable account of the recordings, for assertion messages."""
         with self._lock:
             sent, refused, callbacks = list(self._sent), list(self._refused), self._callbacks[:]
         lines = [f"accepted creates: {len(sent)}"]
-        lines += [f"  {s.sid} to {s.to}: {_short(s.body or s.content_sid)}" for s in sent[-last:]]
+        lines += [f"  {s.sid} to {s.to}: {short(s.body or s.content_sid)}" for s in sent[-last:]]
         lines.append(f"refused requests: {len(refused)}")
         lines += [
-            f"  {r.method} {r.path} -> {r.status}/{r.code} {r.message!r} {_short(r.params)}"
+            f"  {r.method} {r.path} -> {r.status}/{r.code} {r.message!r} {short(r.params)}"
             for r in refused[-last:]
         ]
         lines.append(f"status callbacks: {len(callbacks)}")
@@ -306,11 +260,8 @@ class FakeTwilio:
                 raise
             log.warning("fake Twilio could not post a status callback: %s", error)
         finally:
-            with self._lock:
-                self._callbacks.append(
-                    Callback(sid, url, params, http_status, error, time.monotonic())
-                )
-                self._changed.notify_all()
+            callback = Callback(sid, url, params, http_status, error, time.monotonic())
+            self._record(self._callbacks, callback)
         return http_status
 
     def _work(self) -> None:
@@ -362,9 +313,7 @@ class FakeTwilio:
                 time.monotonic(),
                 err.injected,
             )
-            with self._lock:
-                self._refused.append(refused)
-                self._changed.notify_all()
+            self._record(self._refused, refused)
             log.debug("fake Twilio refused %s %s: %s/%s", method, path, err.status, err.code)
             return JSONResponse(err.body(), status_code=err.status, headers=err.headers())
 
@@ -375,14 +324,8 @@ class FakeTwilio:
     def _create(self, params: dict[str, FormValue]) -> dict[str, Any]:
         with self._lock:
             record, sent = self._state.create(params)
-            self._sent.append(sent)
-            self._changed.notify_all()
+            self._record(self._sent, sent)
             if statuses := self._state.automatic(record.request, self.auto_callbacks):
                 self._jobs.put((time.monotonic() + self.callback_delay, record.sid, statuses))
             log.debug("fake Twilio accepted message %s", record.sid)
             return record.resource()
-
-
-def _short(value: object, limit: int = 120) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import fields
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_type_hints
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, BeforeValidator, Field, create_model
+from pydantic.fields import FieldInfo
 from starlette.concurrency import run_in_threadpool
 
-from bot.domain.indicators.figures import Filters, Indicators
+from bot.domain.indicators import figures
 from bot.models import Language
 from bot.report.gather import BadPeriod, UnknownCampaign, gather, period_of
 from bot.web.access import require_operator
@@ -34,169 +35,102 @@ def _operator(request: Request, services: ServicesDep) -> None:
 router = APIRouter(prefix="/api", tags=["indicators"], dependencies=[Depends(_operator)])
 
 
-class PeriodOut(BaseModel):
-    start: date = Field(description="First local day, included.")
-    end: date = Field(description="Last local day, included.")
+# The response models are the figures' dataclasses field by field, in their order, so
+# that the two cannot drift apart; what the API adds is what /docs says of a field (and
+# weeks as an object). Each is known by its dataclass's name to the models built after
+# it, which nest it.
+_API_TYPES: dict[str, Any] = {"Rate": Rate}
 
 
-class FiltersOut(BaseModel):
-    campaign: str | None
-    channel: str | None
-    language: str | None
-    place: str | None
+def _out(
+    source: type,
+    described: dict[str, str] | None = None,
+    retyped: dict[str, Any] | None = None,
+    **more: tuple[Any, FieldInfo],
+) -> type[BaseModel]:
+    """The response model of one of figures' dataclasses; `more` adds fields after its own."""
+    hints = get_type_hints(source, localns=_API_TYPES, include_extras=True)
+    described, retyped = described or {}, retyped or {}
+    unknown = (described.keys() | retyped.keys()) - {item.name for item in fields(source)}
+    if unknown:  # a field renamed in the figures would lose its words in /docs
+        raise TypeError(f"{source.__name__} has no field {sorted(unknown)}")
+    definitions: dict[str, Any] = {}
+    for item in fields(source):
+        kind, said = retyped.get(item.name, hints[item.name]), described.get(item.name)
+        # A field without words of its own keeps those of its type (a Rate's).
+        definitions[item.name] = (kind, Field(description=said)) if said else (kind, ...)
+    definitions.update(more)
+    model: type[BaseModel] = create_model(f"{source.__name__}Out", **definitions)
+    _API_TYPES[source.__name__] = model
+    return model
 
 
-class CommunityOut(BaseModel):
-    joined: int
-    rejoined: int
-    stopped: int
-    unreachable: int
-    erased: int
-    active_end: int = Field(description="Relays able to receive posts at the period's end.")
-    active_end_before: int = Field(description="The same at the previous period's end.")
-    growth_rate: Rate
-    opt_out_rate: Rate
-    channel_share: dict[str, Rate] = Field(description="Channel → share of active_end.")
+_out(figures.Period, {"start": "First local day, included.", "end": "Last local day, included."})
+_out(figures.Filters)
+_out(
+    figures.Community,
+    {
+        "active_end": "Relays able to receive posts at the period's end.",
+        "active_end_before": "The same at the previous period's end.",
+        "channel_share": "Channel → share of active_end.",
+    },
+)
+_out(
+    figures.CommunityDay,
+    {
+        "place": '"unknown" when the relay gave none.',
+        "small_group": "active_end is under min_group.",
+    },
+)
+_out(
+    figures.PostFigures,
+    {
+        "post_id": "The post's id in the campaign file.",
+        "format": "text, photo, voice or video.",
+        "onward_reach": "Declared by relays when they share, not measured.",
+    },
+)
+_out(figures.GroupFigures, {"key": "The phase or the format."})
+_out(figures.BroadcastFigures, {"time_to_reach": "Seconds, once every delivery has ended."})
+_out(
+    figures.HashtagFigures,
+    {
+        "relay_uses": "Messages from relays in the period that contain it.",
+        "weekly_uses": 'relay_uses per ISO week ("2026-W49").',
+    },
+    # Pairs of (week, uses) in the figures, an object for JSON readers.
+    {"weekly_uses": Annotated[dict[str, int], BeforeValidator(dict)]},
+)
+_out(figures.Ambassador, {"pseudonym": "The leaderboard's pseudonym: never a name or number."})
+_out(figures.Ambassadors)
+_out(
+    figures.QuestionFigures,
+    {
+        "question": "Position in the contest, from 1.",
+        "answers_per_hour": "Answers in hour 0, 1, … after opening.",
+    },
+)
+_out(
+    figures.ContestFigures,
+    {
+        "sent": "Relays sent its first question.",
+        "participants": "Relays with at least one answer in time.",
+    },
+)
+_out(figures.PollFigures)
+IndicatorsOut = _out(
+    figures.Indicators,
+    small_group=(
+        bool,
+        Field(
+            description="Narrowed to a channel, language or place with fewer than min_group "
+            "relays at the period's end: people-facing views would hide these figures."
+        ),
+    ),
+)
 
 
-class CommunityDayOut(BaseModel):
-    date: date
-    channel: str
-    language: str
-    place: str = Field(description='"unknown" when the relay gave none.')
-    joined: int
-    rejoined: int
-    stopped: int
-    unreachable: int
-    erased: int
-    active_end: int
-    small_group: bool = Field(description="active_end is under min_group.")
-
-
-class PostFiguresOut(BaseModel):
-    campaign: str
-    post_id: str = Field(description="The post's id in the campaign file.")
-    date: date
-    phase: str
-    format: str = Field(description="text, photo, voice or video.")
-    hashtags: list[str]
-    audience: int
-    reached: int
-    delivered: int
-    read: int
-    failed: int
-    held: int
-    interactions: int
-    reactions: int
-    replies: int
-    shares: int
-    engaged: int
-    engagement_rate: Rate
-    onward_reach: int = Field(description="Declared by relays when they share, not measured.")
-
-
-class GroupFiguresOut(BaseModel):
-    key: str = Field(description="The phase or the format.")
-    posts: int
-    reached: int
-    interactions: int
-    engaged: int
-    engagement_rate: Rate
-
-
-class BroadcastFiguresOut(BaseModel):
-    broadcast_id: int
-    created_at: datetime
-    audience: int
-    reached: int
-    delivered: int
-    read: int
-    failed: int
-    held: int
-    cancelled: int
-    time_to_reach: float | None = Field(description="Seconds, once every delivery has ended.")
-
-
-class HashtagFiguresOut(BaseModel):
-    hashtag: str
-    posts: int
-    reached: int
-    interactions: int
-    engagement_rate: Rate
-    relay_uses: int = Field(description="Messages from relays in the period that contain it.")
-    weekly_uses: dict[str, int] = Field(description='relay_uses per ISO week ("2026-W49").')
-
-    @field_validator("weekly_uses", mode="before")
-    @classmethod
-    def _pairs(cls, value: Any) -> Any:
-        return dict(value) if isinstance(value, tuple | list) else value
-
-
-class AmbassadorOut(BaseModel):
-    pseudonym: str = Field(description="The leaderboard's pseudonym: never a name or number.")
-    recruits: int
-    second_generation: int
-
-
-class AmbassadorsOut(BaseModel):
-    ambassadors: int
-    recruits: int
-    ambassador_share: Rate
-    recruits_per_ambassador: float | None
-    top: list[AmbassadorOut]
-
-
-class QuestionFiguresOut(BaseModel):
-    contest_id: str
-    question: int = Field(description="Position in the contest, from 1.")
-    sent: int
-    answered_in_time: int
-    correct: int
-    participation_rate: Rate
-    correct_rate: Rate
-    answers_per_hour: list[int] = Field(description="Answers in hour 0, 1, … after opening.")
-
-
-class ContestFiguresOut(BaseModel):
-    contest_id: str
-    sent: int = Field(description="Relays sent its first question.")
-    participants: int = Field(description="Relays with at least one answer in time.")
-    participation_rate: Rate
-    correct_rate: Rate
-    questions: list[QuestionFiguresOut]
-
-
-class PollFiguresOut(BaseModel):
-    poll_id: str
-    sent: int
-    voters: int
-    participation_rate: Rate
-
-
-class IndicatorsOut(BaseModel):
-    period: PeriodOut
-    filters: FiltersOut
-    min_group: int
-    small_group: bool = Field(
-        description="Narrowed to a channel, language or place with fewer than min_group "
-        "relays at the period's end: people-facing views would hide these figures."
-    )
-    community: CommunityOut
-    community_daily: list[CommunityDayOut]
-    posts: list[PostFiguresOut]
-    by_phase: list[GroupFiguresOut]
-    by_format: list[GroupFiguresOut]
-    interactions: int
-    interactions_before: int
-    interaction_growth: Rate
-    broadcasts: list[BroadcastFiguresOut]
-    hashtags: list[HashtagFiguresOut]
-    ambassadors: AmbassadorsOut
-    contests: list[ContestFiguresOut]
-    polls: list[PollFiguresOut]
-
-
-def indicators_out(indicators: Indicators) -> IndicatorsOut:
+def indicators_out(indicators: figures.Indicators) -> BaseModel:
     filters = indicators.filters
     narrowed = any((filters.channel, filters.language, filters.place))
     values = {item.name: getattr(indicators, item.name) for item in fields(indicators)}
@@ -206,6 +140,7 @@ def indicators_out(indicators: Indicators) -> IndicatorsOut:
 
 @router.get(
     "/indicators",
+    response_model=IndicatorsOut,
     responses={
         status.HTTP_404_NOT_FOUND: {"description": "No campaign by that slug."},
         status.HTTP_422_UNPROCESSABLE_CONTENT: {
@@ -227,17 +162,17 @@ async def get_indicators(
     channel: Channel | None = None,
     language: Language | None = None,
     place: Annotated[str | None, Query(description='A place, or "unknown".')] = None,
-) -> IndicatorsOut:
+) -> BaseModel:
     """The indicators for a period, narrowed to a campaign, channel, language or place."""
     zone = services.settings.zone
-    filters = Filters(
+    filters = figures.Filters(
         campaign=campaign,
         channel=channel,
         language=language.value if language else None,
         place=place,
     )
 
-    def read() -> IndicatorsOut:
+    def read() -> BaseModel:
         today = datetime.now(zone).date()
         with services.factory() as session:
             try:
