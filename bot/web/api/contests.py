@@ -7,8 +7,9 @@ A contest or poll is posted as JSON in the shape of one item of a campaign file'
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Request, status
 from pydantic import BaseModel, Field
@@ -42,6 +43,7 @@ from bot.web.api.contest_bodies import (
     ProblemsOut,
 )
 from bot.web.services import Services, ServicesDep
+from content.model import OpinionPoll, Quiz
 from content.problems import CampaignInvalid
 from content.quizzes import poll_from_data, quiz_from_data
 
@@ -172,20 +174,54 @@ def _contest(session: Session, slug: str) -> Contest:
     return found
 
 
-def _create_contest(services: Services, data: dict[str, Any], language: Language) -> ContestOut:
+Item = TypeVar("Item", Quiz, OpinionPoll)
+Row = TypeVar("Row", Contest, Poll)
+Out = TypeVar("Out", ContestOut, PollOut)
+
+
+def _store(
+    services: Services,
+    data: dict[str, Any],
+    language: Language,
+    *,
+    read: Callable[[dict[str, Any]], Item],
+    store: Callable[[Session, Item, datetime], Row],
+    out: Callable[[Session, Row], Out],
+) -> Out:
+    """Read a body as the campaign file's format, store it, and send what is due now."""
     try:
-        quiz = quiz_from_data(data)
+        item = read(data)
     except CampaignInvalid as exc:
         raise _problems(exc, language) from exc
     now = datetime.now(UTC)
     with unit_of_work(services.factory) as session:
         try:
-            contest = create_quiz(session=session, quiz=quiz, zone=services.settings.zone, now=now)
+            row = store(session, item, now)
         except (SlugTaken, StoreRefused) as exc:
             raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
         tick.tick(session=session, now=now, zone=services.settings.zone)
-        session.refresh(contest)
-        return _contest_out(session, contest)
+        session.refresh(row)
+        return out(session, row)
+
+
+def _latest(session: Session, model: type[Row], out: Callable[[Session, Row], Out]) -> list[Out]:
+    """The hundred contests or polls that open last, newest first."""
+    found = session.scalars(select(model).order_by(model.opens_at.desc()).limit(100))
+    return [out(session, row) for row in found]
+
+
+def _create_contest(services: Services, data: dict[str, Any], language: Language) -> ContestOut:
+    zone = services.settings.zone
+    return _store(
+        services,
+        data,
+        language,
+        read=quiz_from_data,
+        store=lambda session, quiz, now: create_quiz(
+            session=session, quiz=quiz, zone=zone, now=now
+        ),
+        out=_contest_out,
+    )
 
 
 def _draw_out(session: Session, row: ContestDraw) -> DrawOut:
@@ -255,18 +291,17 @@ def _poll_out(session: Session, poll: Poll) -> PollOut:
 
 
 def _create_poll(services: Services, data: dict[str, Any], language: Language) -> PollOut:
-    try:
-        item = poll_from_data(data)
-    except CampaignInvalid as exc:
-        raise _problems(exc, language) from exc
-    now = datetime.now(UTC)
-    with unit_of_work(services.factory) as session:
-        try:
-            poll = create_poll(session=session, poll=item, zone=services.settings.zone, now=now)
-        except (SlugTaken, StoreRefused) as exc:
-            raise HTTPException(status.HTTP_409_CONFLICT, exc.message.render(language)) from exc
-        tick.tick(session=session, now=now, zone=services.settings.zone)
-        return _poll_out(session, poll)
+    zone = services.settings.zone
+    return _store(
+        services,
+        data,
+        language,
+        read=poll_from_data,
+        store=lambda session, poll, now: create_poll(
+            session=session, poll=poll, zone=zone, now=now
+        ),
+        out=_poll_out,
+    )
 
 
 @router.post("/contests", status_code=status.HTTP_201_CREATED, responses=REFUSED)
@@ -281,11 +316,7 @@ async def create_contest(
 
 @router.get("/contests")
 async def list_contests(services: ServicesDep) -> list[ContestOut]:
-    def read(session: Session) -> list[ContestOut]:
-        found = session.scalars(select(Contest).order_by(Contest.opens_at.desc()).limit(100))
-        return [_contest_out(session, contest) for contest in found]
-
-    return await services.read(read)
+    return await services.read(lambda session: _latest(session, Contest, _contest_out))
 
 
 @router.get("/contests/{slug}")
@@ -340,8 +371,4 @@ async def create_poll_route(
 async def list_polls(services: ServicesDep) -> list[PollOut]:
     """Polls with their results in aggregate, only past their threshold."""
 
-    def read(session: Session) -> list[PollOut]:
-        found = session.scalars(select(Poll).order_by(Poll.opens_at.desc()).limit(100))
-        return [_poll_out(session, poll) for poll in found]
-
-    return await services.read(read)
+    return await services.read(lambda session: _latest(session, Poll, _poll_out))
