@@ -172,6 +172,15 @@ def test_a_week_of_the_sample_campaign_reported(week: Week, tmp_path: Path) -> N
     assert (int(j01["reactions"]), int(j01["replies"]), int(j01["shares"])) == (2, 1, 2)
     assert int(j01["engaged"]) == 3
     assert int(j01["onward_reach"]) == 7  # more than 5 (6) + a share that said nothing (1)
+    week_range = ["--from", "2026-12-01", "--to", "2026-12-07"]
+    shown = runner.invoke(app, ["report", "ambassadors", *week_range])
+    assert shown.exit_code == 0, shown.output
+    sharers = shown.output[shown.output.index("Meilleurs relayeurs") :]
+    rows = [line.split("│")[2:4] for line in sharers.splitlines() if "Relais #" in line]
+    assert [[cell.strip() for cell in row] for row in rows] == [
+        ["1", "6"],  # one share, "more than 5"
+        ["1", "1"],  # one share that said nothing of its reach
+    ]
     if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
         pytest.skip("needs Debian's chromium at /usr/bin/chromium")
     from playwright.sync_api import sync_playwright

@@ -182,7 +182,7 @@ _views(
 _views(
     "ambassadors",
     "The top recruiters by pseudonym, with their recruits' own recruits.",
-    lambda found, language: [grids.ambassadors(found, language)],
+    lambda found, language: [grids.ambassadors(found, language), grids.sharers(found, language)],
 )
 
 

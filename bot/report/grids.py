@@ -152,3 +152,18 @@ def ambassadors(indicators: Indicators, language: Language) -> Grid:
         share=percent(found.ambassador_share, language),
     )
     return table(_("Top ambassadors"), columns, found.top, language, note)
+
+
+def sharers(indicators: Indicators, language: Language) -> Grid:
+    """Who said they passed posts on, by pseudonym: the share leaderboard."""
+    columns = [
+        label(_("pseudonym"), "pseudonym"),
+        count(_("shares"), "shares"),
+        count(_("onward reach (declared)"), "onward_reach"),
+    ]
+    note = _(
+        "Shares within 48 hours of their post. The onward reach is what relays said: one "
+        "group counts 1, 2 to 5 counts 2, more than 5 counts 6."
+    )
+    found = indicators.ambassadors.top_sharers
+    return table(_("Top sharers"), columns, found, language, note)

@@ -121,7 +121,12 @@ def _parts(indicators: Indicators, language: Language, zone: ZoneInfo) -> list[P
             [(_("Top hashtags"), charts.hashtags)],
             [post_grids.hashtags(indicators, say)],
         ),
-        part("ambassadors", _("Ambassadors"), [], [grids.ambassadors(indicators, say)]),
+        part(
+            "ambassadors",
+            _("Ambassadors"),
+            [],
+            [grids.ambassadors(indicators, say), grids.sharers(indicators, say)],
+        ),
         part(
             "contests",
             _("Contests and polls"),

@@ -102,7 +102,14 @@ _out(
     {"weekly_uses": Annotated[dict[str, int], BeforeValidator(dict)]},
 )
 _out(figures.Ambassador, {"pseudonym": "The leaderboard's pseudonym: never a name or number."})
-_out(figures.Ambassadors)
+_out(
+    figures.Sharer,
+    {
+        "pseudonym": "The leaderboard's pseudonym: never a name or number.",
+        "onward_reach": "Declared by relays when they share, not measured.",
+    },
+)
+_out(figures.Ambassadors, {"top_sharers": "Shares within 48 hours of their post, most first."})
 _out(
     figures.QuestionFigures,
     {
