@@ -15,7 +15,8 @@ from bot.domain.indicators.figures import Community, CommunityDay, Filters, Peri
 from bot.domain.relays import record_event
 from bot.models import RelayEventKind
 from tests.factories import make_relay
-from tests.indicator_data import Week, at, build_week, indicators
+from tests.indicator_data import Week, build_week, indicators
+from tests.indicator_week import at
 
 Factory = sessionmaker[Session]
 JOINED = RelayEventKind.JOINED
