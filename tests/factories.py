@@ -41,6 +41,12 @@ def make_relay(session: Session, **overrides: Any) -> Relay:
     return relay
 
 
+def new_relay(factory: sessionmaker[Session], **overrides: Any) -> int:
+    """make_relay() in a unit of work of its own, so the relay is committed; its id."""
+    with unit_of_work(factory) as session:
+        return make_relay(session, **overrides).id
+
+
 def make_delivery(
     session: Session,
     relay: Relay,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,7 +25,7 @@ from bot.models import (
 )
 from scheduler import jobs
 from tests.conftest import AUTH
-from tests.factories import make_relay
+from tests.factories import new_relay
 
 Factory = sessionmaker[Session]
 BAMAKO = ZoneInfo("Africa/Bamako")
@@ -34,12 +33,6 @@ TEXTS = {
     "fr": "Venez à la session du conseil communal samedi !",
     "bm": "Aw ka na komini ka lajɛ la sibiridon!",
 }
-_numbers = itertools.count(1)
-
-
-def relay(factory: Factory, **overrides: Any) -> int:
-    with unit_of_work(factory) as session:
-        return make_relay(session, address=f"console:b{next(_numbers)}", **overrides).id
 
 
 def received(factory: Factory, relay_id: int) -> list[dict[str, Any]]:
@@ -92,12 +85,12 @@ def test_a_wrong_audience_says_what_is_wrong(text: str) -> None:
 
 def test_a_broadcast_reaches_its_audience_once_in_each_language(factory: Factory) -> None:
     now = datetime.now(UTC)
-    fr = relay(factory, language=Language.FR, place="kayes", tags=["ambassadeur"])
-    bm = relay(factory, language=Language.BM, place="kayes", tags=["Ambassadeur", "élu"])
+    fr = new_relay(factory, language=Language.FR, place="kayes", tags=["ambassadeur"])
+    bm = new_relay(factory, language=Language.BM, place="kayes", tags=["Ambassadeur", "élu"])
     outside = [
-        relay(factory, language=Language.BM, place="kita", tags=["ambassadeur"]),
-        relay(factory, language=Language.BM, place="kayes", tags=[]),
-        relay(
+        new_relay(factory, language=Language.BM, place="kita", tags=["ambassadeur"]),
+        new_relay(factory, language=Language.BM, place="kayes", tags=[]),
+        new_relay(
             factory,
             language=Language.BM,
             place="kayes",
@@ -127,8 +120,8 @@ def test_a_broadcast_reaches_its_audience_once_in_each_language(factory: Factory
 
 def test_a_bambara_voice_note_goes_to_bambara_readers(factory: Factory) -> None:
     now = datetime.now(UTC)
-    bm = relay(factory, language=Language.BM)
-    fr = relay(factory, language=Language.FR)
+    bm = new_relay(factory, language=Language.BM)
+    fr = new_relay(factory, language=Language.FR)
     voice = {"kind": "voice", "url": "telegram-file:AwACAgQ"}
     with unit_of_work(factory) as session:
         broadcast = broadcasts.create(
@@ -147,11 +140,11 @@ def test_a_bambara_voice_note_goes_to_bambara_readers(factory: Factory) -> None:
 
 def test_joined_since_and_role(factory: Factory) -> None:
     now = datetime.now(UTC)
-    newcomer = relay(
+    newcomer = new_relay(
         factory, consent_at=datetime(2026, 11, 10, 12, tzinfo=UTC), role=Role.ORGANISER
     )
-    relay(factory, consent_at=datetime(2026, 10, 1, tzinfo=UTC), role=Role.ORGANISER)
-    relay(factory, consent_at=datetime(2026, 11, 10, 12, tzinfo=UTC))
+    new_relay(factory, consent_at=datetime(2026, 10, 1, tzinfo=UTC), role=Role.ORGANISER)
+    new_relay(factory, consent_at=datetime(2026, 11, 10, 12, tzinfo=UTC))
     audience = Audience(roles=("organiser",), joined_since=date(2026, 11, 10))
     with unit_of_work(factory) as session:
         assert (
@@ -166,7 +159,7 @@ def test_joined_since_and_role(factory: Factory) -> None:
 
 def test_cancelling_withdraws_what_was_not_handed_over(factory: Factory) -> None:
     now = datetime.now(UTC)
-    first, second = relay(factory), relay(factory)
+    first, second = new_relay(factory), new_relay(factory)
     with unit_of_work(factory) as session:
         broadcast = broadcasts.create(
             session=session, audience=Audience(), texts=TEXTS, created_by="cli", now=now
@@ -186,7 +179,7 @@ def test_cancelling_withdraws_what_was_not_handed_over(factory: Factory) -> None
 
 def test_a_scheduled_broadcast_starts_when_its_time_comes(factory: Factory) -> None:
     now = datetime.now(UTC)
-    target = relay(factory)
+    target = new_relay(factory)
     schedule(factory, now=now, send_at=now + timedelta(hours=2))
     with unit_of_work(factory) as session:
         assert broadcasts.start_due(session=session, now=now + timedelta(hours=1), zone=BAMAKO) == 0
@@ -205,7 +198,7 @@ def test_the_api_needs_the_token(api: TestClient) -> None:
 
 
 def test_create_follow_and_cancel_through_the_api(api: TestClient, factory: Factory) -> None:
-    fr, bm = relay(factory, language=Language.FR), relay(factory, language=Language.BM)
+    fr, bm = new_relay(factory, language=Language.FR), new_relay(factory, language=Language.BM)
     created = api.post("/api/broadcasts", headers=AUTH, json={"texts": TEXTS})
     assert created.status_code == 201, created.text
     body = created.json()
@@ -222,7 +215,7 @@ def test_create_follow_and_cancel_through_the_api(api: TestClient, factory: Fact
 def test_a_later_broadcast_waits_in_the_campaign_time_zone(
     api: TestClient, factory: Factory
 ) -> None:
-    relay(factory)
+    new_relay(factory)
     later = (datetime.now(BAMAKO) + timedelta(days=1)).replace(tzinfo=None, microsecond=0)
     body = api.post(
         "/api/broadcasts", headers=AUTH, json={"texts": TEXTS, "send_at": later.isoformat()}
@@ -260,7 +253,7 @@ def test_the_api_is_documented(api: TestClient) -> None:
 
 def test_the_clock_starts_scheduled_broadcasts(factory: Factory) -> None:
     now = datetime.now(UTC)
-    target = relay(factory)
+    target = new_relay(factory)
     schedule(factory, now=now, send_at=now - timedelta(seconds=1), created_by="api")
     jobs.start_due_broadcasts(factory)
     jobs.start_due_broadcasts(factory)  # a second clock, or a second tick: nothing more

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,11 +14,10 @@ from bot.domain.campaign_store import LoadReport, store_campaign
 from bot.models import Delivery, Language, PostRow, PostStatus, RelayStatus, Role
 from content.model import Campaign, PostAudience
 from scheduler.calendar import materialise_due
-from tests.factories import make_campaign, make_post, make_relay
+from tests.factories import make_campaign, make_post, new_relay
 
 Factory = sessionmaker[Session]
 BAMAKO = ZoneInfo("Africa/Bamako")  # UTC+0 all year; the tests still go through the zone
-_numbers = itertools.count(1)
 
 
 def at(day: int, hour: int, minute: int = 0) -> datetime:
@@ -37,12 +35,6 @@ def tick(factory: Factory, now: datetime) -> int:
         return materialise_due(session=session, now=now)
 
 
-def relay(factory: Factory, **overrides: Any) -> int:
-    with unit_of_work(factory) as session:
-        values = {"address": f"console:r{next(_numbers)}", **overrides}
-        return make_relay(session, **values).id
-
-
 def received(factory: Factory, relay_id: int) -> list[dict[str, Any]]:
     with factory() as session:
         query = select(Delivery.payload).where(Delivery.relay_id == relay_id)
@@ -51,7 +43,7 @@ def received(factory: Factory, relay_id: int) -> list[dict[str, Any]]:
 
 def test_a_due_post_reaches_each_relay_once_in_their_language(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="j01")))
-    fr, bm = relay(factory, language=Language.FR), relay(factory, language=Language.BM)
+    fr, bm = new_relay(factory, language=Language.FR), new_relay(factory, language=Language.BM)
     assert tick(factory, at(1, 7, 59)) == 0  # not yet
     assert tick(factory, at(1, 8, 0)) == 2
     assert tick(factory, at(1, 8, 1)) == 0  # a second tick, or a second clock: nothing more
@@ -76,7 +68,7 @@ def test_posts_not_sent_are_updated_sent_ones_never_and_removed_ones_withdrawn(
     j01, j02 = make_post(id="j01"), make_post(id="j02", day=date(2026, 12, 2))
     j03 = make_post(id="j03", day=date(2026, 12, 3))
     load(factory, make_campaign(j01, j02, j03))
-    relay_id = relay(factory)
+    relay_id = new_relay(factory)
     tick(factory, at(1, 8))  # j01 goes out
     edited = {"fr": "Nouveau texte", "bm": "Sɛbɛn kura"}
     j01b = make_post(id="j01", text=edited)
@@ -99,9 +91,9 @@ def test_posts_not_sent_are_updated_sent_ones_never_and_removed_ones_withdrawn(
 
 def test_quiet_hours_defer_and_never_drop(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="soir", at=time(20, 50))))
-    early = relay(factory)
+    early = new_relay(factory)
     assert tick(factory, at(1, 20, 55)) == 1  # the evening's post goes at 20:50 …
-    late = relay(factory)  # … someone joins at 22:00, in the quiet hours
+    late = new_relay(factory)  # … someone joins at 22:00, in the quiet hours
     assert tick(factory, at(1, 22, 0)) == 0
     assert tick(factory, at(2, 6, 59)) == 0
     assert tick(factory, at(2, 7, 0)) == 1  # deferred to the end of the quiet hours
@@ -111,24 +103,24 @@ def test_quiet_hours_defer_and_never_drop(factory: Factory) -> None:
 
 def test_a_post_planned_inside_quiet_hours_waits_for_the_morning(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="nuit", at=time(22, 0))))
-    relay(factory)
+    new_relay(factory)
     assert tick(factory, at(1, 22, 0)) == 0
     assert tick(factory, at(2, 7, 5)) == 1
 
 
 def test_without_quiet_hours_a_post_is_due_until_midnight(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="j01", at=time(22, 0)), quiet_hours=None))
-    relay(factory)
+    new_relay(factory)
     assert tick(factory, at(1, 22, 0)) == 1
-    relay(factory)
+    new_relay(factory)
     assert tick(factory, at(2, 0, 1)) == 0
 
 
 def test_a_relay_who_joins_later_in_the_day_gets_todays_post_once(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="j01"), make_post(id="j00", day=date(2026, 11, 30))))
-    relay(factory)
+    new_relay(factory)
     tick(factory, at(1, 8))
-    newcomer = relay(factory)
+    newcomer = new_relay(factory)
     tick(factory, at(1, 15))
     tick(factory, at(1, 16))
     assert [payload["post"] for payload in received(factory, newcomer)] == ["j01"]
@@ -137,19 +129,19 @@ def test_a_relay_who_joins_later_in_the_day_gets_todays_post_once(factory: Facto
 def test_audience_by_place_language_and_role(factory: Factory) -> None:
     audience = PostAudience(languages=("bm",), places=("kita",), roles=("organiser",))
     load(factory, make_campaign(make_post(id="j01", audience=audience)))
-    target = relay(factory, language=Language.BM, place="kita", role=Role.ORGANISER)
+    target = new_relay(factory, language=Language.BM, place="kita", role=Role.ORGANISER)
     others = [
-        relay(factory, language=Language.FR, place="kita", role=Role.ORGANISER),
-        relay(factory, language=Language.BM, place="kayes", role=Role.ORGANISER),
-        relay(factory, language=Language.BM, place="kita", role=Role.RELAY),
-        relay(
+        new_relay(factory, language=Language.FR, place="kita", role=Role.ORGANISER),
+        new_relay(factory, language=Language.BM, place="kayes", role=Role.ORGANISER),
+        new_relay(factory, language=Language.BM, place="kita", role=Role.RELAY),
+        new_relay(
             factory,
             language=Language.BM,
             place="kita",
             role=Role.ORGANISER,
             status=RelayStatus.STOPPED,
         ),
-        relay(factory, language=Language.BM, place=None, role=Role.ORGANISER),  # still joining
+        new_relay(factory, language=Language.BM, place=None, role=Role.ORGANISER),  # still joining
     ]
     assert tick(factory, at(1, 8)) == 1
     assert len(received(factory, target)) == 1
@@ -159,7 +151,7 @@ def test_audience_by_place_language_and_role(factory: Factory) -> None:
 def test_a_missing_language_falls_back_as_the_campaign_says(factory: Factory) -> None:
     french_only = make_post(id="j01", text={"fr": "Seulement en français"}, single_language="fr")
     load(factory, make_campaign(french_only))
-    bm = relay(factory, language=Language.BM)
+    bm = new_relay(factory, language=Language.BM)
     tick(factory, at(1, 8))
     assert [payload["language"] for payload in received(factory, bm)] == ["fr"]
 
@@ -169,7 +161,7 @@ def test_a_missing_language_falls_back_as_the_campaign_says(factory: Factory) ->
         fallback_language=None,
     )
     load(factory, other)
-    bm2 = relay(factory, language=Language.BM)
+    bm2 = new_relay(factory, language=Language.BM)
     tick(factory, at(1, 9))
     assert (
         received(factory, bm2) == [received(factory, bm)[0]]
@@ -186,7 +178,7 @@ def test_media_templates_and_sms_versions_travel_with_the_post(factory: Factory)
         templates={},
     )
     load(factory, make_campaign(post))
-    fr, bm = relay(factory, language=Language.FR), relay(factory, language=Language.BM)
+    fr, bm = new_relay(factory, language=Language.FR), new_relay(factory, language=Language.BM)
     tick(factory, at(1, 8))
     [to_fr], [to_bm] = received(factory, fr), received(factory, bm)
     assert to_fr["media"] == {"kind": "photo", "path": "engageonsnous/media/j01.png"}
@@ -199,7 +191,7 @@ def test_media_templates_and_sms_versions_travel_with_the_post(factory: Factory)
 
 def test_drafts_are_never_sent(factory: Factory) -> None:
     load(factory, make_campaign(make_post(id="j01", status="draft")))
-    relay(factory)
+    new_relay(factory)
     assert tick(factory, at(1, 8)) == 0
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Delivery)) == 0
@@ -210,7 +202,7 @@ def test_times_are_local_to_the_campaign(factory: Factory) -> None:
     # Lagos is an hour ahead of UTC (Bamako is on UTC): 08:00 there is 07:00 UTC.
     campaign = make_campaign(make_post(id="j01", at=time(8, 0)), timezone="Africa/Lagos")
     load(factory, campaign)
-    relay(factory)
+    new_relay(factory)
     with factory() as session:
         scheduled = session.scalar(select(PostRow.scheduled_at))
     assert scheduled == datetime(2026, 12, 1, 7, 0, tzinfo=UTC)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -16,12 +15,11 @@ from bot.domain.contests.answer_records import record_answer
 from bot.domain.contests.standings import contest_scores
 from bot.models import Answer, ContestState, Question, Relay
 from tests.contest_factories import make_contest
-from tests.factories import make_relay
+from tests.factories import new_relay
 
 Factory = sessionmaker[Session]
 OPENS = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 CHOICES = [{"fr": "Oui", "bm": "Awɔ"}, {"fr": "Non", "bm": "Ayi"}, {"fr": "Je ne sais pas"}]
-_numbers = itertools.count(1)
 
 
 def contest(factory: Factory, questions: int = 2, **overrides: Any) -> list[int]:
@@ -44,25 +42,17 @@ def contest(factory: Factory, questions: int = 2, **overrides: Any) -> list[int]
         return list(session.scalars(query.order_by(Question.position)))
 
 
-def relay(factory: Factory) -> int:
-    with unit_of_work(factory) as session:
-        return make_relay(session, address=f"console:q{next(_numbers)}").id
-
-
 def answer(factory: Factory, question_id: int, relay_id: int, choice: int, now: datetime) -> Any:
     with unit_of_work(factory) as session:
+        question, relay = session.get_one(Question, question_id), session.get_one(Relay, relay_id)
         return record_answer(
-            session=session,
-            question=session.get_one(Question, question_id),
-            relay=session.get_one(Relay, relay_id),
-            choice=choice,
-            now=now,
+            session=session, question=question, relay=relay, choice=choice, now=now
         )
 
 
 def test_the_first_answer_counts_and_a_second_changes_nothing(factory: Factory) -> None:
     [question] = contest(factory, questions=1)
-    who = relay(factory)
+    who = new_relay(factory)
     first = answer(factory, question, who, 0, OPENS + timedelta(minutes=5))
     again = answer(factory, question, who, 1, OPENS + timedelta(minutes=6))
     assert (first.first, first.correct, first.points) == (True, True, 15)  # 10 + speed bonus
@@ -73,7 +63,7 @@ def test_the_first_answer_counts_and_a_second_changes_nothing(factory: Factory) 
 
 def test_two_requests_at_once_record_one_answer(factory: Factory) -> None:
     [question] = contest(factory, questions=1)
-    who = relay(factory)
+    who = new_relay(factory)
     barrier = threading.Barrier(6)
 
     def tap(choice: int) -> bool:
@@ -89,18 +79,18 @@ def test_two_requests_at_once_record_one_answer(factory: Factory) -> None:
 
 def test_after_closing_an_answer_is_late_and_worth_nothing(factory: Factory) -> None:
     [question] = contest(factory, questions=1)
-    late = answer(factory, question, relay(factory), 0, OPENS + timedelta(days=3))
+    late = answer(factory, question, new_relay(factory), 0, OPENS + timedelta(days=3))
     assert (late.first, late.correct, late.late, late.points) == (True, True, True, 0)
 
 
 def test_scores_rank_ties_together(factory: Factory) -> None:
     first, second = contest(factory)
-    fast, slow, wrong = relay(factory), relay(factory), relay(factory)
+    fast, slow, wrong = new_relay(factory), new_relay(factory), new_relay(factory)
     for question in (first, second):
         answer(factory, question, fast, 0, OPENS + timedelta(minutes=1))
         answer(factory, question, slow, 0, OPENS + timedelta(hours=3))
         answer(factory, question, wrong, 1, OPENS + timedelta(minutes=1))
-    tie = relay(factory)
+    tie = new_relay(factory)
     for question in (first, second):
         answer(factory, question, tie, 0, OPENS + timedelta(hours=4))
     with factory() as session:

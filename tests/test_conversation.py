@@ -32,6 +32,14 @@ def options(payload: dict[str, object]) -> list[str]:
     return [option["data"] for option in payload["options"]]  # type: ignore[attr-defined]
 
 
+def reply(
+    factory: Factory, router: Router, text: str | None = None, *, choice: str | None = None
+) -> str:
+    """The text of the one message the bot answers to ADDRESS."""
+    [payload] = converse(factory, router, ADDRESS, text, choice=choice)
+    return str(payload["text"])
+
+
 def join_in_bambara(factory: Factory, router: Router, address: str = ADDRESS) -> None:
     converse(factory, router, address, "/start", name="Awa Traoré")
     converse(factory, router, address, choice="lang:bm")
@@ -73,8 +81,8 @@ def test_language_switch_by_typed_label_and_number(factory: Factory, router: Rou
     join_in_bambara(factory, router)
     [prompt] = converse(factory, router, ADDRESS, "/langue")
     assert options(prompt) == ["lang:bm", "lang:fr"]
-    [done] = converse(factory, router, ADDRESS, "français")
-    assert done["text"] == "C'est fait\u00a0: je vous écrirai désormais en Français."
+    done = reply(factory, router, "français")
+    assert done == "C'est fait\u00a0: je vous écrirai désormais en Français."
     relay = existing_relay(factory, ADDRESS)
     assert relay.language is Language.FR
 
@@ -124,10 +132,9 @@ def test_a_stopped_relay_is_told_how_to_return_and_can_rejoin(
 ) -> None:
     join_in_bambara(factory, router)
     converse(factory, router, ADDRESS, "stop")
-    [reminder] = converse(factory, router, ADDRESS, "i ni ce")
-    assert reminder["text"] == "I bɔra Relais la. /start walima DON ci walasa ka segin."
-    [back] = converse(factory, router, ADDRESS, "DON")
-    assert back["text"].startswith("I bisimila tugun")
+    reminder = reply(factory, router, "i ni ce")
+    assert reminder == "I bɔra Relais la. /start walima DON ci walasa ka segin."
+    assert reply(factory, router, "DON").startswith("I bisimila tugun")
     relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
     assert relay.stopped_at is None
@@ -147,8 +154,7 @@ def test_help_in_the_relays_language(factory: Factory, router: Router) -> None:
     assert "STOP walima JƆ" in help_bm["text"]
     converse(factory, router, ADDRESS, "/langue")
     converse(factory, router, ADDRESS, choice="lang:fr")
-    [help_fr] = converse(factory, router, ADDRESS, "aide")
-    assert help_fr["text"].startswith("Voici ce que je comprends")
+    assert reply(factory, router, "aide").startswith("Voici ce que je comprends")
 
 
 def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
@@ -156,16 +162,14 @@ def test_erasure_needs_confirmation_and_keeps_only_anonymous_counts(
 ) -> None:
     join_in_bambara(factory, router)
     converse(factory, router, ADDRESS, "/supprimer")
-    [kept] = converse(factory, router, ADDRESS, "ayi")
-    assert kept["text"] == "Foyi ma jɔsi."
+    assert reply(factory, router, "ayi") == "Foyi ma jɔsi."
     relay = existing_relay(factory, ADDRESS)
     assert relay.status is RelayStatus.ACTIVE
     relay_id = relay.id
 
     [prompt] = converse(factory, router, ADDRESS, "/supprimer")
     assert options(prompt) == ["erase:yes", "erase:no"]
-    [farewell] = converse(factory, router, ADDRESS, choice="erase:yes")
-    assert farewell["text"].startswith("I ka kunnafoniw jɔsira")
+    assert reply(factory, router, choice="erase:yes").startswith("I ka kunnafoniw jɔsira")
 
     assert relay_at(factory, ADDRESS) is None
     with factory() as session:
@@ -229,24 +233,36 @@ def test_someone_who_has_not_joined_is_invited_in_both_languages(
     assert relay_at(factory, ADDRESS) is None
 
 
-def test_a_replayed_message_changes_nothing(factory: Factory, router: Router) -> None:
-    def deliver() -> bool:
-        with unit_of_work(factory) as session:
-            return receive(
-                session=session,
-                router=router,
-                channel="console",
-                platform_message_id="same-id",
-                inbound=Inbound(address=ADDRESS, text="/start"),
-                raw={"text": "/start"},
-                now=datetime.now(UTC),
-            )
+def receive_start(
+    factory: Factory, router: Router, address: str, message_id: str, raw: dict[str, object]
+) -> bool:
+    """Receive "/start" from `address` under this platform message id: whether it was new."""
+    with unit_of_work(factory) as session:
+        return receive(
+            session=session,
+            router=router,
+            channel=address.partition(":")[0],
+            platform_message_id=message_id,
+            inbound=Inbound(address=address, text="/start"),
+            raw=raw,
+            now=datetime.now(UTC),
+        )
 
-    assert deliver() is True
-    assert deliver() is False
+
+def stored(factory: Factory) -> tuple[int | None, int | None]:
+    """How many inbound messages and how many deliveries the database holds."""
     with factory() as session:
-        assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
-        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
+        count = select(func.count())
+        return (
+            session.scalar(count.select_from(InboundMessage)),
+            session.scalar(count.select_from(Delivery)),
+        )
+
+
+def test_a_replayed_message_changes_nothing(factory: Factory, router: Router) -> None:
+    assert receive_start(factory, router, ADDRESS, "same-id", {"text": "/start"}) is True
+    assert receive_start(factory, router, ADDRESS, "same-id", {"text": "/start"}) is False
+    assert stored(factory) == (1, 1)
 
 
 def test_joining_twice_says_since_when_in_the_relays_language(
@@ -271,20 +287,9 @@ def test_the_same_message_arriving_twice_at_once_is_handled_once(
 
     def deliver() -> bool:
         barrier.wait(timeout=10)
-        with unit_of_work(factory) as session:
-            return receive(
-                session=session,
-                router=router,
-                channel="telegram",
-                platform_message_id="race-1",
-                inbound=Inbound(address="telegram:31", text="/start"),
-                raw={"update_id": 1},
-                now=datetime.now(UTC),
-            )
+        return receive_start(factory, router, "telegram:31", "race-1", {"update_id": 1})
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda _: deliver(), range(6)))
     assert sorted(results) == [False] * 5 + [True]
-    with factory() as session:
-        assert session.scalar(select(func.count()).select_from(InboundMessage)) == 1
-        assert session.scalar(select(func.count()).select_from(Delivery)) == 1
+    assert stored(factory) == (1, 1)

@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.domain.indicators.figures import Community, CommunityDay, Filters, Period
-from bot.models import RelayEvent, RelayEventKind
+from bot.domain.relays import record_event
+from bot.models import RelayEventKind
 from tests.factories import make_relay
-from tests.indicator_data import Week, at, build_week, indicators
+from tests.indicator_data import Week, build_week, indicators
+from tests.indicator_week import at
 
 Factory = sessionmaker[Session]
+JOINED = RelayEventKind.JOINED
 TG, WA = "telegram", "whatsapp"
 
 # date, channel, language, place: joined, rejoined, stopped, unreachable, erased, active_end
@@ -156,16 +159,7 @@ def test_days_are_local_dates_in_the_campaign_zone(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         relay = make_relay(session, channel="sms", place=None)
         # 23:30 UTC on 12-01 is already 00:30 on 12-02 in Lagos (UTC+1).
-        session.add(
-            RelayEvent(
-                relay_id=relay.id,
-                kind=RelayEventKind.JOINED,
-                at=at(12, 1, 23, 30),
-                channel="sms",
-                language="fr",
-                place=None,
-            )
-        )
+        record_event(session=session, relay=relay, kind=JOINED, now=at(12, 1, 23, 30))
     lagos = ZoneInfo("Africa/Lagos")
     first, second = Period(date(2026, 12, 1), date(2026, 12, 1)), Period(*[date(2026, 12, 2)] * 2)
     assert indicators(factory, period=first).community.joined == 1
@@ -183,16 +177,7 @@ def test_a_day_is_local_across_a_change_of_clocks(factory: Factory) -> None:
         relay = make_relay(session)
         # Paris left summer time on 10-25 at 01:00 UTC: 22:30 UTC that evening is 23:30
         # there, still 10-25 (at the summer offset it would have been 10-26).
-        session.add(
-            RelayEvent(
-                relay_id=relay.id,
-                kind=RelayEventKind.JOINED,
-                at=at(10, 25, 22, 30),
-                channel="console",
-                language="fr",
-                place="kayes",
-            )
-        )
+        record_event(session=session, relay=relay, kind=JOINED, now=at(10, 25, 22, 30))
     paris = ZoneInfo("Europe/Paris")
     days = indicators(factory, period=Period(date(2026, 10, 20), date(2026, 10, 30)), zone=paris)
     assert [row.date for row in days.community_daily if row.joined] == [date(2026, 10, 25)]

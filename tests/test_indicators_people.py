@@ -21,7 +21,8 @@ from bot.domain.indicators.figures import (
     QuestionFigures,
     Sharer,
 )
-from tests.indicator_data import Week, at, build_week, indicators
+from tests.indicator_data import Week, build_week, indicators
+from tests.indicator_week import at
 
 Factory = sessionmaker[Session]
 OURS = Filters(campaign="engageonsnous")

@@ -116,35 +116,14 @@ def test_a_filter_counts_only_its_relays_and_drops_posts_they_did_not_get(
 def test_hashtags_sum_their_posts_and_count_what_relays_wrote_each_week(
     factory: Factory,
 ) -> None:
+    # tag, posts, reached, interactions, engagement rate, relay uses, relay uses by ISO week
     assert indicators(factory, OURS).hashtags == (
-        # Three posts, "#engageonsnous" on j03 among them. Written: r1 on 12-01 and r2's
-        # "#engageonsnous#Kayes"; not r3's "#EngageonsNousKayes", not before the week,
-        # not the test relay, not a button, not someone who has not joined.
-        HashtagFigures(
-            "#EngageonsNous",
-            posts=3,
-            reached=9,
-            interactions=9,
-            engagement_rate=0.6667,  # 6 / 9
-            relay_uses=2,
-            weekly_uses=(("2026-W49", 2), ("2026-W50", 0)),
-        ),
-        HashtagFigures(
-            "#Kayes",
-            posts=1,
-            reached=3,
-            interactions=4,
-            engagement_rate=0.6667,
-            relay_uses=2,  # r2's, and r5's "Bravo #Kayes." on Monday 12-07
-            weekly_uses=(("2026-W49", 1), ("2026-W50", 1)),
-        ),
-        HashtagFigures(
-            "#PaixauMali",
-            posts=1,
-            reached=4,
-            interactions=3,
-            engagement_rate=0.5,
-            relay_uses=1,  # r5's testimony
-            weekly_uses=(("2026-W49", 1), ("2026-W50", 0)),
-        ),
+        # Three posts, "#engageonsnous" on j03 among them; 6 engaged of 9 reached. Written:
+        # r1 on 12-01 and r2's "#engageonsnous#Kayes"; not r3's "#EngageonsNousKayes", not
+        # before the week, not the test relay, not a button, not someone who has not joined.
+        HashtagFigures("#EngageonsNous", 3, 9, 9, 0.6667, 2, (("2026-W49", 2), ("2026-W50", 0))),
+        # r2's, and r5's "Bravo #Kayes." on Monday 12-07
+        HashtagFigures("#Kayes", 1, 3, 4, 0.6667, 2, (("2026-W49", 1), ("2026-W50", 1))),
+        # r5's testimony
+        HashtagFigures("#PaixauMali", 1, 4, 3, 0.5, 1, (("2026-W49", 1), ("2026-W50", 0))),
     )

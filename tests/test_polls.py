@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -15,12 +14,11 @@ from bot.db import unit_of_work
 from bot.domain.polls import Results, results, vote
 from bot.models import Poll, Relay, Vote
 from tests.contest_factories import make_poll
-from tests.factories import make_relay
+from tests.factories import new_relay
 
 Factory = sessionmaker[Session]
 OPENS = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 DURING = OPENS + timedelta(hours=1)
-_numbers = itertools.count(1)
 
 
 def poll(factory: Factory, **overrides: Any) -> int:
@@ -28,20 +26,10 @@ def poll(factory: Factory, **overrides: Any) -> int:
     return make_poll(factory, opens_at=OPENS, closes_at=OPENS + timedelta(days=1), **overrides)
 
 
-def relay(factory: Factory, place: str = "kayes") -> int:
-    with unit_of_work(factory) as session:
-        return make_relay(session, address=f"console:v{next(_numbers)}", place=place).id
-
-
 def cast(factory: Factory, poll_id: int, relay_id: int, choice: int, now: datetime = DURING) -> Any:
     with unit_of_work(factory) as session:
-        return vote(
-            session=session,
-            poll=session.get_one(Poll, poll_id),
-            relay=session.get_one(Relay, relay_id),
-            choice=choice,
-            now=now,
-        )
+        poll, relay = session.get_one(Poll, poll_id), session.get_one(Relay, relay_id)
+        return vote(session=session, poll=poll, relay=relay, choice=choice, now=now)
 
 
 def tally(factory: Factory, poll_id: int, place: str | None = None) -> Results | None:
@@ -51,7 +39,7 @@ def tally(factory: Factory, poll_id: int, place: str | None = None) -> Results |
 
 def test_no_result_below_the_threshold_then_only_counts(factory: Factory) -> None:
     poll_id = poll(factory)
-    voters = [relay(factory) for _ in range(3)]
+    voters = [new_relay(factory) for _ in range(3)]
     cast(factory, poll_id, voters[0], 0)
     cast(factory, poll_id, voters[1], 1)
     assert tally(factory, poll_id) is None  # two votes could be traced to two people
@@ -64,8 +52,8 @@ def test_no_result_below_the_threshold_then_only_counts(factory: Factory) -> Non
 def test_a_place_gets_its_own_result_only_with_enough_votes_there(factory: Factory) -> None:
     poll_id = poll(factory)
     for _ in range(3):
-        cast(factory, poll_id, relay(factory, place="kayes"), 1)
-    cast(factory, poll_id, relay(factory, place="kita"), 0)
+        cast(factory, poll_id, new_relay(factory, place="kayes"), 1)
+    cast(factory, poll_id, new_relay(factory, place="kita"), 0)
     assert tally(factory, poll_id, place="kayes") == Results(counts=(0, 3), total=3)
     assert tally(factory, poll_id, place="kita") is None
     assert tally(factory, poll_id) == Results(counts=(1, 3), total=4)
@@ -73,7 +61,7 @@ def test_a_place_gets_its_own_result_only_with_enough_votes_there(factory: Facto
 
 def test_one_vote_each_changeable_only_if_the_poll_says_so(factory: Factory) -> None:
     fixed, changeable = poll(factory), poll(factory, changeable=True)
-    who = relay(factory)
+    who = new_relay(factory)
     assert cast(factory, fixed, who, 0).counted
     assert not cast(factory, fixed, who, 1).counted
     assert cast(factory, changeable, who, 0).counted
@@ -85,7 +73,7 @@ def test_one_vote_each_changeable_only_if_the_poll_says_so(factory: Factory) -> 
 
 def test_no_vote_outside_the_poll_time(factory: Factory) -> None:
     poll_id = poll(factory)
-    who = relay(factory)
+    who = new_relay(factory)
     assert not cast(factory, poll_id, who, 0, now=OPENS - timedelta(minutes=1)).counted
     assert not cast(factory, poll_id, who, 0, now=OPENS + timedelta(days=1)).counted
     with factory() as session:
@@ -94,7 +82,7 @@ def test_no_vote_outside_the_poll_time(factory: Factory) -> None:
 
 def test_votes_racing_for_one_relay_count_once(factory: Factory) -> None:
     poll_id = poll(factory)
-    who = relay(factory)
+    who = new_relay(factory)
     barrier = threading.Barrier(5)
 
     def tap(choice: int) -> bool:

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
 from bot.domain.indicators.figures import Period
+from bot.domain.relays import record_event
 from bot.enums import RelayEventKind
-from bot.models import CampaignRow, RelayEvent
+from bot.models import CampaignRow
 from bot.report.gather import BadPeriod, UnknownCampaign, default_period, period_of
 from tests.factories import make_relay
 
@@ -37,17 +38,7 @@ def campaign(session: Session, slug: str, starts: date, ends: date) -> None:
 
 
 def joined(session: Session, at: datetime) -> None:
-    relay = make_relay(session)
-    session.add(
-        RelayEvent(
-            relay_id=relay.id,
-            kind=RelayEventKind.JOINED,
-            at=at,
-            channel="console",
-            language="fr",
-            place="kayes",
-        )
-    )
+    record_event(session=session, relay=make_relay(session), kind=RelayEventKind.JOINED, now=at)
 
 
 def period(factory: Factory, campaign: str | None = None) -> Period:
