@@ -122,7 +122,7 @@ class Eligibility(enum.StrEnum):
 
 class RelayEventKind(enum.StrEnum):
     """A change in a relay's standing, kept so the community can be counted for any past
-    day (shared/indicators.md, Community). An erasure keeps these, anonymous."""
+    day (bot/domain/indicators/DEFINITIONS.md, Community). An erasure keeps these, anonymous."""
 
     JOINED = "joined"  # completed joining for the first time: consent, language and place
     REJOINED = "rejoined"  # joined again after stopping, being unreachable or erased

@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     # Deliveries a worker claims at once: at most this many may go twice after a crash.
     delivery_batch_size: int = Field(default=50, ge=1, le=1000)
     # The indicators' small-group rule: a breakdown cell with fewer relays than this shows
-    # "<N" to people (shared/indicators.md).
+    # "<N" to people (bot/domain/indicators/DEFINITIONS.md).
     min_group: int = Field(default=5, ge=1, le=100)
 
     @field_validator("database_url")

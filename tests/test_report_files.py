@@ -1,6 +1,6 @@
-"""The report's machine files as shared/indicators.md fixes them: CSV names, columns and
-conventions (BOM, ISO dates, rates as fractions, empty for None, small_group marked),
-and indicators.xlsx with the same tables and a summary sheet."""
+"""The report's machine files as bot/domain/indicators/DEFINITIONS.md fixes them: CSV
+names, columns and conventions (BOM, ISO dates, rates as fractions, empty for None,
+small_group marked), and indicators.xlsx with the same tables and a summary sheet."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
 """How a figure reads to a person: numbers and percentages written the reader's way, and
-the small-group rule of shared/indicators.md, under which a breakdown cell (a count by
-channel, language or place) under min_group shows `<5` instead of its figure."""
+the small-group rule of the indicators' definitions (bot/domain/indicators/DEFINITIONS.md),
+under which a breakdown cell (a count by channel, language or place) under min_group
+shows `<5` instead of its figure."""
 
 from __future__ import annotations
 

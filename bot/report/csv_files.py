@@ -1,4 +1,4 @@
-"""The CSV files of shared/indicators.md: UTF-8 with a BOM (so spreadsheets open the
+"""The CSV files of bot/domain/indicators/DEFINITIONS.md: UTF-8 with a BOM (so spreadsheets open the
 accents right), comma-separated, a header row, ISO dates, rates as fractions, and an
 empty cell where a figure has no value."""
 

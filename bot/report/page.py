@@ -160,6 +160,7 @@ def render_page(
         nothing=_("nothing to show for this period").render(language),
         footer=_(
             "Rates are shares of their base, empty (—) when the base is zero. A day is a "
-            "local date in the campaign's time zone. Every figure follows shared/indicators.md."
+            "local date in the campaign's time zone. Every figure follows Relais's definitions "
+            "of the indicators."
         ).render(language),
     )

@@ -1,5 +1,6 @@
-"""The machine tables of shared/indicators.md (files, names, columns), as plain values:
-CSV files and the workbook's sheets are written from these, so they cannot disagree."""
+"""The machine tables of bot/domain/indicators/DEFINITIONS.md (files, names, columns),
+as plain values: CSV files and the workbook's sheets are written from these, so they
+cannot disagree."""
 
 from __future__ import annotations
 
@@ -124,7 +125,7 @@ def polls(indicators: Indicators) -> Table:
 
 
 def file_tables(indicators: Indicators) -> tuple[Table, ...]:
-    """The seven CSV files of shared/indicators.md, in its order."""
+    """The seven CSV files of bot/domain/indicators/DEFINITIONS.md, in its order."""
     return (
         community_daily(indicators),
         posts(indicators),

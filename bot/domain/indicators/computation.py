@@ -23,7 +23,7 @@ from bot.domain.indicators.scope import Scope
 def compute(
     *, session: Session, period: Period, filters: Filters, zone: ZoneInfo, min_group: int = 5
 ) -> Indicators:
-    """The indicators of shared/indicators.md for the period's local days in `zone`,
+    """The indicators of bot/domain/indicators/DEFINITIONS.md for the period's local days in `zone`,
     narrowed by the filters, never counting relays tagged `test`."""
     scope = Scope(filters)
     now, before = span(period, zone), span(period.previous(), zone)

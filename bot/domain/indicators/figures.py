@@ -1,7 +1,7 @@
 """The indicators as values: what `compute` returns and every view (report files, the
-API, the terminal, the dashboard) shows. Names follow shared/indicators.md and its file
-columns. Rates are fractions in [0, 1] rounded to 4 decimals, None when their
-denominator is 0."""
+API, the terminal, the dashboard) shows. Names follow DEFINITIONS.md (beside this file)
+and its file columns. Rates are fractions in [0, 1] rounded to 4 decimals, None when
+their denominator is 0."""
 
 from __future__ import annotations
 

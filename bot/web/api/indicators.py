@@ -1,6 +1,7 @@
-"""/api/indicators: the campaign's indicators as JSON (shared/indicators.md), the same
-figures as `relais report`. For machines: small groups keep their figures and are marked
-`small_group`, as in the report's CSV files."""
+"""/api/indicators: the campaign's indicators as JSON, as
+bot/domain/indicators/DEFINITIONS.md defines them: the same figures as `relais report`.
+For machines: small groups keep their figures and are marked `small_group`, as in the
+report's CSV files."""
 
 from __future__ import annotations
 
