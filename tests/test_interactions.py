@@ -16,16 +16,20 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Choice, ChoiceKind, Inbound
 from bot.db import unit_of_work
+from bot.domain.campaign_store import store_campaign
+from bot.domain.outbox import enqueue
+from bot.domain.posts import post_message
 from bot.models import (
     ConversationState,
     Delivery,
     DeliveryStatus,
     InboundMessage,
     Interaction,
+    PostRow,
     Relay,
 )
 from bot.outbound import Message, Option, from_json
-from tests.factories import make_delivery, make_relay
+from tests.factories import make_campaign, make_delivery, make_post, make_relay
 
 Factory = sessionmaker[Session]
 _ids = itertools.count(1)
@@ -200,3 +204,29 @@ def post_json(message: Message) -> dict[str, Any]:
     from bot.outbound import to_json
 
     return to_json(message)
+
+
+def test_a_post_sent_again_by_aujourdhui_is_shared_as_the_post(
+    factory: Factory, router: Router
+) -> None:
+    now = datetime.now(UTC)
+    with unit_of_work(factory) as session:
+        store_campaign(session=session, campaign=make_campaign(make_post(id="j09")), now=now)
+        post = session.scalars(select(PostRow).where(PostRow.slug == "j09")).one()
+        relay = make_relay(session, address="telegram:806", channel="telegram")
+        again = post_message(post, post.campaign, "fr")
+        assert again is not None
+        resent = enqueue(
+            session=session, source_kind="reply", source_ref="7.0", message=again, relay=relay
+        )
+        session.get_one(Delivery, resent).status = DeliveryStatus.SENT
+        post_id = str(post.id)
+    assert again.share is not None
+    pressed = Choice.unpack(again.share.data)
+    assert pressed == Choice(ChoiceKind.SHARE, post_id)
+    send(factory, router, Inbound("telegram:806", choice=pressed))
+    send(factory, router, Inbound("telegram:806", choice=Choice(ChoiceKind.REACH, f"{post_id}.2")))
+    assert acts(factory) == [("share", post_id, "2 to 5", 2)]
+    with factory() as session:
+        [share] = session.scalars(select(Interaction)).all()
+        assert (share.source_kind, share.delivery_id) == ("post", resent)

@@ -12,7 +12,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
-from bot.models import Delivery, DeliveryStatus, Interaction, InteractionKind, Relay
+from bot.models import Delivery, DeliveryStatus, Interaction, InteractionKind, PostRow, Relay
+from bot.outbound import Message, from_json
 
 SHARE_WINDOW = timedelta(hours=48)  # a plain "I shared it" is about a post this recent
 POST_SOURCE = "post"
@@ -66,8 +67,10 @@ def record(
     now: datetime,
     detail: str | None = None,
     weight: int | None = None,
+    source: tuple[str, str] | None = None,
 ) -> bool:
-    """Keep one act, once (by `key`); True when it was new."""
+    """Keep one act, once (by `key`), about `source` (the delivery's own by default);
+    True when it was new."""
     return (
         insert_ignore(
             session,
@@ -76,8 +79,8 @@ def record(
                 "key": key[:160],
                 "relay_id": relay.id,
                 "delivery_id": delivery.id,
-                "source_kind": delivery.source_kind,
-                "source_ref": delivery.source_ref,
+                "source_kind": source[0] if source else delivery.source_kind,
+                "source_ref": source[1] if source else delivery.source_ref,
                 "kind": kind,
                 "detail": detail,
                 "weight": weight,
@@ -89,32 +92,62 @@ def record(
     )
 
 
-def share_key(delivery: Delivery) -> str:
-    return f"share:{delivery.id}"  # a delivery is one relay and one post: one share
+def share_key(relay: Relay, post_ref: str) -> str:
+    return f"share:{relay.id}:post:{post_ref}"  # once per relay and post
 
 
-def record_share(*, session: Session, relay: Relay, delivery: Delivery, now: datetime) -> bool:
+def post_of(*, session: Session, delivery: Delivery) -> str | None:
+    """The post a delivery carries (its id as text): the post's own delivery, or the same
+    post sent again (/aujourdhui) as a reply."""
+    if delivery.source_kind == POST_SOURCE:
+        return delivery.source_ref
+    message = from_json(delivery.payload) if delivery.payload else None
+    subject = message.subject if isinstance(message, Message) else None
+    if subject is None or subject.kind != POST_SOURCE:
+        return None
+    found = session.scalar(select(PostRow.id).where(PostRow.slug == str(subject.ref)))
+    return str(found) if found is not None else None
+
+
+def record_share(
+    *, session: Session, relay: Relay, delivery: Delivery, post_ref: str, now: datetime
+) -> bool:
     return record(
         session=session,
         relay=relay,
         delivery=delivery,
         kind=InteractionKind.SHARE,
-        key=share_key(delivery),
+        key=share_key(relay, post_ref),
         now=now,
+        source=(POST_SOURCE, post_ref),
     )
 
 
-def declare_reach(
-    *, session: Session, relay: Relay, delivery: Delivery, weight: int, now: datetime
-) -> None:
-    """How widely the relay says they shared (a share is recorded if it was not yet)."""
-    record_share(session=session, relay=relay, delivery=delivery, now=now)
-    session.execute(
+def declare_reach(*, session: Session, relay: Relay, post_ref: str, weight: int) -> bool:
+    """How widely the relay says they shared the post; False when they had not said they
+    shared it."""
+    result = session.execute(
         update(Interaction)
-        .where(Interaction.key == share_key(delivery))
+        .where(Interaction.key == share_key(relay, post_ref))
         .values(weight=weight, detail=REACH_WEIGHTS.get(weight))
         .execution_options(synchronize_session=False)
     )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def sent_post(*, session: Session, relay: Relay, post_ref: str) -> Delivery | None:
+    """The message that carried this post to the relay: its own delivery, or the latest
+    time it was sent again (/aujourdhui)."""
+    own = post_delivery(session=session, relay=relay, post_ref=post_ref)
+    if own is not None:
+        return own
+    recent = session.scalars(
+        select(Delivery)
+        .where(Delivery.relay_id == relay.id, Delivery.source_kind != POST_SOURCE)
+        .order_by(Delivery.id.desc())
+        .limit(50)
+    )
+    return next((d for d in recent if post_of(session=session, delivery=d) == post_ref), None)
 
 
 def last_share(*, session: Session, relay: Relay) -> Interaction | None:

@@ -13,8 +13,9 @@ from bot.domain.interactions import (
     delivery_with_platform_id,
     last_share,
     latest_post,
-    post_delivery,
+    post_of,
     record_share,
+    sent_post,
 )
 from bot.i18n import _
 from bot.models import ConversationState, Delivery
@@ -25,8 +26,8 @@ REACH_OPTIONS = ((1, _("One group")), (2, _("2 to 5")), (6, _("More than 5")))
 def pressed(ctx: Context) -> None:
     """Records the share of the post whose button was pressed, and asks how widely."""
     relay = ctx.require_relay()
-    delivery = post_delivery(session=ctx.session, relay=relay, post_ref=ctx.argument)
-    _shared(ctx, delivery)
+    delivery = sent_post(session=ctx.session, relay=relay, post_ref=ctx.argument)
+    _shared(ctx, delivery, ctx.argument)
 
 
 def typed(ctx: Context) -> None:
@@ -35,18 +36,21 @@ def typed(ctx: Context) -> None:
     if relay is None:
         not_joined(ctx)
         return
-    delivery = None
+    quoted = None
     if ctx.inbound.replied_to is not None:
         quoted = delivery_with_platform_id(
             session=ctx.session, relay=relay, platform_message_id=ctx.inbound.replied_to
         )
-        delivery = quoted if quoted is not None and quoted.source_kind == "post" else None
-    delivery = delivery or latest_post(session=ctx.session, relay=relay, now=ctx.now)
-    _shared(ctx, delivery)
+    quoted_post = post_of(session=ctx.session, delivery=quoted) if quoted else None
+    if quoted is not None and quoted_post is not None:
+        _shared(ctx, quoted, quoted_post)
+        return
+    latest = latest_post(session=ctx.session, relay=relay, now=ctx.now)
+    _shared(ctx, latest, latest.source_ref if latest is not None else None)
 
 
-def _shared(ctx: Context, delivery: Delivery | None) -> None:
-    if delivery is None:
+def _shared(ctx: Context, delivery: Delivery | None, post_ref: str | None) -> None:
+    if delivery is None or post_ref is None:
         ctx.reply(
             _(
                 "Thank you! I could not tell which post you shared: answer the post itself "
@@ -54,7 +58,10 @@ def _shared(ctx: Context, delivery: Delivery | None) -> None:
             )
         )
         return
-    record_share(session=ctx.session, relay=ctx.require_relay(), delivery=delivery, now=ctx.now)
+    relay = ctx.require_relay()
+    record_share(
+        session=ctx.session, relay=relay, delivery=delivery, post_ref=post_ref, now=ctx.now
+    )
     ctx.ask(ConversationState.SHARE_REACH)
 
 
@@ -76,12 +83,9 @@ def reach(ctx: Context) -> None:
     relay = ctx.require_relay()
     relay.state = None
     ref, _sep, weight = ctx.argument.rpartition(".")
-    delivery = post_delivery(session=ctx.session, relay=relay, post_ref=ref)
-    if delivery is None or not weight.isdigit():
+    if not weight.isdigit():
         return
-    declare_reach(
-        session=ctx.session, relay=relay, delivery=delivery, weight=int(weight), now=ctx.now
-    )
+    declare_reach(session=ctx.session, relay=relay, post_ref=ref, weight=int(weight))
     ctx.reply(_("Noted, thank you. Every share brings the campaign further."))
 
 
