@@ -98,7 +98,7 @@ def test_the_summary_is_written_from_the_figures_in_french() -> None:
     )
     assert "Telegram réunit 67,2\u00a0% de la communauté." in lines
     assert lines[3].startswith("La publication la plus engageante est «\u00a0j02-etude\u00a0»")
-    assert "117 interactions sur la période (+30\u00a0% par rapport à la précédente)" in lines[4]
+    assert "Interactions sur la période\u00a0: 117 (+30\u00a0% par rapport à la précédente)" in lines[4]
     assert any("A.T. #4F2A" in line for line in lines)
     html = page()
     assert all(escaped(line) in html for line in lines)
