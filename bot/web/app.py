@@ -13,7 +13,7 @@ from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
-from bot.web import docs, simulator
+from bot.web import docs, home, simulator
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
 from bot.web.api import indicators as indicators_api
@@ -35,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     contests_api.router,
     indicators_api.router,
     docs.router,
+    home.router,
 )
 STATIC = Path(__file__).parent / "static"
 
