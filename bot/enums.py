@@ -120,6 +120,10 @@ class Eligibility(enum.StrEnum):
     PARTICIPATED = "participated"  # answered at least one question in time
 
 
+# Accepted by the platform and not reported undelivered since: the message reached the relay.
+REACHED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ)
+
+
 class RelayEventKind(enum.StrEnum):
     """A change in a relay's standing, kept so the community can be counted for any past
     day (bot/domain/indicators/DEFINITIONS.md, Community). An erasure keeps these, anonymous."""

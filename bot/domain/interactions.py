@@ -12,14 +12,14 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
-from bot.models import Delivery, DeliveryStatus, Interaction, InteractionKind, PostRow, Relay
+from bot.domain.posts import POST_SOURCE
+from bot.enums import REACHED
+from bot.models import Delivery, Interaction, InteractionKind, PostRow, Relay
 from bot.outbound import Message, from_json
 
 SHARE_WINDOW = timedelta(hours=48)  # a plain "I shared it" is about a post this recent
-POST_SOURCE = "post"
 # What a relay may declare when they share, counted at the lower end of each range.
 REACH_WEIGHTS = {1: "1 group", 2: "2 to 5", 6: "more than 5"}
-_REACHED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ)
 
 
 def delivery_with_platform_id(
@@ -50,7 +50,7 @@ def latest_post(*, session: Session, relay: Relay, now: datetime) -> Delivery | 
         .where(
             Delivery.relay_id == relay.id,
             Delivery.source_kind == POST_SOURCE,
-            Delivery.status.in_(_REACHED),
+            Delivery.status.in_(REACHED),
             Delivery.sent_at >= now - SHARE_WINDOW,
         )
         .order_by(Delivery.sent_at.desc(), Delivery.id.desc())

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import Decision, Later, Send, Skip
 from bot.domain import outbox
+from bot.enums import REACHED
 from bot.models import Delivery, DeliveryStatus, Relay
 from bot.outbound import Message, Nudge, Template, TemplateMessage, from_json
 
@@ -25,7 +26,6 @@ WINDOW = timedelta(hours=24)
 HOLD_CODE = "window"  # error_code of a delivery held for the window (Twilio says 63016)
 HELD_BECAUSE = "outside WhatsApp's 24-hour window with no template: waits for the relay"
 NUDGE_SOURCE = "nudge"  # source_ref: the day (UTC) the nudge was queued
-_REACHED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.READ)
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,7 @@ def business_initiated(*, session: Session, now: datetime) -> tuple[set[int], da
         .where(
             Delivery.template_sid.is_not(None),
             Delivery.sent_at > since,
-            Delivery.status.in_([*_REACHED, DeliveryStatus.UNDELIVERED]),
+            Delivery.status.in_([*REACHED, DeliveryStatus.UNDELIVERED]),
             Delivery.relay_id.is_not(None),
         )
         .group_by(Delivery.relay_id)

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.indicators.scope import Scope
+from bot.enums import REACHED
 from bot.models import Delivery, DeliveryStatus, UTCDateTime
 
 S = DeliveryStatus
-REACHED = (S.SENT, S.DELIVERED, S.READ)  # accepted, and not reported undelivered since
 DELIVERED = (S.DELIVERED, S.READ)
 FAILED = (S.FAILED, S.UNDELIVERED)
 PENDING = (S.QUEUED, S.SENDING)
