@@ -15,7 +15,7 @@ from bot.db import insert_ignore
 from bot.domain.posts import POST_SOURCE
 from bot.enums import REACHED
 from bot.models import Delivery, Interaction, InteractionKind, PostRow, Relay
-from bot.outbound import Message, from_json
+from bot.outbound import Message, PayloadError, Subject, from_json
 
 SHARE_WINDOW = timedelta(hours=48)  # a plain "I shared it" is about a post this recent
 # What a relay may declare when they share, counted at the lower end of each range.
@@ -96,13 +96,21 @@ def share_key(relay: Relay, post_ref: str) -> str:
     return f"share:{relay.id}:post:{post_ref}"  # once per relay and post
 
 
+def _subject(delivery: Delivery) -> Subject | None:
+    """What the delivery's message is about, if it says (an unreadable one says nothing)."""
+    try:
+        message = from_json(delivery.payload or {})
+    except PayloadError:
+        return None
+    return message.subject if isinstance(message, Message) else None
+
+
 def post_of(*, session: Session, delivery: Delivery) -> str | None:
     """The post a delivery carries (its id as text): the post's own delivery, or the same
     post sent again (/aujourdhui) as a reply."""
     if delivery.source_kind == POST_SOURCE:
         return delivery.source_ref
-    message = from_json(delivery.payload) if delivery.payload else None
-    subject = message.subject if isinstance(message, Message) else None
+    subject = _subject(delivery)
     if subject is None or subject.kind != POST_SOURCE:
         return None
     found = session.scalar(select(PostRow.id).where(PostRow.slug == str(subject.ref)))
@@ -141,13 +149,21 @@ def sent_post(*, session: Session, relay: Relay, post_ref: str) -> Delivery | No
     own = post_delivery(session=session, relay=relay, post_ref=post_ref)
     if own is not None:
         return own
+    slug = (
+        session.scalar(select(PostRow.slug).where(PostRow.id == int(post_ref)))
+        if post_ref.isdigit()
+        else None
+    )
+    if slug is None:
+        return None
+    wanted = Subject(POST_SOURCE, slug)
     recent = session.scalars(
         select(Delivery)
         .where(Delivery.relay_id == relay.id, Delivery.source_kind != POST_SOURCE)
         .order_by(Delivery.id.desc())
         .limit(50)
     )
-    return next((d for d in recent if post_of(session=session, delivery=d) == post_ref), None)
+    return next((delivery for delivery in recent if _subject(delivery) == wanted), None)
 
 
 def last_share(*, session: Session, relay: Relay) -> Interaction | None:
