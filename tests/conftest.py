@@ -20,6 +20,7 @@ from bot.conversation.router import Router
 from bot.db import make_engine, make_session_factory
 from bot.settings import Settings
 from bot.web.app import create_app
+from tests.dashboard import dashboard  # noqa: F401  (shared by the dashboard's tests)
 from tests.databases import empty_tables, migrated
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio

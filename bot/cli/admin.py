@@ -9,12 +9,16 @@ from sqlalchemy import select
 
 from bot.addresses import Address, AddressError
 from bot.cli import common as cli_common
+from bot.cli.accounts import user_app
 from bot.cli.campaign import Lang
 from bot.db import unit_of_work
 from bot.i18n import _
 from bot.models import Language, Relay, Role
 
-admin_app = typer.Typer(help="Organisers and relay tags.", no_args_is_help=True)
+admin_app = typer.Typer(
+    help="Organisers, their dashboard accounts, and relay tags.", no_args_is_help=True
+)
+admin_app.add_typer(user_app, name="user")
 RelayAddress = Annotated[
     str, typer.Argument(help="The relay's address: telegram:123, whatsapp:+223…, console:…")
 ]

@@ -23,12 +23,15 @@ from bot.models.base import NAMING, Base, JSONDocument, UTCDateTime, utcnow
 from bot.models.broadcasts import Broadcast
 from bot.models.campaigns import CampaignRow, PostRow
 from bot.models.contests import Answer, Contest, ContestDraw, Poll, Question, Vote
+from bot.models.inbox import InboxEntry, InboxReply
 from bot.models.interactions import Interaction
 from bot.models.messages import ChannelRate, Delivery, InboundMedia, InboundMessage, MediaFile
+from bot.models.organisers import AddressAccess, LoginFailure, Organiser, OrganiserSession
 from bot.models.relays import Relay, RelayEvent
 
 __all__ = [
     "NAMING",
+    "AddressAccess",
     "Answer",
     "Base",
     "Broadcast",
@@ -45,11 +48,16 @@ __all__ = [
     "Eligibility",
     "InboundMedia",
     "InboundMessage",
+    "InboxEntry",
+    "InboxReply",
     "Interaction",
     "InteractionKind",
     "JSONDocument",
     "Language",
+    "LoginFailure",
     "MediaFile",
+    "Organiser",
+    "OrganiserSession",
     "Poll",
     "PostRow",
     "PostStatus",

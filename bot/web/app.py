@@ -6,7 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.conversation.handlers import build_router
@@ -14,6 +15,9 @@ from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
+from bot.web.admin import login as admin_login
+from bot.web.admin import overview as admin_overview
+from bot.web.admin.auth import LoginRequired, login_url
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
 from bot.web.api import indicators as indicators_api
@@ -30,6 +34,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     telegram_webhook.router,
     twilio_webhook.router,
     simulator.router,
+    admin_login.router,
+    admin_overview.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
@@ -73,6 +79,11 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     # FastAPI's own /docs and /redoc load from a CDN; bot/web/docs serves them offline.
     app = FastAPI(title="Relais", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.services = services
+
+    @app.exception_handler(LoginRequired)
+    async def _to_login(_request: Request, exc: LoginRequired) -> RedirectResponse:
+        return RedirectResponse(login_url(exc.back_to), status_code=303)
+
     for router in ROUTERS:
         app.include_router(router)
     app.mount("/static/admin", StaticFiles(directory=STATIC), name="admin-static")

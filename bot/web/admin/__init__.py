@@ -1,0 +1,1 @@
+"""The organisers' dashboard at /admin: server-rendered pages, each behind a login."""
