@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-import httpx
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -55,10 +55,10 @@ class Dashboard:
 
     def post(
         self, path: str, data: dict[str, object] | None = None, **kwargs: object
-    ) -> httpx.Response:
+    ) -> httpx2.Response:
         """POST a form with the session's CSRF token added."""
         form = {**(data or {}), "csrf": self.csrf}
-        return self.client.post(path, data=form, **kwargs)  # type: ignore[arg-type,no-any-return]
+        return self.client.post(path, data=form, **kwargs)  # type: ignore[arg-type]
 
 
 @pytest.fixture
