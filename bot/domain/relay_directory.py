@@ -131,7 +131,7 @@ def places(*, session: Session) -> list[str]:
     return [place for place in session.scalars(query) if place]
 
 
-def _matching(filters: Filters) -> Select[tuple[Relay]]:
+def _matching(filters: Filters) -> Select[Relay]:
     return select(Relay).where(filters.condition()).order_by(Relay.id.desc())
 
 
