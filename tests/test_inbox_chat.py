@@ -16,7 +16,7 @@ from bot.db import unit_of_work
 from bot.domain import inbox
 from bot.domain.contests.typed_answers import looks_like_answer
 from bot.models import Answer, InboundMedia, InboundMessage, InboxEntry
-from tests.contest_factories import QUESTIONS, make_contest, tick
+from tests.contest_factories import make_contest, tick
 from tests.factories import converse, existing_relay
 
 Factory = sessionmaker[Session]
@@ -146,4 +146,5 @@ def test_a_voice_note_is_a_testimony_in_the_inbox(factory: Factory, router: Rout
     ],
 )
 def test_what_looks_like_an_answer(text: str, expected: bool) -> None:
-    assert looks_like_answer(text, QUESTIONS[0]["choices"]) is expected
+    choices = [{"fr": "Le gouverneur"}, {"fr": "Le conseil communal"}, {"fr": "Le préfet"}]
+    assert looks_like_answer(text, choices) is expected
