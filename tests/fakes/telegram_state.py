@@ -59,13 +59,14 @@ class BotState:
         """A file a user sends the bot (a voice note, a photo size): the dict an update
         carries for it, its bytes kept for getFile and the download route."""
         number = next(self._file_numbers)
-        base = {
-            "file_id": f"fake-user-{kind}-{number}",
+        file_id = f"fake-user-{kind}-{number}"
+        base: dict[str, Any] = {
+            "file_id": file_id,
             "file_unique_id": f"fake-unique-{number}",
             "file_size": len(data),
         }
-        self._files[base["file_id"]] = base
-        self.files.keep(base["file_id"], kind, data)
+        self._files[file_id] = base
+        self.files.keep(file_id, kind, data)
         extra: dict[str, Any] = {"mime_type": mime_type} if mime_type else {}
         if kind in ("voice", "audio", "video"):
             extra["duration"] = 1
