@@ -136,7 +136,7 @@ def deliver(factory: Factory, settings_overrides: dict[str, Any], make: Settings
     channels = build_channels(settings, MediaLibrary(factory, Path(settings.uploads_dir)))
 
     async def go() -> None:
-        await DeliveryWorker(factory=factory, channels=channels).run_once()  # type: ignore[arg-type]
+        await DeliveryWorker(factory=factory, channels=channels).run_once()
         for channel in channels.values():
             await channel.close()
 
