@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,7 +60,7 @@ class BotState:
         """A file a user sends the bot (a voice note, a photo size): the dict an update
         carries for it, its bytes kept for getFile and the download route."""
         number = next(self._file_numbers)
-        file_id = f"fake-user-{kind}-{number}"
+        file_id = f"fake-user-{kind}-{number}-{secrets.token_hex(4)}"  # unique, as Telegram's
         base: dict[str, Any] = {
             "file_id": file_id,
             "file_unique_id": f"fake-unique-{number}",

@@ -8,6 +8,7 @@ POST /admin/inbox/<id>/share (field `to_share`: 1 or 0).
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -122,7 +123,9 @@ def _media_row(session: Session, media_id: int) -> tuple[str, str, str, str | No
 
 
 @router.get("/inbox/media/{media_id}")
-async def relay_media(media_id: int, organiser: Organiser, services: ServicesDep) -> Response:
+async def relay_media(
+    request: Request, media_id: int, organiser: Organiser, services: ServicesDep
+) -> Response:
     """A relay's picture, voice note or video, played in the page."""
     found = await services.read(lambda session: _media_row(session, media_id))
     if found is None:
@@ -134,10 +137,36 @@ async def relay_media(media_id: int, organiser: Organiser, services: ServicesDep
         )
     except MediaUnavailable as exc:
         raise HTTPException(status.HTTP_404_NOT_FOUND, "media not available") from exc
+    return _ranged(request.headers.get("range"), fetched.data, fetched.content_type)
+
+
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _ranged(asked: str | None, data: bytes, media_type: str) -> Response:
+    """The bytes, or the one range a player asks for (it seeks, and reads an Ogg voice
+    note's duration from its end)."""
+    headers = {
+        "Cache-Control": "private, max-age=3600",
+        "X-Content-Type-Options": "nosniff",
+        "Accept-Ranges": "bytes",
+    }
+    found = _RANGE.fullmatch(asked.strip()) if asked else None
+    if found is None or found.groups() == ("", ""):
+        return Response(data, media_type=media_type, headers=headers)
+    first, last = found.groups()
+    size = len(data)
+    start = int(first) if first else max(0, size - int(last))
+    end = min(int(last), size - 1) if first and last else size - 1
+    if start >= size or start > end:
+        headers["Content-Range"] = f"bytes */{size}"
+        return Response(status_code=status.HTTP_416_RANGE_NOT_SATISFIABLE, headers=headers)
+    headers["Content-Range"] = f"bytes {start}-{end}/{size}"
     return Response(
-        fetched.data,
-        media_type=fetched.content_type,
-        headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"},
+        data[start : end + 1],
+        status_code=status.HTTP_206_PARTIAL_CONTENT,
+        media_type=media_type,
+        headers=headers,
     )
 
 

@@ -12,6 +12,7 @@ Tokens are in Telegram's URLs: nothing here logs a URL.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -79,10 +80,46 @@ async def _twilio(settings: Settings, client: httpx.AsyncClient, url: str) -> ht
     return await client.get(url, auth=auth, follow_redirects=True)
 
 
+class _Recent:
+    """The last few files fetched: a player asks for the same file several times (ranges,
+    seeking), and each fetch is a call to the platform."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._files: OrderedDict[tuple[str, str], Fetched] = OrderedDict()
+
+    def get(self, key: tuple[str, str]) -> Fetched | None:
+        found = self._files.get(key)
+        if found is not None:
+            self._files.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str], fetched: Fetched) -> None:
+        self._files[key] = fetched
+        while len(self._files) > self._size:
+            self._files.popitem(last=False)
+
+
+_recent = _Recent()
+
+
 async def fetch(
     *, settings: Settings, channel: str, url: str, kind: str, stored_type: str | None
 ) -> Fetched:
-    """The file behind an InboundMedia row, from its platform."""
+    """The file behind an InboundMedia row, from its platform (or from the recent ones)."""
+    key = (channel, url)
+    if (known := _recent.get(key)) is not None:
+        return known
+    fetched = await _fetch(
+        settings=settings, channel=channel, url=url, kind=kind, stored_type=stored_type
+    )
+    _recent.put(key, fetched)
+    return fetched
+
+
+async def _fetch(
+    *, settings: Settings, channel: str, url: str, kind: str, stored_type: str | None
+) -> Fetched:
     if channel == "console":
         path = uploaded_file(folder=Path(settings.uploads_dir), reference=url)
         if path is None:
