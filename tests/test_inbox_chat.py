@@ -15,7 +15,7 @@ from bot.conversation.values import Inbound, Media, MediaKind
 from bot.db import unit_of_work
 from bot.domain import inbox
 from bot.domain.contests.typed_answers import looks_like_answer
-from bot.models import Answer, InboundMedia, InboundMessage, InboxEntry
+from bot.models import Answer, InboundMedia, InboundMessage, InboxEntry, InboxReply
 from tests.contest_factories import make_contest, tick
 from tests.factories import converse, existing_relay
 
@@ -148,3 +148,25 @@ def test_a_voice_note_is_a_testimony_in_the_inbox(factory: Factory, router: Rout
 def test_what_looks_like_an_answer(text: str, expected: bool) -> None:
     choices = [{"fr": "Le gouverneur"}, {"fr": "Le conseil communal"}, {"fr": "Le préfet"}]
     assert looks_like_answer(text, choices) is expected
+
+
+def test_erasing_oneself_deletes_what_one_wrote_to_the_team(
+    factory: Factory, router: Router
+) -> None:
+    join(factory, router)
+    converse(factory, router, ADDRESS, "Voici mon témoignage")
+    with unit_of_work(factory) as session:
+        entry = session.scalars(select(InboxEntry.id)).one()
+        inbox.reply(
+            session=session,
+            entry_id=entry,
+            login="awa",
+            text="Merci",
+            voice=None,
+            now=datetime.now(UTC),
+        )
+    converse(factory, router, ADDRESS, "/supprimer")
+    converse(factory, router, ADDRESS, choice="erase:yes")
+    with factory() as session:
+        assert session.scalars(select(InboxEntry)).all() == []
+        assert session.scalars(select(InboxReply)).all() == []

@@ -102,6 +102,15 @@ def test_a_telegram_voice_note_plays_in_the_page(
     assert played.status_code == 200
     assert played.content == OGG
     assert played.headers["content-type"] == "audio/ogg"
+    # A player reads by ranges; the file is fetched from Telegram once.
+    head = web.client.get(f"/admin/inbox/media/{media_id}", headers={"Range": "bytes=0-3"})
+    assert head.status_code == 206
+    assert head.content == b"OggS"
+    assert head.headers["content-range"] == f"bytes 0-3/{len(OGG)}"
+    tail = web.client.get(f"/admin/inbox/media/{media_id}", headers={"Range": "bytes=-2"})
+    assert tail.content == OGG[-2:]
+    beyond = web.client.get(f"/admin/inbox/media/{media_id}", headers={"Range": "bytes=9999-"})
+    assert beyond.status_code == 416
     assert [call.params["file_id"] for call in telegram.calls_to("getFile")] == [voice["file_id"]]
 
 
