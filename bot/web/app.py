@@ -16,6 +16,7 @@ from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
 from bot.web.admin import contests as admin_contests
+from bot.web.admin import inbox as admin_inbox
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
 from bot.web.admin import relays as admin_relays
@@ -40,6 +41,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_overview.router,
     admin_contests.router,
     admin_relays.router,
+    admin_inbox.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
@@ -69,7 +71,8 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
             from bot.domain.media_library import MediaLibrary
             from scheduler.background import Background
 
-            channels = build_channels(settings, MediaLibrary(services.factory))
+            library = MediaLibrary(services.factory, Path(settings.uploads_dir))
+            channels = build_channels(settings, library)
             runner = Background(settings=settings, factory=services.factory, channels=channels)
             services.wake_worker = runner.worker.wake
             await runner.start()
