@@ -17,6 +17,7 @@ from bot.settings import Settings
 from bot.web import docs, home, simulator
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
+from bot.web.admin import posts as admin_posts
 from bot.web.admin.auth import LoginRequired, login_url
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
@@ -36,6 +37,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     simulator.router,
     admin_login.router,
     admin_overview.router,
+    admin_posts.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
