@@ -19,6 +19,7 @@ from bot.web.admin import contests as admin_contests
 from bot.web.admin import inbox as admin_inbox
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
+from bot.web.admin import posts as admin_posts
 from bot.web.admin import relays as admin_relays
 from bot.web.admin.auth import LoginRequired, login_url
 from bot.web.api import broadcasts as broadcasts_api
@@ -42,6 +43,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_contests.router,
     admin_relays.router,
     admin_inbox.router,
+    admin_posts.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
