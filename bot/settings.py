@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
@@ -71,6 +72,9 @@ class Settings(BaseSettings):
     # The indicators' small-group rule: a breakdown cell with fewer relays than this shows
     # "<N" to people (bot/domain/indicators/DEFINITIONS.md).
     min_group: int = Field(default=5, ge=1, le=100)
+    # Voice notes organisers upload from the dashboard (a broadcast's Bambara voice note):
+    # a folder every web process and worker can read, relative to where Relais runs.
+    uploads_dir: Path = Path("uploads")
 
     @field_validator("database_url")
     @classmethod

@@ -155,12 +155,33 @@ class Status:
 
     @property
     def state(self) -> BroadcastState:
-        """The state as its deliveries tell it: sending until none is on its way any more,
-        then done, even before the clock writes it down (see settle)."""
-        stored = self.broadcast.state
-        if stored is BroadcastState.SENDING and not self.waiting:
-            return BroadcastState.DONE
-        return stored
+        return state_of(self.broadcast.state, waiting=self.waiting)
+
+
+def state_of(stored: BroadcastState, *, waiting: int) -> BroadcastState:
+    """The state as its deliveries tell it: sending until none is on its way any more,
+    then done, even before the clock writes it down (see settle)."""
+    if stored is BroadcastState.SENDING and not waiting:
+        return BroadcastState.DONE
+    return stored
+
+
+def states(*, session: Session, found: list[Broadcast]) -> dict[int, BroadcastState]:
+    """state_of for many broadcasts, in one query."""
+    sending = [str(b.id) for b in found if b.state is BroadcastState.SENDING]
+    waiting: dict[str, int] = {}
+    if sending:
+        rows = session.execute(
+            select(Delivery.source_ref, func.count())
+            .where(
+                Delivery.source_kind == SOURCE,
+                Delivery.source_ref.in_(sending),
+                Delivery.status.in_(WAITING),
+            )
+            .group_by(Delivery.source_ref)
+        )
+        waiting = {ref: int(count) for ref, count in rows}
+    return {b.id: state_of(b.state, waiting=waiting.get(str(b.id), 0)) for b in found}
 
 
 def message_for(broadcast: Broadcast, language: Language) -> Message | None:

@@ -2,7 +2,8 @@
 
 A reference is "<campaign slug>/<path in the campaign folder>", as posts carry it. Only
 files a post or a contest question of that campaign names are ever served or sent, and
-never from outside the campaign's folder.
+never from outside the campaign's folder. A voice note uploaded for a broadcast has a
+reference of its own (bot.domain.uploads), served and sent while a broadcast names it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import insert_ignore, unit_of_work
+from bot.domain import uploads
 from bot.models import CampaignRow, Contest, MediaFile, PostRow, Question
 
 
@@ -37,9 +39,15 @@ def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
     return paths
 
 
-def campaign_file(*, session: Session, reference: str) -> Path:
+def campaign_file(*, session: Session, reference: str, upload_folder: Path | None = None) -> Path:
     """The file behind a reference, checked: a known campaign, named by one of its posts or
-    contest questions, inside its folder (no "..", no link leading out), and present."""
+    contest questions, inside its folder (no "..", no link leading out), and present; or
+    an uploaded voice note a broadcast names, in `upload_folder`."""
+    if uploads.is_upload(reference):
+        found = uploads.uploaded_file(session=session, folder=upload_folder, reference=reference)
+        if found is None:
+            raise MediaNotFound(reference)
+        return found
     slug, _, relative = reference.partition("/")
     campaign = session.scalars(select(CampaignRow).where(CampaignRow.slug == slug)).first()
     if campaign is None or relative not in referenced_paths(session=session, campaign=campaign):
@@ -62,14 +70,17 @@ def digest(path: Path) -> str:
 class MediaLibrary:
     """What senders need about media, each answer one short unit of work."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], upload_folder: Path | None = None) -> None:
         self._factory = factory
+        self._upload_folder = upload_folder
         self._lock = threading.Lock()
         self._digests: dict[tuple[Path, float, int], str] = {}
 
     def resolve(self, reference: str) -> Path:
         with self._factory() as session:
-            return campaign_file(session=session, reference=reference)
+            return campaign_file(
+                session=session, reference=reference, upload_folder=self._upload_folder
+            )
 
     def digest(self, path: Path) -> str:
         key = self._key(path)

@@ -15,6 +15,8 @@ from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
+from bot.web.admin import broadcasts as admin_broadcasts
+from bot.web.admin import composer as admin_composer
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
 from bot.web.admin.auth import LoginRequired, login_url
@@ -36,6 +38,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     simulator.router,
     admin_login.router,
     admin_overview.router,
+    admin_composer.router,
+    admin_broadcasts.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
@@ -65,7 +69,9 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
             from bot.domain.media_library import MediaLibrary
             from scheduler.background import Background
 
-            channels = build_channels(settings, MediaLibrary(services.factory))
+            channels = build_channels(
+                settings, MediaLibrary(services.factory, settings.uploads_dir)
+            )
             runner = Background(settings=settings, factory=services.factory, channels=channels)
             services.wake_worker = runner.worker.wake
             await runner.start()

@@ -1,6 +1,7 @@
 """GET /media/<campaign>/<path>: the campaign pictures and voice notes Twilio fetches.
 
-Public, since Twilio fetches without credentials; only files a post names are served.
+Public, since Twilio fetches without credentials; only files a post names are served, and
+voice notes uploaded for a broadcast that names them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ router = APIRouter()
 
 def _find(services: Services, reference: str) -> Path:
     with services.factory() as session:
-        return campaign_file(session=session, reference=reference)
+        return campaign_file(
+            session=session, reference=reference, upload_folder=services.settings.uploads_dir
+        )
 
 
 @router.get("/media/{reference:path}", include_in_schema=False)
