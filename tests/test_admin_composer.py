@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.db import unit_of_work
 from bot.domain import broadcasts
 from bot.domain.broadcasts import Audience
 from bot.models import Broadcast, BroadcastState, Delivery, DeliveryStatus, Language, Role
@@ -106,7 +107,7 @@ def test_compose_preview_then_send_now(
     )
     preview = composer.client.get(f"/admin/broadcasts/{number}").text
     assert 'data-readers="bm">3<' in preview
-    assert 'data-readers="fr">0<' in preview
+    assert 'data-readers="fr"' not in preview  # no French reader in this audience
     assert "Aw ka na sibiridon!" in preview
     assert [b.state for b in created(factory)] == [BroadcastState.DRAFT]
     with factory() as session:
@@ -264,3 +265,53 @@ def test_a_draft_can_be_changed_before_it_goes(
     assert again == number
     [draft] = created(factory)
     assert (draft.texts, draft.audience["places"]) == ({"fr": "Version finale"}, ["kayes"])
+
+
+def test_progress_reaches_everything_and_the_list_shows_the_reach(
+    composer: Dashboard, factory: Factory, relays: dict[str, int]
+) -> None:
+    number = compose(composer, text_fr="Venez", text_bm="Aw ka na")
+    composer.post(f"/admin/broadcasts/{number}/send", {"when": "now"})
+    url = f"/admin/broadcasts/{number}/progress"
+    first = composer.client.get(url).json()
+    assert (first["state"], first["live"], first["percent"]) == ("sending", True, 0)
+    assert (first["total"], first["counts"]["pending"]) == (4, 4)
+    with unit_of_work(factory) as session:  # the worker: three sent, one failed
+        ids = list(session.scalars(select(Delivery.id).order_by(Delivery.id)))
+        for delivery_id in ids[:3]:
+            session.get_one(Delivery, delivery_id).status = DeliveryStatus.SENT
+        session.get_one(Delivery, ids[3]).status = DeliveryStatus.FAILED
+    last = composer.client.get(url).json()
+    assert (last["state"], last["live"], last["percent"], last["handled"]) == (
+        "done",
+        False,
+        100,
+        4,
+    )
+    assert (last["counts"]["reached"], last["counts"]["failed"]) == (3, 1)
+    page = composer.client.get(f"/admin/broadcasts/{number}").text
+    assert 'data-state="done"' in page
+    assert 'id="cancel"' not in page  # it has ended: nothing to cancel
+    listing = composer.client.get("/admin/broadcasts").text
+    row = listing[listing.index(f'data-broadcast="{number}"') :]
+    cells = re.findall(r'<td class="num"[^>]*>(\d+)</td>', row)[:4]
+    assert cells == ["3", "4", "1", "0"]  # reached, audience, failed, held
+    assert "terminée" in row
+
+
+def test_the_pages_want_a_login(make_settings: SettingsFactory, factory: Factory) -> None:
+    with TestClient(create_app(make_settings()), client=("203.0.113.9", 4000)) as stranger:
+        for path in ("/admin/broadcasts", "/admin/broadcasts/new", "/admin/broadcasts/1"):
+            answer = stranger.get(path, follow_redirects=False)
+            assert answer.status_code == 303, path
+
+
+def test_the_preview_says_when_readers_get_the_other_language(
+    composer: Dashboard, relays: dict[str, int]
+) -> None:
+    number = compose(composer, text_fr="Seulement en français")
+    preview = composer.client.get(f"/admin/broadcasts/{number}").text
+    bambara = preview[preview.index('data-preview="bm"') :]
+    assert "Pas de texte dans leur langue" in bambara
+    assert "Seulement en français" in bambara
+    assert "Pas de texte dans leur langue" not in preview[: preview.index('data-preview="bm"')]

@@ -77,6 +77,8 @@ def _readers(
     counts = broadcasts.count_recipients(session=session, audience=audience, zone=zone)
     readers = []
     for language in Language:
+        if audience.languages and language.value not in audience.languages:
+            continue  # nobody reading it is in the audience
         message = broadcasts.message_for(draft, language)
         voice = message.media if message else None
         readers.append(
