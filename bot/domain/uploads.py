@@ -19,8 +19,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.i18n import Text, _
+from content.validation_media import MB, MEDIA_LIMIT
+
 UPLOADS = "_uploads"
-MAX_BYTES = 16 * 1024 * 1024  # WhatsApp's limit for audio (Telegram's is larger)
+MAX_BYTES = MEDIA_LIMIT  # WhatsApp's limit for audio, counted as Twilio does
 _NAME = re.compile(r"[0-9a-f]{32}\.(ogg|mp3|m4a|amr)")
 
 
@@ -77,6 +80,18 @@ def store(*, folder: Path, data: bytes) -> str:
             out.write(data)
         Path(temporary).replace(target)
     return f"{UPLOADS}/{name}"
+
+
+REFUSALS: dict[str, Text] = {
+    "empty": _("The voice note file is empty."),
+    "too_big": _("The voice note is too large: {limit} MB at most.", limit=MAX_BYTES // MB),
+    "format": _("This file is not a voice note Relais can send: use OGG, MP3, M4A or AMR."),
+}
+
+
+def store_voice(*, folder: Path, data: bytes) -> dict[str, str]:
+    """A broadcast's voice note, kept as any upload: the media the broadcast stores."""
+    return {"kind": "voice", "path": store(folder=folder, data=data)}
 
 
 def is_upload(reference: str) -> bool:

@@ -15,6 +15,8 @@ from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
+from bot.web.admin import broadcasts as admin_broadcasts
+from bot.web.admin import composer as admin_composer
 from bot.web.admin import contests as admin_contests
 from bot.web.admin import inbox as admin_inbox
 from bot.web.admin import login as admin_login
@@ -44,6 +46,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_relays.router,
     admin_inbox.router,
     admin_posts.router,
+    admin_composer.router,
+    admin_broadcasts.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,

@@ -40,12 +40,7 @@ REFUSALS: dict[str, Text] = {
     "empty": _("Write a reply or add a voice note."),
     "too long": _("The reply is too long: {limit} characters at most.", limit=inbox.TEXT_LIMIT),
     "left": _("This relay has left Relais: they can no longer receive messages."),
-    "upload:empty": _("The voice note file is empty."),
-    "upload:too_big": _(
-        "The voice note is too large: {limit} MB at most.",
-        limit=uploads.MAX_BYTES // (1024 * 1024),
-    ),
-    "upload:format": _("This file is not a voice note Relais can send: use OGG, MP3, M4A or AMR."),
+    **{f"upload:{reason}": said for reason, said in uploads.REFUSALS.items()},
 }
 
 
