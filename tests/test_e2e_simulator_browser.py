@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import ViewportSize
 from sqlalchemy import select, update
 
 from bot.db import make_engine, make_session_factory, unit_of_work
@@ -24,8 +25,8 @@ from tests.serving import Served, relais_serve
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 CHROMIUM = Path("/usr/bin/chromium")
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PHONE_SCREEN = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
+PHONE_SCREEN: ViewportSize = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 
 
 def ask_a_question(served: Served, phone: str) -> None:
@@ -144,7 +145,8 @@ def test_the_simulator_fills_a_phone_screen_and_marks_a_typed_answer(tmp_path: P
         assert input_bar["y"] + input_bar["height"] <= PHONE_SCREEN["height"] + 0.5
         assert input_bar["width"] == PHONE_SCREEN["width"]
     assert bar["height"] <= 48, bar  # was 130 px of title and add-phone bar
-    assert head["y"] == bar["height"] and head["height"] <= 56, head
+    assert head["y"] == bar["height"], head
+    assert head["height"] <= 56, head
     assert wide <= DESKTOP["height"]
     assert wide_form["y"] + wide_form["height"] <= DESKTOP["height"]
     assert failed == []
