@@ -158,3 +158,33 @@ def test_a_newcomer_gets_todays_post_right_after_the_welcome_and_only_once(
     assert todays[1]["post"] == "jour"
     with unit_of_work(factory) as session:  # the clock's next tick changes nothing for them
         assert materialise_due(session=session, now=datetime.now(UTC)) == 0
+
+
+def test_a_post_names_its_own_day_and_the_campaigns_once_moved(
+    factory: Factory, router: Router
+) -> None:
+    text = {
+        "fr": "Rendez-vous le {date}, jusqu'au {end}. {Pas une date}",
+        "bm": "An bɛ ɲɔgɔn ye {date}.",
+    }
+    post = make_post(id="jour", day=date(2026, 12, 3), at=time(0, 0), text=text)
+    campaign = make_campaign(post, start=date(2026, 12, 1), end=date(2026, 12, 21))
+    today = today_local().date()
+    with unit_of_work(factory) as session:  # moved as `campaign load --starting` moves it
+        store_campaign(
+            session=session,
+            campaign=campaign,
+            now=datetime.now(UTC),
+            shift_days=(today - timedelta(days=2) - campaign.start).days,
+        )
+    joined(factory, router, "console:dates-fr", "fr")
+    [again] = converse(factory, router, "console:dates-fr", "/aujourdhui")
+    day, end = LongDay(today).render(Language.FR), LongDay(today + timedelta(days=18))
+    assert again["text"].startswith(
+        f"Rendez-vous le {day}, jusqu'au {end.render(Language.FR)}. {{Pas une date}}"
+    )
+    joined(factory, router, "console:dates-bm", "bm")
+    [again_bm] = converse(factory, router, "console:dates-bm", "/aujourdhui")
+    assert again_bm["text"].startswith(f"An bɛ ɲɔgɔn ye {LongDay(today).render(Language.BM)}.")
+    assert LongDay(date(2026, 12, 1)).render(Language.FR) == "1er décembre 2026"
+    assert LongDay(date(2026, 12, 5)).render(Language.BM) == "desanburukalo tile 5, san 2026"
