@@ -22,7 +22,9 @@ Factory = sessionmaker[Session]
 _numbers = itertools.count(1)
 # The clock the engine is given: a little after the deliveries are queued (at the real
 # time), so they are due whatever day the tests run.
-NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+# Fixed when the module is imported, ahead of the real clock: deliveries are queued at
+# the real time when each test runs, which in a full run can be many minutes later.
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=2)
 NUDGE = "HX" + "1" * 32
 TEMPLATE = Template("HX" + "2" * 32, {"1": "Kayes"})
 POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
