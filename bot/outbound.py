@@ -6,8 +6,10 @@ channels — speaks in these values.
 
 - `Message`: text in one language, with its options (buttons or a numbered list), its
   media, a shorter SMS text, and the WhatsApp template to use outside the 24-hour window.
-- `ButtonAck`: stop a pressed button spinning (Telegram). Not a message to the relay:
-  it counts toward no message rate and no per-chat spacing.
+- `ButtonAck`: stop a pressed button spinning (Telegram) and take the buttons off the
+  message they were on; with no button pressed (an answer typed instead), only the
+  buttons come off. Not a message to the relay: it counts toward no message rate and no
+  per-chat spacing.
 - `Nudge`: the approved template asking a WhatsApp relay to reply, so that what is held
   for the window can go.
 - `TemplateMessage`: what WhatsApp is actually sent outside the window; a channel
@@ -80,7 +82,7 @@ class Message:
 
 @dataclass(frozen=True)
 class ButtonAck:
-    callback_query_id: str
+    callback_query_id: str | None  # None: no button was pressed, the answer was typed
     message_id: int | None = None  # the message whose buttons are taken off
 
 
@@ -116,7 +118,9 @@ class PayloadError(ValueError):
 def to_json(outbound: Outbound) -> dict[str, Any]:
     """The delivery row's payload."""
     if isinstance(outbound, ButtonAck):
-        ack: dict[str, Any] = {"callback_query_id": outbound.callback_query_id}
+        ack: dict[str, Any] = {}
+        if outbound.callback_query_id is not None:
+            ack["callback_query_id"] = outbound.callback_query_id
         if outbound.message_id is not None:
             ack["message_id"] = outbound.message_id
         return {"ack": ack}
@@ -156,8 +160,13 @@ def from_json(data: Mapping[str, Any]) -> Outbound:
     try:
         if "ack" in data:
             ack = data["ack"]
-            message_id = ack.get("message_id")
-            return ButtonAck(str(ack["callback_query_id"]), int(message_id) if message_id else None)
+            query, message_id = ack.get("callback_query_id"), ack.get("message_id")
+            if query is None and not message_id:
+                raise PayloadError("an acknowledgement needs a callback query or a message")
+            return ButtonAck(
+                str(query) if query is not None else None,
+                int(message_id) if message_id else None,
+            )
         template = _template(data.get("template"))
         language = data.get("language") or None
         if data.get("nudge") or data.get("kind") == "template":

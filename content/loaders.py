@@ -254,6 +254,7 @@ def _kit(data: object) -> Kit:
         links=tuple(
             Link(_localized(link.get("label")), _must(as_text(link.get("url")))) for link in links
         ),
+        media=_localized(data.get("media")),
     )
 
 
@@ -324,7 +325,7 @@ def load_campaign(path: Path) -> tuple[Campaign, list[Problem]]:
     doc, problems = read_yaml(campaign_file, campaign_file.name)
     if doc is None:
         raise CampaignInvalid(problems)
-    problems += check_document(doc)
+    problems += check_document(doc, folder)
     entries, found = _yaml_entries(doc)
     problems += found
     rows, found = _spreadsheet_entries(doc, folder)

@@ -126,6 +126,7 @@ class Kit:
     decision_makers: tuple[str, ...] = ()
     messages: dict[str, Localized] = field(default_factory=dict)  # platform → texts
     links: tuple[Link, ...] = ()
+    media: Localized = field(default_factory=dict)  # language → a picture sent with the kit
 
 
 @dataclass(frozen=True)

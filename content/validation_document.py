@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 from bot.i18n import Text, _
 from content.problems import Problem
+from content.validation_media import media_problem
 from content.validation_rules import (
     Rule,
     count_rule,
@@ -52,6 +54,7 @@ KIT_RULES: dict[str, Rule] = {
     "decision_makers": each(text_rule),
     "messages": kind_rule(dict, _("expected: a table platform → texts")),
     "links": kind_rule(list, _("expected: a list of links")),
+    "media": localized_rule,
 }
 PHASE_RULES: dict[str, Rule] = {"id": slug_rule, "name": localized_rule}
 LINK_RULES: dict[str, Rule] = {"label": localized_rule, "url": url_rule}
@@ -118,8 +121,9 @@ def check_order(doc: YamlDoc, path: YamlPath, low: str, high: str, message: Text
     return doc.problem((*path, high), message)
 
 
-def check_document(doc: YamlDoc) -> list[Problem]:
-    """Everything in campaign.yaml but its posts (which check_posts judges as Entries)."""
+def check_document(doc: YamlDoc, folder: Path | None = None) -> list[Problem]:
+    """Everything in campaign.yaml but its posts (which check_posts judges as Entries);
+    with the campaign's folder, the files it names too."""
     if not isinstance(doc.data, dict):
         return [doc.problem((), _("campaign.yaml must hold the sections campaign, kit, posts"))]
     # contests and polls: validation_quizzes checks them
@@ -137,6 +141,11 @@ def check_document(doc: YamlDoc) -> list[Problem]:
     for platform, texts in messages.items() if isinstance(messages, dict) else ():
         if message := slug_rule(platform) or localized_rule(texts):
             problems.append(doc.problem(("kit", "messages", platform), message))
+    media = value_at(doc.data, ("kit", "media"))
+    if isinstance(media, dict) and folder is not None:
+        for language, path in media.items():
+            if message := media_problem(folder, path):
+                problems.append(doc.problem(("kit", "media", language), message))
     seen: set[object] = set()
     phases = value_at(doc.data, ("campaign", "phases"))
     for index, phase in enumerate(phases if isinstance(phases, list) else []):

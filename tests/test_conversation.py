@@ -86,7 +86,7 @@ def test_language_switch_by_typed_label_and_number(factory: Factory, router: Rou
     [prompt] = converse(factory, router, ADDRESS, "/langue")
     assert options(prompt) == ["lang:bm", "lang:fr"]
     done = reply(factory, router, "français")
-    assert done == "C'est fait\u00a0: je vous écrirai désormais en Français."
+    assert done == "C'est fait\u00a0: je vous écrirai désormais en français."
     relay = existing_relay(factory, ADDRESS)
     assert relay.language is Language.FR
 

@@ -1,8 +1,8 @@
 """End to end: `relais serve` with no account anywhere, as the README's first command.
 
 The sample campaigns start today; a phone in the simulator joins in Bambara and asks for
-the campaign kit, through the outbox and the delivery worker. (Which posts are due
-depends on the hour; tests/test_calendar.py covers that with an injected clock.)
+the campaign kits (one message each), through the outbox and the delivery worker. (Which
+posts are due depends on the hour; tests/test_calendar.py covers that with an injected clock.)
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from bot.domain.campaign_dates import LongDay
+from bot.models import Language
 from tests.serving import query, relais_serve
 from tests.waiting import eventually
 
@@ -50,14 +52,22 @@ def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) 
         joined = bot_messages(served.url, "sim-e2e", 3)
         say(served.url, "sim-e2e", "4", text="kit")
         last_kit = "Kampaɲi ka minɛnw (kit): #PaixauMali"
-        out = bot_messages(served.url, "sim-e2e", len(joined) + 4, until=last_kit)
+        out = bot_messages(served.url, "sim-e2e", len(joined) + 2, until=last_kit)
         page = httpx.get(f"{served.url}/simulator", timeout=10)
     assert page.status_code == 200
     assert joined[2]["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
-    kit = [message["text"] for message in out[len(joined) :]]
-    assert kit[0].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
-    assert any(text.startswith(last_kit) for text in kit)
+    kits = out[len(joined) :]
+    assert len(kits) == 2  # one message per campaign, its parts laid out, its picture with it
+    assert kits[0]["text"].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
+    assert kits[1]["text"].startswith(last_kit)
+    assert [kit["media"]["url"] for kit in kits] == [
+        "/media/engageonsnous/media/j05-quota-bm.png",
+        "/media/paixaumali/media/p01-valeurs-bm.png",
+    ]
     campaigns = query(served.database, "SELECT slug, starts_on FROM campaign")
-    today = datetime.now(ZoneInfo("Africa/Bamako")).date().isoformat()
+    day = datetime.now(ZoneInfo("Africa/Bamako")).date()
+    today = day.isoformat()
+    # The samples start today, and their kits say so (not the calendar's original days).
+    assert f"Ka bɔ {LongDay(day).render(Language.BM)} la" in kits[1]["text"]
     assert sorted(slug for slug, _ in campaigns) == ["engageonsnous", "paixaumali"]
     assert {str(start) for _, start in campaigns} == {today}

@@ -1,4 +1,5 @@
-"""Campaign media: served only when a post names it, uploaded once to Telegram."""
+"""Campaign media: served only when the kit or a post names it, uploaded once to
+Telegram."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.domain.campaign_store import store_campaign
 from bot.domain.media_library import MediaLibrary
 from bot.models import Delivery, DeliveryStatus, Language
 from bot.web.app import create_app
+from content.model import Kit
 from scheduler.calendar import materialise_due
 from scheduler.worker import DeliveryWorker
 from tests.conftest import SettingsFactory
@@ -37,6 +39,7 @@ def folder(tmp_path: Path) -> Path:
     media.mkdir(parents=True)
     (media / "chiffres.png").write_bytes(PNG)
     (media / "brouillon.png").write_bytes(PNG)  # in the folder, named by no post
+    (media / "kit.png").write_bytes(PNG)  # the kit's picture, named by no post
     (tmp_path / "secret.txt").write_text("not campaign media")
     (media / "lien.png").symlink_to(tmp_path / "secret.txt")
     return tmp_path / "campagne"
@@ -45,7 +48,8 @@ def folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def loaded(factory: Factory, folder: Path) -> Factory:
     post = make_post(id="j01", day=DAY, media={"fr": "media/chiffres.png", "bm": "media/lien.png"})
-    campaign = make_campaign(post, folder=folder, start=DAY, end=DAY)
+    kit = Kit(media={"fr": "media/kit.png"})
+    campaign = make_campaign(post, folder=folder, start=DAY, end=DAY, kit=kit)
     with unit_of_work(factory) as session:
         store_campaign(session=session, campaign=campaign, now=DUE)
     return factory
@@ -57,8 +61,9 @@ def client(make_settings: SettingsFactory, loaded: Factory) -> Iterator[TestClie
         yield client
 
 
-def test_a_post_picture_is_served_to_anyone(client: TestClient) -> None:
-    response = client.get("/media/engageonsnous/media/chiffres.png")
+@pytest.mark.parametrize("path", ["media/chiffres.png", "media/kit.png"])
+def test_a_post_or_kit_picture_is_served_to_anyone(client: TestClient, path: str) -> None:
+    response = client.get(f"/media/engageonsnous/{path}")
     assert response.status_code == 200
     assert response.content == PNG
     assert response.headers["content-type"] == "image/png"

@@ -90,6 +90,7 @@ def _kit(kit: Kit) -> dict[str, Any]:
         "decision_makers": list(kit.decision_makers),
         "messages": kit.messages,
         "links": [{"label": link.label, "url": link.url} for link in kit.links],
+        "media": kit.media,
     }
 
 

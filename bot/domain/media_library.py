@@ -1,9 +1,9 @@
 """Campaign media: find a file from its reference, and remember what a platform calls it.
 
 A reference is "<campaign slug>/<path in the campaign folder>", as posts carry it. Only
-files a post or a contest question of that campaign names are ever served or sent, and
-never from outside the campaign's folder. A reference "_uploads/<name>" is a voice note an
-organiser uploaded (bot/domain/uploads.py), found in the uploads folder.
+files the kit, a post or a contest question of that campaign names are ever served or
+sent, and never from outside the campaign's folder. A reference "_uploads/<name>" is a
+voice note an organiser uploaded (bot/domain/uploads.py), found in the uploads folder.
 """
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from bot.models import CampaignRow, Contest, MediaFile, PostRow, Question
 
 
 class MediaNotFound(LookupError):
-    """No such campaign file, or one neither a post nor a question names."""
+    """No such campaign file, or one neither the kit, a post nor a question names."""
 
 
 def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
-    paths: set[str] = set()
+    paths: set[str] = {path for path in (campaign.kit.get("media") or {}).values() if path}
     for content in session.scalars(
         select(PostRow.content).where(PostRow.campaign_id == campaign.id)
     ):
@@ -40,8 +40,8 @@ def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
 
 
 def campaign_file(*, session: Session, reference: str) -> Path:
-    """The file behind a reference, checked: a known campaign, named by one of its posts or
-    contest questions, inside its folder (no "..", no link leading out), and present."""
+    """The file behind a reference, checked: a known campaign, named by its kit, one of its
+    posts or contest questions, inside its folder (no "..", no link leading out), and present."""
     slug, _, relative = reference.partition("/")
     campaign = session.scalars(select(CampaignRow).where(CampaignRow.slug == slug)).first()
     if campaign is None or relative not in referenced_paths(session=session, campaign=campaign):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.conversation.values import Choice, ChoiceKind
+from bot.domain.campaign_dates import post_text
 from bot.i18n import _
 from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
 from bot.outbound import MediaRef, Message, Option, Subject, Template
@@ -58,15 +59,20 @@ def post_message(post: PostRow, campaign: CampaignRow, language: str) -> Message
     # still better than none for someone who reads little.
     path = media.get(chosen) or next(iter(media.values()), None)
     template = templates.get(chosen)
+    reader = Language(chosen)
+
+    def written(text: str) -> str:
+        return _with_hashtags(post_text(text, reader, post, campaign), hashtags)
+
     return Message(
-        text=_with_hashtags(content["text"][chosen], hashtags),
+        text=written(content["text"][chosen]),
         language=chosen,
         media=media_reference(campaign, path) if path else None,
-        sms_text=_with_hashtags(sms[chosen], hashtags) if sms.get(chosen) else None,
+        sms_text=written(sms[chosen]) if sms.get(chosen) else None,
         template=Template(template["sid"], template.get("variables")) if template else None,
         subject=Subject("post", post.slug),
         share=Option(
-            _("✅ I shared it").render(Language(chosen)),
+            _("✅ I shared it").render(reader),
             Choice(ChoiceKind.SHARE, str(post.id)).pack(),
         ),
     )

@@ -1,7 +1,8 @@
 """GET /media/<campaign>/<path>: the campaign pictures and voice notes Twilio fetches.
 
-Public, since Twilio fetches without credentials; only files a post names are served, and
-voice notes organisers uploaded (/media/_uploads/<content digest>.<ext>).
+Public, since Twilio fetches without credentials; only files the kit, a post or a
+question names are served, and voice notes organisers uploaded
+(/media/_uploads/<content digest>.<ext>).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def _find(services: Services, reference: str) -> Path:
 
 @router.get("/media/{reference:path}", include_in_schema=False)
 async def media(reference: str, services: ServicesDep) -> FileResponse:
-    """Serves one campaign file named by a post."""
+    """Serves one campaign file named by the kit, a post or a question."""
     try:
         path = await run_in_threadpool(_find, services, reference)
     except MediaNotFound as exc:

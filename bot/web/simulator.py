@@ -22,11 +22,13 @@ from starlette.concurrency import run_in_threadpool
 from bot.conversation.inbound import receive
 from bot.conversation.values import Choice, Inbound
 from bot.db import unit_of_work
+from bot.domain.answered import chosen_by
 from bot.i18n import _, translations
-from bot.models import Delivery, DeliveryStatus, InboundMessage, Language, Relay
+from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay
 from bot.outbound import MediaRef, Message, Option, Outbound, from_json
 from bot.web.access import COOKIE, require_operator
 from bot.web.services import Services, ServicesDep
+from bot.web.ui_language import remember_language, ui_language
 
 CHANNEL = "console"
 PHONE = r"^[a-z0-9-]{3,40}$"
@@ -69,13 +71,18 @@ class ShownMessage(BaseModel):
     at: datetime
 
 
+class ShownChoice(BaseModel):
+    """The phone's own answer to a question or poll: its button is marked, and the
+    others are disabled when `locked`."""
+
+    data: str
+    locked: bool
+
+
 class Conversation(BaseModel):
     messages: list[ShownMessage]
     cursor: int
-
-
-def _ui_language(request: Request) -> Language:
-    return Language.BM if request.query_params.get("lang") == "bm" else Language.FR
+    chosen: dict[str, ShownChoice] = {}  # "quiz:<question id>" / "poll:<poll id>" → answer
 
 
 @router.get("/simulator", response_class=HTMLResponse, include_in_schema=False)
@@ -86,7 +93,7 @@ def simulator_page(request: Request) -> Response:
         response = RedirectResponse(request.url.remove_query_params("token"), status_code=303)
         response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
         return response
-    language = _ui_language(request)
+    language = ui_language(request)
     strings = {
         key: text.render(language)
         for key, text in {
@@ -95,7 +102,7 @@ def simulator_page(request: Request) -> Response:
             "document": _("Open the document"),
         }.items()
     }
-    return TEMPLATES.TemplateResponse(
+    page = TEMPLATES.TemplateResponse(
         request,
         "simulator.html",
         {
@@ -105,6 +112,8 @@ def simulator_page(request: Request) -> Response:
             "api_base": "/simulator/api",
         },
     )
+    remember_language(request, page)
+    return page
 
 
 def _take(services: Services, phone: str, message: PhoneMessage) -> None:
@@ -182,6 +191,12 @@ def _shown_in(message: InboundMessage, phone: str) -> ShownMessage:
 def _conversation(services: Services, phone: str, after: int) -> Conversation:
     address = f"{CHANNEL}:{phone}"
     with services.factory() as session:
+        relay_id = session.scalar(select(Relay.id).where(Relay.address == address))
+        chosen = (
+            chosen_by(session=session, relay_id=relay_id, now=datetime.now(UTC))
+            if relay_id is not None
+            else {}
+        )
         sent = _sent_to(session, address, after)
         shown = [_shown_out(delivery) for delivery in sent]
         if after == 0:
@@ -193,7 +208,13 @@ def _conversation(services: Services, phone: str, after: int) -> Conversation:
             shown.extend(_shown_in(message, phone) for message in received)
             shown.sort(key=lambda message: message.at)
     cursor = max((delivery.id for delivery in sent), default=after)
-    return Conversation(messages=shown, cursor=cursor)
+    return Conversation(
+        messages=shown,
+        cursor=cursor,
+        chosen={
+            key: ShownChoice(data=value.data, locked=value.locked) for key, value in chosen.items()
+        },
+    )
 
 
 def _sent_to(session: Session, address: str, after: int) -> list[Delivery]:

@@ -152,7 +152,8 @@ class TelegramChannel(Channel):
     async def _acknowledge(self, chat_id: int, ack: ButtonAck) -> None:
         """Stop the button spinning, then take the buttons off the message they were on."""
         try:
-            await self._bot.answer_callback_query(ack.callback_query_id)
+            if ack.callback_query_id is not None:
+                await self._bot.answer_callback_query(ack.callback_query_id)
         except BadRequest as exc:
             # A query older than 15 minutes cannot be answered; nothing is lost.
             logger.info("callback query not answered: %s", exc.message)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from bot.conversation.handlers.fallback import not_joined
 from bot.conversation.router import Context
-from bot.domain.kits import kit_messages, running_campaigns
+from bot.domain.kits import kit_message, running_campaigns
 from bot.i18n import _
 
 
 def kit(ctx: Context) -> None:
-    """Sends the kit of each running campaign, each shareable message on its own."""
+    """Sends the kit of each running campaign: one message each, with its picture."""
     relay = ctx.known_relay
     if relay is None:
         not_joined(ctx)
@@ -20,5 +20,4 @@ def kit(ctx: Context) -> None:
         ctx.reply(_("There is no campaign kit yet. It will come with the campaign."))
         return
     for campaign in campaigns:
-        for message in kit_messages(campaign, relay.language):
-            ctx.send(message)
+        ctx.send(kit_message(campaign, relay.language))

@@ -8,8 +8,10 @@ from bot.conversation.values import Choice, ChoiceKind, Option, Reply
 from bot.i18n import _
 from bot.models import ConversationState, Language
 
-# Each language named in itself, so anyone recognises their own.
+# Each language named in itself on its button, so anyone recognises their own.
 LANGUAGE_NAMES = {Language.FR: "Français", Language.BM: "Bamanankan"}
+# Within a sentence, named as the reader says it: "en français", "bamanankan na".
+IN_A_SENTENCE = {Language.FR: _("French"), Language.BM: _("Bambara")}
 OPTIONS = tuple(
     Option(name, Choice(ChoiceKind.LANGUAGE, language.value))
     for language, name in sorted(LANGUAGE_NAMES.items(), key=lambda item: item[0] != Language.BM)
@@ -51,5 +53,5 @@ def choose(ctx: Context) -> None:
         return
     relay.state = None
     ctx.reply(
-        _("Done: I will write to you in {language} from now on.", language=LANGUAGE_NAMES[language])
+        _("Done: I will write to you in {language} from now on.", language=IN_A_SENTENCE[language])
     )

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.conversation.handlers.fallback import fallback, not_joined
 from bot.conversation.router import Context
+from bot.domain.answered import poll_answered
 from bot.domain.contests.questions import localized
 from bot.domain.outbox import text_message
 from bot.domain.poll_messages import results_text
@@ -34,6 +35,8 @@ def cast(ctx: Context, poll: Poll, choice: int) -> None:
     relay = ctx.require_relay()
     was_open = is_open(poll, ctx.now)
     voted = vote(session=ctx.session, poll=poll, relay=relay, choice=choice, now=ctx.now)
+    if voted.counted and ctx.inbound.choice is None:  # typed: no press took the buttons off
+        poll_answered(session=ctx.session, relay=relay, poll=poll, now=ctx.now)
     if not was_open:
         ctx.reply(
             _("This poll is closed: your answer could not be counted. Thank you all the same!")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from bot.conversation.handlers import poll
 from bot.conversation.handlers.fallback import fallback, not_joined
 from bot.conversation.router import Context
+from bot.domain.answered import question_answered
 from bot.domain.contests.answer_records import record_answer
 from bot.domain.contests.pending import pending_for
 from bot.domain.contests.pseudonyms import pseudonym
@@ -58,6 +59,8 @@ def answer(ctx: Context, question: Question, choice: int) -> None:
         session=ctx.session, question=question, relay=relay, choice=choice, now=ctx.now
     )
     picked = choice_label(question, choice, language)
+    if recorded.first and ctx.inbound.choice is None:  # typed: no press took the buttons off
+        question_answered(session=ctx.session, relay=relay, question_id=question.id)
     if not recorded.first:
         ctx.reply(
             _(

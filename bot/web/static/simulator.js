@@ -8,12 +8,14 @@
   const API = (root.dataset.apiBase || "/simulator/api").replace(/\/+$/, "");
   const tpl = document.getElementById("sim-phone-tpl");
   const addButton = document.getElementById("sim-add");
+  const tabs = document.getElementById("sim-tabs");
   // English fallbacks in case the server omits a key; the server sends translated ones.
   const STR = Object.assign(
     { phone: "Phone", send_failed: "The message could not be sent.", document: "Open the document" },
     JSON.parse(document.getElementById("sim-strings").textContent || "{}")
   );
   const STORE_KEY = "relais-simulator-phones";
+  const ACTIVE_KEY = "relais-simulator-active";
   const ID_RE = /^[a-z0-9-]{3,40}$/;
   const URL_RE = /\bhttps?:\/\/[^\s<>"']+/g;
 
@@ -100,6 +102,26 @@
     hit.classList.add("chosen");
   }
 
+  // The question or poll a row of buttons answers ("quiz:12"), if it is one.
+  function subjectOf(options) {
+    const m = /^(quiz|poll):(\d+)\./.exec(options[0].data);
+    return m && options.every((o) => o.data.startsWith(`${m[1]}:${m[2]}.`)) ? `${m[1]}:${m[2]}` : null;
+  }
+
+  // The server says what this phone answered, however it answered (a button, or "2"
+  // typed): that button is marked, and the others are disabled once it cannot change.
+  function applyChosen(pane, chosen) {
+    pane.log.querySelectorAll(".msg[data-subject]").forEach((row) => {
+      const mine = chosen[row.dataset.subject];
+      if (!mine || row.dataset.chosen === mine.data + mine.locked) return;
+      row.dataset.chosen = mine.data + mine.locked;
+      row.querySelectorAll(".option").forEach((b) => {
+        b.classList.toggle("chosen", b.dataset.data === mine.data);
+        b.disabled = mine.locked;
+      });
+    });
+  }
+
   function renderOptions(pane, row, options) {
     const box = el("div", "options");
     for (const opt of options) {
@@ -148,6 +170,8 @@
       if (Array.isArray(m.options) && m.options.length) {
         row.append(renderOptions(pane, row, m.options));
         if (m.options.every((o) => /^(quiz|poll|share):/.test(o.data))) row.dataset.answerable = "1";
+        const subject = subjectOf(m.options);
+        if (subject) row.dataset.subject = subject;
       }
     } else if (pane.lastBot && m.text) {
       markChoice(pane.lastBot, m.text);
@@ -212,6 +236,7 @@
       const data = await r.json();
       if (!pane.alive) return;
       (data.messages || []).forEach((m) => addMessage(pane, m));
+      applyChosen(pane, data.chosen || {});
       if (data.cursor != null) pane.cursor = data.cursor;
       pane.failures = 0;
       pane.notice.hidden = true;
@@ -230,6 +255,34 @@
     t.style.height = t.scrollHeight + 2 + "px"; // CSS max-height caps the growth
   }
 
+  // ---- tabs: on a phone's screen, one simulated phone shows at a time ----
+  const panes = () => [...root.querySelectorAll(".phone")];
+
+  function activate(id) {
+    const all = panes();
+    const target = all.find((n) => n.dataset.phone === id) || all[0];
+    all.forEach((n) => n.classList.toggle("active", n === target));
+    tabs.replaceChildren(
+      ...all.map((n, index) => {
+        const tab = el("button", "sim-tab", `${STR.phone} ${index + 1}`);
+        Object.assign(tab, { type: "button", title: n.dataset.phone });
+        tab.setAttribute("role", "tab");
+        tab.setAttribute("aria-selected", String(n === target));
+        tab.addEventListener("click", () => activate(n.dataset.phone));
+        return tab;
+      })
+    );
+    if (target) {
+      try {
+        sessionStorage.setItem(ACTIVE_KEY, target.dataset.phone);
+      } catch (e) {
+        /* storage may be disabled */
+      }
+      const log = target.querySelector(".phone-log");
+      scrollDown(log); // a hidden pane could not follow its messages
+    }
+  }
+
   function createPane(id) {
     const node = tpl.content.firstElementChild.cloneNode(true);
     const pane = {
@@ -242,9 +295,12 @@
     node.setAttribute("aria-label", `${STR.phone} ${id}`);
     node.querySelector(".phone-id").textContent = id;
     node.querySelector(".phone-remove").addEventListener("click", () => {
+      const others = panes().filter((n) => n !== node);
+      const next = others[Math.max(0, panes().indexOf(node) - 1)];
       stop(pane);
       node.remove();
       save();
+      activate(next ? next.dataset.phone : null);
       addButton.focus();
     });
     // New conversation = the same pane with a brand-new phone id (a new user for the bot).
@@ -253,6 +309,7 @@
       stop(pane);
       node.replaceWith(fresh.node);
       save();
+      activate(fresh.id);
       fresh.input.focus();
     });
     const form = node.querySelector("form");
@@ -308,9 +365,18 @@
     const pane = createPane(newPhoneId());
     root.append(pane.node);
     save();
+    activate(pane.id);
     pane.input.focus();
   });
 
-  initialIds().forEach((id) => root.append(createPane(id).node));
+  const opened = initialIds();
+  opened.forEach((id) => root.append(createPane(id).node));
   save();
+  let wasActive = null;
+  try {
+    wasActive = sessionStorage.getItem(ACTIVE_KEY);
+  } catch (e) {
+    /* ignore */
+  }
+  activate(opened.includes(wasActive) ? wasActive : opened[0]);
 })();
