@@ -184,6 +184,15 @@ def confirm(ctx: Context) -> None:
         return
     draft.state = BroadcastState.SCHEDULED
     draft.send_at = ctx.now
+    held = broadcasts.held_until(session=ctx.session, broadcast=draft, now=ctx.now)
+    if held is not None:
+        ctx.reply(
+            _(
+                "It is quiet hours: the broadcast will go out at {time}, when they end.",
+                time=held.astimezone(ctx.zone).strftime("%H:%M"),
+            )
+        )
+        return
     queued = broadcasts.start(session=ctx.session, broadcast=draft, now=ctx.now, zone=ctx.zone)
     ctx.reply(
         _n(
