@@ -25,7 +25,7 @@ from bot.domain.contests.seeded_draw import list_digest
 from bot.domain.contests.standings import leaderboard, participant_count
 from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.domain.polls import results
-from bot.i18n import _
+from bot.i18n import Text, _
 from bot.models import (
     CampaignRow,
     Contest,
@@ -110,10 +110,8 @@ def list_(language: Lang = Language.FR) -> None:
     current = cli_common.settings()
     console = Console()
     with cli_common.database(current) as factory, factory() as session:
-        headers = (_("contest"), _("title"), _("state"), _("opens"), _("closes"), _("participants"))
-        table = Table(*(header.render(language) for header in headers))
-        for contest in session.scalars(select(Contest).order_by(Contest.opens_at)):
-            table.add_row(
+        rows = [
+            (
                 contest.slug,
                 localized(contest.title, language.value),
                 contest.state.value,
@@ -121,9 +119,11 @@ def list_(language: Lang = Language.FR) -> None:
                 _local(contest.closes_at, current),
                 str(participant_count(session, contest)),
             )
-        console.print(table)
-        headers = (_("poll"), _("question"), _("opens"), _("closes"), _("answers"), _("results"))
-        table = Table(*(header.render(language) for header in headers))
+            for contest in session.scalars(select(Contest).order_by(Contest.opens_at))
+        ]
+        headers = (_("contest"), _("title"), _("state"), _("opens"), _("closes"), _("participants"))
+        _listing(console, headers, rows, language)
+        rows = []
         for poll in session.scalars(select(Poll).order_by(Poll.opens_at)):
             votes = session.scalar(select(func.count()).where(Vote.poll_id == poll.id)) or 0
             found = results(session=session, poll=poll)
@@ -137,15 +137,48 @@ def list_(language: Lang = Language.FR) -> None:
                     language
                 )
             )
-            table.add_row(
-                poll.slug,
-                localized(poll.question, language.value),
-                _local(poll.opens_at, current),
-                _local(poll.closes_at, current),
-                str(votes),
-                shown,
+            rows.append(
+                (
+                    poll.slug,
+                    localized(poll.question, language.value),
+                    _local(poll.opens_at, current),
+                    _local(poll.closes_at, current),
+                    str(votes),
+                    shown,
+                )
             )
+        headers = (_("poll"), _("question"), _("opens"), _("closes"), _("answers"), _("results"))
+        _listing(console, headers, rows, language)
+
+
+NARROW = 100  # columns: below this, one block per item instead of a wide table
+
+
+def _listing(
+    console: Console, headers: tuple[Text, ...], rows: list[tuple[str, ...]], language: Language
+) -> None:
+    """Print rows whose first column is the id other commands need: never cut. A wide
+    terminal gets a table; a narrow one, each item's id on its own line, then its fields."""
+    names = [header.render(language) for header in headers]
+    if console.width >= NARROW:
+        table = Table()
+        widest = max((len(row[0]) for row in rows), default=0)
+        table.add_column(names[0], no_wrap=True, min_width=max(widest, len(names[0])))
+        for name in names[1:]:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
         console.print(table)
+        return
+    console.print(names[0].upper(), style="bold")
+    for row in rows:
+        console.print(row[0], style="bold", overflow="ignore", crop=False, soft_wrap=True)
+        fields = Table.grid(padding=(0, 1), pad_edge=True)
+        fields.add_column(style="dim", no_wrap=True)
+        fields.add_column()
+        for name, value in zip(names[1:], row[1:], strict=True):
+            fields.add_row(f" {name}", value)
+        console.print(fields)
 
 
 @quiz_app.command("leaderboard")
