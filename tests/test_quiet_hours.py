@@ -20,7 +20,6 @@ from bot.models import (
     Answer,
     Broadcast,
     BroadcastState,
-    CampaignRow,
     Contest,
     Delivery,
     Language,
@@ -28,8 +27,10 @@ from bot.models import (
     Vote,
 )
 from bot.outbound import Message
+from tests import quiet_campaign
 from tests.contest_factories import make_contest, make_poll, tick
 from tests.factories import make_delivery, make_relay
+from tests.quiet_campaign import NIGHT
 
 Factory = sessionmaker[Session]
 BAMAKO = ZoneInfo("Africa/Bamako")  # UTC+0 all year: local time is UTC
@@ -37,28 +38,12 @@ BAMAKO = ZoneInfo("Africa/Bamako")  # UTC+0 all year: local time is UTC
 DAY = datetime.now(UTC).date() + timedelta(days=2)
 EVENING = datetime.combine(DAY, time(22, 0), tzinfo=UTC)
 MORNING = datetime.combine(DAY + timedelta(days=1), time(7, 0), tzinfo=UTC)
-NIGHT = {"start": "21:00", "end": "07:00"}
 TEXTS = {"fr": "Venez samedi !", "bm": "Aw ka na sibiridon!"}
 
 
 def add_campaign(factory: Factory, quiet: dict[str, str] | None = None) -> int:
     """A campaign running on EVENING's day, with quiet hours 21:00–07:00 unless told."""
-    with unit_of_work(factory) as session:
-        row = CampaignRow(
-            slug="engageonsnous",
-            name="#EngageonsNous",
-            timezone="Africa/Bamako",
-            starts_on=DAY - timedelta(days=2),
-            ends_on=DAY + timedelta(days=20),
-            folder=".",
-            settings={
-                "quiet_hours": {"start": "21:00", "end": "07:00"} if quiet is None else quiet
-            },
-            kit={},
-        )
-        session.add(row)
-        session.flush()
-        return row.id
+    return quiet_campaign.add_campaign(factory, quiet=NIGHT if quiet is None else quiet, around=DAY)
 
 
 def queued(factory: Factory, source_kind: str) -> list[Delivery]:
