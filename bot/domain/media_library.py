@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import insert_ignore, unit_of_work
-from bot.models import CampaignRow, Contest, MediaFile, PostRow, Question
+from bot.models import Broadcast, CampaignRow, Contest, MediaFile, PostRow, Question
 
 
 class MediaNotFound(LookupError):
@@ -32,6 +32,10 @@ def referenced_paths(*, session: Session, campaign: CampaignRow) -> set[str]:
     for media in session.scalars(
         select(Question.media).join(Contest).where(Contest.campaign_id == campaign.id)
     ):
+        references = (item.get("path") or "" for item in (media or {}).values())
+        paths.update(ref.removeprefix(prefix) for ref in references if ref.startswith(prefix))
+    # A broadcast's voice note given as a file is kept in the campaign's folder too.
+    for media in session.scalars(select(Broadcast.media)):
         references = (item.get("path") or "" for item in (media or {}).values())
         paths.update(ref.removeprefix(prefix) for ref in references if ref.startswith(prefix))
     return paths
