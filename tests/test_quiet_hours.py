@@ -11,8 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.whatsapp import window
-from bot.conversation.inbound import Inbound, receive
+from bot.conversation.inbound import receive
 from bot.conversation.router import Router
+from bot.conversation.values import Inbound
 from bot.db import unit_of_work
 from bot.domain import broadcasts, quiet_hours
 from bot.domain.broadcasts import Audience

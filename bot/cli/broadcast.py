@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import common as cli_common
 from bot.cli.campaign import Lang
+from bot.cli.status_names import BROADCAST_STATE_NAMES, delivery_status
 from bot.db import unit_of_work
 from bot.domain import broadcast_media, broadcasts, quiet_hours
 from bot.domain.broadcasts import Audience, AudienceError
@@ -220,11 +221,13 @@ def status(
         seen = read()
         if follow:
             seen = _follow(read, seen, broadcast_id, console, timeout)
-        state = _("Broadcast {number}: {state}", number=broadcast_id, state=seen.broadcast.state)
+        named = BROADCAST_STATE_NAMES[seen.broadcast.state]
+        state = _("Broadcast {number}: {state}", number=broadcast_id, state=named)
         console.print(state.render(language))
         table = Table(_("status").render(language), _("deliveries").render(language))
         for name, count in sorted(seen.deliveries.items()):
-            table.add_row(name, str(count))
+            shown = delivery_status(name)
+            table.add_row(shown if isinstance(shown, str) else shown.render(language), str(count))
         console.print(table)
 
 

@@ -4,6 +4,7 @@ follow them, see the leaderboard, draw the winners, audit a draw, export the ans
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.cli import common as cli_common
 from bot.cli.campaign import Lang, problems_table
+from bot.cli.status_names import CONTEST_STATE_NAMES
 from bot.db import unit_of_work
 from bot.domain.contests import draw_records, tick
 from bot.domain.contests.export import write_csv
@@ -114,7 +116,7 @@ def list_(language: Lang = Language.FR) -> None:
             (
                 contest.slug,
                 localized(contest.title, language.value),
-                contest.state.value,
+                CONTEST_STATE_NAMES[contest.state].render(language),
                 _local(contest.opens_at, current),
                 _local(contest.closes_at, current),
                 str(participant_count(session, contest)),
@@ -155,7 +157,7 @@ NARROW = 100  # columns: below this, one block per item instead of a wide table
 
 
 def _listing(
-    console: Console, headers: tuple[Text, ...], rows: list[tuple[str, ...]], language: Language
+    console: Console, headers: tuple[Text, ...], rows: Sequence[tuple[str, ...]], language: Language
 ) -> None:
     """Print rows whose first column is the id other commands need: never cut. A wide
     terminal gets a table; a narrow one, each item's id on its own line, then its fields."""
