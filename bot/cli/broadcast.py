@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -179,8 +180,8 @@ def _preview(
     table = Table(*(h.render(language) for h in headers), title=_("Preview").render(language))
     other = _("(the other language's text)").render(language)
     voice = _("(voice note {name})", name=bm_voice.name).render(language) if bm_voice else ""
-    table.add_row("fr", str(counts["fr"]), fr or other)
-    table.add_row("bm", str(counts["bm"]), " ".join(filter(None, (bm, voice))) or other)
+    table.add_row("fr", str(counts["fr"]), escape(fr or other))
+    table.add_row("bm", str(counts["bm"]), escape(" ".join(filter(None, (bm, voice))) or other))
     console.print(table)
 
 

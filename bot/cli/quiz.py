@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -169,17 +170,17 @@ def _listing(
         for name in names[1:]:
             table.add_column(name, overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(escape(cell) for cell in row))
         console.print(table)
         return
     console.print(names[0].upper(), style="bold")
     for row in rows:
-        console.print(row[0], style="bold", overflow="ignore", crop=False, soft_wrap=True)
+        console.print(escape(row[0]), style="bold", overflow="ignore", crop=False, soft_wrap=True)
         fields = Table.grid(padding=(0, 1), pad_edge=True)
         fields.add_column(style="dim", no_wrap=True)
         fields.add_column()
         for name, value in zip(names[1:], row[1:], strict=True):
-            fields.add_row(f" {name}", value)
+            fields.add_row(f" {escape(name)}", escape(value))
         console.print(fields)
 
 
