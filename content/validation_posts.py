@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.i18n import Text, _
 from content.problems import Problem, Severity, Where
 from content.validation_channels import channel_limit
+from content.validation_hashtags import check_hashtags
 from content.validation_media import media_problem
 from content.validation_rules import (
     Rule,
@@ -218,6 +219,7 @@ def check_posts(entries: list[Entry], context: Context) -> list[Problem]:
         problems += check_against_campaign(entry, context)
         problems += check_languages(entry)
         problems += check_channels(entry, context)
+        problems += check_hashtags(entry)
         problems += check_media(entry, context)
     problems += check_unique_ids(entries)
     return problems

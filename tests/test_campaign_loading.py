@@ -3,6 +3,8 @@ all or nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -229,6 +231,11 @@ def test_the_template_round_trips(tmp_path: Path, name: str) -> None:
     data = document(posts_from=name, start=date(2026, 12, 1))
     folder = write_campaign(tmp_path / "c", data)
     write_template(folder / name)
+    # Left as it is, the sample row is refused: it must not become a post unnoticed.
+    [left] = invalid(folder)
+    assert (left.file, left.where, left.field) == (name, "row 2", "id")
+    assert "ligne d’exemple" in said(left)
+    rewrite_sample_text(folder / name, "Notre commune, notre voix : venez au conseil samedi.")
     campaign, warnings = load_campaign(folder)
     sample = campaign.posts[-1]
     assert (sample.id, sample.day, sample.at, sample.phase, sample.status) == (
@@ -238,10 +245,26 @@ def test_the_template_round_trips(tmp_path: Path, name: str) -> None:
         "informer",
         "draft",
     )
-    assert "#EngageonsNous" in sample.text["fr"]
+    assert "#EngageonsNous" not in sample.text["fr"]  # the hashtags column adds it
+    assert "#EngageonsNous" in sample.hashtags
     assert "ɲ" in sample.text["bm"]
     assert sample.audience.places == ("kayes", "kita")
     assert warnings == []
+
+
+def rewrite_sample_text(path: Path, text: str) -> None:
+    """The organiser writes their own French text over the sample's."""
+    if path.suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        rows[1][rows[0].index("text_fr")] = text
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("text_fr") + 1).value = text
+    book.save(path)
 
 
 def test_the_xlsx_template_explains_each_column_in_french(tmp_path: Path) -> None:
