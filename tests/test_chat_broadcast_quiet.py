@@ -25,7 +25,8 @@ def test_a_chat_broadcast_in_quiet_hours_waits(
     converse(factory, router, ORGANISER, "DIFFUSER")
     converse(factory, router, ORGANISER, choice="aud:all")
     converse(factory, router, ORGANISER, "Session publique samedi !")
-    converse(factory, router, ORGANISER, "Sibiridon lajɛ!")
+    [preview] = converse(factory, router, ORGANISER, "Sibiridon lajɛ!")
+    assert "heures de silence" in preview["text"]  # the preview says it will wait
     [told] = converse(factory, router, ORGANISER, "oui")
     assert told["text"].startswith("Ce sont les heures de silence")
     assert quiet["end"] in told["text"]
