@@ -172,3 +172,7 @@ def test_quiet_hours_hold_it_unless_urgent(relays: Factory) -> None:
     with relays() as session:
         refs = set(session.scalars(select(Delivery.source_ref)))
     assert refs == {str(urgent.id)}
+    status = runner.invoke(app, ["broadcast", "status", str(held.id), "--follow"])
+    assert status.exit_code == 0  # nothing to follow yet: it says when it leaves instead
+    assert "programmée" in status.output
+    assert "Elle part le " in status.output

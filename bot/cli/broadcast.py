@@ -220,11 +220,19 @@ def status(
                 return broadcasts.status(session=session, broadcast=found, zone=current.zone)
 
         seen = read()
-        if follow:
+        waiting = seen.broadcast.state is BroadcastState.SCHEDULED
+        if follow and not waiting:  # a scheduled one has nothing to follow yet
             seen = _follow(read, seen, broadcast_id, console, timeout)
         named = BROADCAST_STATE_NAMES[seen.broadcast.state]
         state = _("Broadcast {number}: {state}", number=broadcast_id, state=named)
         console.print(state.render(language))
+        if waiting:
+            with factory() as session:
+                found = session.get_one(Broadcast, broadcast_id)
+                now = datetime.now(UTC)
+                leaves = broadcasts.held_until(session=session, broadcast=found, now=now)
+            when = (leaves or found.send_at).astimezone(current.zone).strftime("%Y-%m-%d %H:%M")
+            console.print(_("It leaves at {time}.", time=when).render(language))
         table = Table(_("status").render(language), _("deliveries").render(language))
         for name, count in sorted(seen.deliveries.items()):
             shown = delivery_status(name)
