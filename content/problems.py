@@ -4,6 +4,7 @@ language (a Text, rendered in French or Bambara when shown)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -12,6 +13,31 @@ from bot.enums import Language
 from bot.i18n import Text, _
 
 Severity = Literal["error", "warning"]
+_WHERE = re.compile(r"^(line|row) (\d+)$")
+
+
+def where_in(where: str, language: Language) -> str:
+    """ "line 42" or "row 7" in the organiser's language ("ligne 42", "sira 7")."""
+    found = _WHERE.match(where)
+    if found is None:
+        return where
+    number = int(found[2])
+    text = (
+        _("line {number}", number=number)
+        if found[1] == "line"
+        else _("row {number}", number=number)
+    )
+    return text.render(language)
+
+
+@dataclass(frozen=True)
+class Where:
+    """A line or row as a message's parameter, said in the reader's language."""
+
+    where: str
+
+    def render(self, language: Language) -> str:
+        return where_in(self.where, language)
 
 
 @dataclass(frozen=True)
@@ -21,13 +47,20 @@ class Problem:
     field: str  # "posts[3].text.bm" (YAML) or "text_bm" (spreadsheet column)
     message: Text
     severity: Severity = "error"
+    # The field as the organiser finds it: a post, contest or poll by its id rather than
+    # its position ("posts[p03].text.bm"); empty when it reads as `field`.
+    label: str = ""
+
+    @property
+    def shown_field(self) -> str:
+        return self.label or self.field
 
     def render(self, language: Language) -> str:
         """The whole problem in `language`: "calendar.xlsx row 7, text_bm: …"."""
         message = self.message.render(language)
-        place = " ".join(part for part in (self.file, self.where) if part)
-        if self.field:
-            place = f"{place}, {self.field}" if place else self.field
+        place = " ".join(part for part in (self.file, where_in(self.where, language)) if part)
+        if self.shown_field:
+            place = f"{place}, {self.shown_field}" if place else self.shown_field
         return f"{place}: {message}" if place else message
 
     def __str__(self) -> str:
@@ -43,6 +76,7 @@ class Problem:
             "file": self.file,
             "where": self.where,
             "field": self.field,
+            "label": self.shown_field,
             "message": self.message.render(language),
             "severity": self.severity,
         }

@@ -59,13 +59,12 @@ SAMPLE: dict[str, object] = {
     "places": "kayes, kita",
     "text_fr": "Saviez-vous que chaque citoyen peut demander à sa mairie comment le budget de"
     " la commune est dépensé ? Cette semaine, posez la question à vos élus et partagez"
-    " leur réponse. #EngageonsNous",
+    " leur réponse.",
     "text_bm": "Yala i b'a dɔn ko faso den bɛɛ bɛ se ka komini ɲininka a ka wari kɛcogo la wa?"
-    " Nin dɔgɔkun in na, aw ka aw ka mɔgɔ sugandilenw ɲininka, ka u ka jaabi jɛnsɛn."
-    " #EngageonsNous",
+    " Nin dɔgɔkun in na, aw ka aw ka mɔgɔ sugandilenw ɲininka, ka u ka jaabi jɛnsɛn.",
     "sms_fr": "Chaque citoyen peut demander à sa mairie comment le budget est dépensé."
-    " Posez la question à vos élus ! #EngageonsNous",
-    "sms_bm": "Faso den bɛɛ bɛ se ka komini ɲininka a ka wari kɛcogo la. #EngageonsNous",
+    " Posez la question à vos élus !",
+    "sms_bm": "Faso den bɛɛ bɛ se ka komini ɲininka a ka wari kɛcogo la.",
     "hashtags": "#EngageonsNous #Kayes",
     "status": "draft",
 }
@@ -161,13 +160,26 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
 
 
 def read_rows(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
-    """The post rows of a .xlsx or .csv file; `file` names it in problems."""
+    """The post rows of a .xlsx or .csv file; `file` names it in problems. The template's
+    sample row, left as it was, is refused: it must not become a post unnoticed."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, file)
-    if suffix == ".xlsx":
-        return _read_xlsx(path, file)
-    return [], [Problem(file, "", "", _("unsupported format: use .xlsx or .csv"))]
+        rows, problems = _read_csv(path, file)
+    elif suffix == ".xlsx":
+        rows, problems = _read_xlsx(path, file)
+    else:
+        return [], [Problem(file, "", "", _("unsupported format: use .xlsx or .csv"))]
+    samples = [row for row in rows if is_sample(row)]
+    problems += [Problem(file, f"row {row.row}", "id", SAMPLE_LEFT) for row in samples]
+    return [row for row in rows if row not in samples], problems
+
+
+SAMPLE_LEFT = _("this is the template's sample row: write your own post over it, or delete the row")
+
+
+def is_sample(row: RawRow) -> bool:
+    """The template's sample row as written, id and text: not yet someone's post."""
+    return row.values.get("id") == SAMPLE["id"] and row.values.get("text_fr") == SAMPLE["text_fr"]
 
 
 def _csv_cell(value: object) -> str:

@@ -10,8 +10,9 @@ from datetime import date
 from pathlib import Path
 
 from bot.i18n import Text, _
-from content.problems import Problem, Severity
+from content.problems import Problem, Severity, Where
 from content.validation_channels import channel_limit
+from content.validation_hashtags import check_hashtags
 from content.validation_media import media_problem
 from content.validation_rules import (
     Rule,
@@ -45,6 +46,16 @@ UNUSED_TEXT = {  # {single} is filled in when the warning is given
 }
 
 
+def _named(field: str, post_id: str | None) -> str:
+    """The field with the post named by its id: "posts[p03].text.bm" (YAML), "text_bm
+    (p03)" (a spreadsheet, whose row already says where)."""
+    if not post_id:
+        return ""
+    if field.startswith("posts["):
+        return f"posts[{post_id}]" + field[field.index("]") + 1 :]
+    return f"{field} ({post_id})"
+
+
 @dataclass(frozen=True)
 class Entry:
     """One post as read, before it becomes a model.Post."""
@@ -56,7 +67,8 @@ class Entry:
     def problem(
         self, key: str, message: Text, severity: Severity = "error", at: tuple[str | int, ...] = ()
     ) -> Problem:
-        return Problem(*self.locate(key, at), message, severity)
+        file, where, field = self.locate(key, at)
+        return Problem(file, where, field, message, severity, _named(field, self.text("id")))
 
     def text(self, key: str) -> str | None:
         return as_text(self.values.get(key))
@@ -192,7 +204,7 @@ def check_unique_ids(entries: Iterable[Entry]) -> Iterator[Problem]:
                 "identifier “{id}” already used ({file} {where})",
                 id=post_id,
                 file=file,
-                where=where,
+                where=Where(where),
             )
             yield entry.problem("id", message)
         else:
@@ -207,6 +219,7 @@ def check_posts(entries: list[Entry], context: Context) -> list[Problem]:
         problems += check_against_campaign(entry, context)
         problems += check_languages(entry)
         problems += check_channels(entry, context)
+        problems += check_hashtags(entry)
         problems += check_media(entry, context)
     problems += check_unique_ids(entries)
     return problems

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.i18n import _
-from content.problems import Problem
+from content.problems import Problem, Where
 from content.validation_choices import check_choices, check_media, check_texts, wanted_languages
 from content.validation_document import check_section, unknown_keys
 from content.validation_posts import UNKNOWN_LANGUAGE, Context
@@ -211,7 +211,7 @@ def _check_unique_ids(doc: YamlDoc) -> Iterator[Problem]:
                     "identifier “{id}” already used ({file} {where})",
                     id=item_id,
                     file=doc.file,
-                    where=doc.where(first[item_id]),
+                    where=Where(doc.where(first[item_id])),
                 )
                 yield doc.problem((section, index, "id"), message)
             else:

@@ -26,6 +26,22 @@ def field_name(path: YamlPath) -> str:
     return name
 
 
+NAMED = ("posts", "contests", "polls")  # sections whose items the organiser knows by id
+
+
+def named_field(path: YamlPath, data: object) -> str:
+    """The field with a post, contest or poll named by its id: "posts[p03].text.bm"."""
+    name = field_name(path)
+    if len(path) < 2 or path[0] not in NAMED or not isinstance(path[1], int):
+        return name
+    items = data.get(str(path[0])) if isinstance(data, dict) else None
+    item = items[path[1]] if isinstance(items, list) and 0 <= path[1] < len(items) else None
+    ident = item.get("id") if isinstance(item, dict) else None
+    if not isinstance(ident, str | int) or not str(ident).strip():
+        return name
+    return f"{path[0]}[{str(ident).strip()}]" + name.removeprefix(f"{path[0]}[{path[1]}]")
+
+
 @dataclass(frozen=True)
 class YamlDoc:
     file: str
@@ -42,7 +58,10 @@ class YamlDoc:
         return f"line {self.line(path)}"
 
     def problem(self, path: YamlPath, message: Text, severity: Severity = "error") -> Problem:
-        return Problem(self.file, self.where(path), field_name(path), message, severity)
+        field, label = field_name(path), named_field(path, self.data)
+        return Problem(
+            self.file, self.where(path), field, message, severity, "" if label == field else label
+        )
 
 
 class _Builder:
@@ -117,6 +136,37 @@ class _Builder:
             return None
 
 
+# What PyYAML says (in English, about its parser) and what the organiser reads, with the
+# line to look at: where a bracket or a quote was opened, when it is one never closed.
+_OPENED = {
+    "while parsing a flow sequence": _("a list opened with “[” is never closed with “]”"),
+    "while parsing a flow mapping": _("a table opened with “{” is never closed with “}”"),
+    "while scanning a quoted scalar": _("a quote opened here is never closed"),
+    "while scanning a simple key": _("a line without “:” where a key was expected"),
+}
+_FOUND = (
+    (
+        "mapping values are not allowed",
+        _("a “:” where none can be: check this line's indentation, or put the value in quotes"),
+    ),
+    ("found character '\\t'", _("a tab: indent with spaces only")),
+    ("found undefined alias", _("an alias (*name) with no anchor (&name) before it")),
+    ("expected <block end>", _("the indentation does not match the lines above")),
+)
+
+
+def syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """A YAML syntax error said in the organiser's language, on the line to fix."""
+    context, problem = exc.context or "", exc.problem or ""
+    opened = _OPENED.get(context)
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    message = opened or next(
+        (text for start, text in _FOUND if start in problem),
+        _("invalid YAML syntax: check the indentation and the quotes"),
+    )
+    return Problem(file, f"line {mark.line + 1}" if mark is not None else "", "", message)
+
+
 def read_yaml(path: Path, file: str) -> tuple[YamlDoc | None, list[Problem]]:
     """The document and the problems met reading it; None when it cannot be read."""
     try:
@@ -134,13 +184,7 @@ def read_yaml(path: Path, file: str) -> tuple[YamlDoc | None, list[Problem]]:
         builder = _Builder(loader, file)
         data = builder.build(node, ())
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        reason = exc.problem or exc.context or _("error")
-        message = _(
-            "invalid YAML syntax ({reason}): check the indentation and the quotes", reason=reason
-        )
-        return None, [Problem(file, where, "", message)]
+        return None, [syntax_problem(file, exc)]
     except yaml.YAMLError as exc:
         return None, [Problem(file, "", "", _("invalid YAML syntax ({reason})", reason=str(exc)))]
     finally:

@@ -36,8 +36,9 @@ def test_json_document(tmp_path: Path) -> None:
     assert set(report) == {"valid", "ready", "problems", "readiness"}
     assert (report["valid"], report["ready"]) == (True, False)
     [warning] = report["problems"]
-    assert set(warning) == {"file", "where", "field", "message", "severity"}
+    assert set(warning) == {"file", "where", "field", "label", "message", "severity"}
     assert (warning["field"], warning["severity"]) == ("posts[1].text.bm", "warning")
+    assert warning["label"] == "posts[j02].text.bm"  # the post by its id, for people
     assert [entry["key"] for entry in report["readiness"]] == [
         "objectives",
         "channels",
@@ -59,9 +60,11 @@ def test_an_invalid_campaign_lists_its_problems_and_exits_one(tmp_path: Path) ->
     folder = write_campaign(tmp_path / "c", data)
     result = runner.invoke(campaign_app, ["check", str(folder)], env=WIDE)
     assert result.exit_code == 1
-    assert "posts[1].phase" in result.output
+    assert "posts[j02].phase" in result.output  # the post by its id, not its position
     assert french("phase inconnue « agir »") in result.output
-    assert "posts[2].text.bm" in result.output
+    assert "posts[j03].text.bm" in result.output
+    assert "ligne " in result.output
+    assert "line " not in result.output
     assert "erreur" in result.output
     assert french("Campagne invalide : 2 erreur(s), 0 avertissement(s).") in result.output
     assert "✓" not in result.output

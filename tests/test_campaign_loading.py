@@ -3,6 +3,8 @@ all or nothing."""
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime, time
 from pathlib import Path
 
@@ -122,7 +124,30 @@ def test_yaml_syntax_error_names_its_line(tmp_path: Path) -> None:
     (folder / "campaign.yaml").write_text("campaign:\n  slug: x\n   name: y\n")
     [problem] = invalid(folder)
     assert (problem.file, problem.where) == ("campaign.yaml", "line 3")
-    assert "syntaxe YAML invalide" in said(problem)
+    assert said(problem).startswith("un «\u00a0:\u00a0» là où il ne peut pas y en avoir")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said_fr"),
+    [
+        ("a: 1\nb: [x, y\nc: 2\nd: 3\n", 2, "une liste ouverte par «\u00a0[\u00a0»"),
+        ('a: 1\nb: "bonjour\nc: 2\n', 2, "un guillemet ouvert ici"),
+        ("a:\n\tb: 1\n", 2, "une tabulation"),
+        ("a: 1\nb: {x: 1\nc: 2\n", 2, "un tableau ouvert par «\u00a0{\u00a0»"),
+    ],
+)
+def test_yaml_syntax_errors_in_french_on_the_line_to_fix(
+    tmp_path: Path, text: str, line: int, said_fr: str
+) -> None:
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "campaign.yaml").write_text(text)
+    [problem] = invalid(folder)
+    assert problem.where == f"line {line}"  # where it was opened, not where it ran out
+    assert said(problem).startswith(said_fr)
+    assert "expected" not in said(problem)
+    assert "found" not in said(problem)
+    assert problem.render(Language.BM).startswith(f"campaign.yaml sira {line}")
 
 
 def test_line_numbers_follow_the_file_as_written(tmp_path: Path) -> None:
@@ -206,6 +231,11 @@ def test_the_template_round_trips(tmp_path: Path, name: str) -> None:
     data = document(posts_from=name, start=date(2026, 12, 1))
     folder = write_campaign(tmp_path / "c", data)
     write_template(folder / name)
+    # Left as it is, the sample row is refused: it must not become a post unnoticed.
+    [left] = invalid(folder)
+    assert (left.file, left.where, left.field) == (name, "row 2", "id")
+    assert "ligne d’exemple" in said(left)
+    rewrite_sample_text(folder / name, "Notre commune, notre voix : venez au conseil samedi.")
     campaign, warnings = load_campaign(folder)
     sample = campaign.posts[-1]
     assert (sample.id, sample.day, sample.at, sample.phase, sample.status) == (
@@ -215,10 +245,26 @@ def test_the_template_round_trips(tmp_path: Path, name: str) -> None:
         "informer",
         "draft",
     )
-    assert "#EngageonsNous" in sample.text["fr"]
+    assert "#EngageonsNous" not in sample.text["fr"]  # the hashtags column adds it
+    assert "#EngageonsNous" in sample.hashtags
     assert "ɲ" in sample.text["bm"]
     assert sample.audience.places == ("kayes", "kita")
     assert warnings == []
+
+
+def rewrite_sample_text(path: Path, text: str) -> None:
+    """The organiser writes their own French text over the sample's."""
+    if path.suffix == ".csv":
+        rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+        rows[1][rows[0].index("text_fr")] = text
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        return
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    header = [cell.value for cell in sheet[1]]
+    sheet.cell(2, header.index("text_fr") + 1).value = text
+    book.save(path)
 
 
 def test_the_xlsx_template_explains_each_column_in_french(tmp_path: Path) -> None:
@@ -280,19 +326,20 @@ def test_a_spreadsheet_nobody_names_is_pointed_out(tmp_path: Path) -> None:
 
 def test_problem_reads_as_file_place_field_message() -> None:
     problem = Problem("calendar.xlsx", "row 7", "text_bm", _("missing Bambara text"))
-    assert str(problem) == "calendar.xlsx row 7, text_bm: texte bambara manquant"
-    assert problem.render(Language.BM) == "calendar.xlsx row 7, text_bm: bamanankan sɛbɛn tɛ yen"
+    assert str(problem) == "calendar.xlsx ligne 7, text_bm: texte bambara manquant"
+    assert problem.render(Language.BM) == "calendar.xlsx sira 7, text_bm: bamanankan sɛbɛn tɛ yen"
     assert str(Problem("x.yaml", "", "", _("the file is empty"))) == "x.yaml: le fichier est vide"
     assert problem.to_dict(Language.BM) == {
         "file": "calendar.xlsx",
         "where": "row 7",
         "field": "text_bm",
+        "label": "text_bm",
         "message": "bamanankan sɛbɛn tɛ yen",
         "severity": "error",
     }
     assert str(CampaignInvalid([problem])).splitlines() == [
         french("campagne invalide : 1 erreur(s)"),
-        "calendar.xlsx row 7, text_bm: texte bambara manquant",
+        "calendar.xlsx ligne 7, text_bm: texte bambara manquant",
     ]
 
 

@@ -82,7 +82,7 @@ def test_status_follow_and_cancel(relays: Factory) -> None:
         number = session.scalars(select(Broadcast.id)).one()
     shown = runner.invoke(app, ["broadcast", "status", str(number)])
     assert shown.exit_code == 0
-    assert "queued" in shown.output
+    assert "en attente d’envoi" in shown.output  # the status in French, not "queued"
     with unit_of_work(relays) as session:  # the worker sends one
         first = session.scalars(select(Delivery.id).order_by(Delivery.id)).first()
         session.execute(
@@ -94,7 +94,7 @@ def test_status_follow_and_cancel(relays: Factory) -> None:
         app, ["broadcast", "status", str(number), "--follow", "--timeout", "5"]
     )
     assert followed.exit_code == 0
-    assert "cancelled" in followed.output
+    assert "annulée" in followed.output
     assert "3/3" in followed.output  # every delivery reached an end
     assert runner.invoke(app, ["broadcast", "status", "999"]).exit_code == 2
 

@@ -29,6 +29,7 @@ def test_every_job_is_scheduled_and_the_catch_up_jobs_run_at_start(
         "run_contests",
         "requeue_stale_claims",
         "forget_erased_addresses",
+        "watch_due",
     }
     assert all(at is not None for at in runs.values()), runs  # None would be a paused job
     soon = started + timedelta(seconds=5)

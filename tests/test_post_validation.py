@@ -163,9 +163,11 @@ def test_a_duplicate_id_names_the_first_one(tmp_path: Path) -> None:
     problem = check(
         tmp_path, setting(*P, "id", "j01"), "posts[1].id", "déjà utilisé", "id: j01", nth=2
     )
-    first = line_of(tmp_path / "c" / "campaign.yaml", "id: j01")
-    assert said(problem) == french(f"identifiant « j01 » déjà utilisé (campaign.yaml {first})")
-    assert said(problem, Language.BM) == f"id “j01” tun bɛ yen ka ban (campaign.yaml {first})"
+    first = line_of(tmp_path / "c" / "campaign.yaml", "id: j01").removeprefix("line ")
+    expected = f"identifiant « j01 » déjà utilisé (campaign.yaml ligne {first})"
+    assert said(problem) == french(expected)
+    bambara = f"id “j01” tun bɛ yen ka ban (campaign.yaml sira {first})"
+    assert said(problem, Language.BM) == bambara
 
 
 @pytest.mark.parametrize(

@@ -287,7 +287,10 @@ def test_a_problem_reads_with_file_line_and_field(tmp_path: Path) -> None:
     folder = write_quizzes(tmp_path / "c", data)
     [problem] = invalid(folder)
     line = line_of(folder / "campaign.yaml", "answer: 5")
-    assert str(problem).startswith(f"campaign.yaml {line}, contests[0].questions[1].answer: ")
+    number = line.removeprefix("line ")
+    prefix = f"campaign.yaml ligne {number}, contests[quiz-droits].questions[1].answer: "
+    assert str(problem).startswith(prefix)  # the contest by its id, the line in French
+    assert problem.field == "contests[0].questions[1].answer"  # as the file's structure says
     assert problem.message.params == {"answer": 5, "count": 3}
 
 

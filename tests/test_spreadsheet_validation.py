@@ -98,6 +98,7 @@ def test_an_id_used_in_campaign_yaml_and_the_spreadsheet(tmp_path: Path) -> None
     folder = write_campaign(tmp_path / "c", document(posts_from="calendar.xlsx"))
     write_rows(folder / "calendar.xlsx", [ROW | {"id": "j02"}])
     [problem] = invalid(folder)
-    first = line_of(folder / "campaign.yaml", "id: j02")
+    first = line_of(folder / "campaign.yaml", "id: j02").removeprefix("line ")
     assert (problem.file, problem.where, problem.field) == ("calendar.xlsx", "row 2", "id")
-    assert said(problem) == french(f"identifiant « j02 » déjà utilisé (campaign.yaml {first})")
+    expected = f"identifiant « j02 » déjà utilisé (campaign.yaml ligne {first})"
+    assert said(problem) == french(expected)

@@ -11,14 +11,17 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.console import Console
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.markup import escape
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text as RichText
 
 from bot.domain.campaign_store import LoadReport
 from bot.i18n import Text, _
 from bot.models import Language
 from content.loaders import load_campaign
-from content.problems import CampaignInvalid, Problem
+from content.problems import CampaignInvalid, Problem, where_in
 from content.readiness import Readiness, check_readiness
 from content.spreadsheet import write_template
 
@@ -43,19 +46,49 @@ Today = Annotated[
 ]
 
 
-def problems_table(problems: list[Problem], language: Language = Language.FR) -> Table:
-    def say(text: Text) -> str:
-        return text.render(language)
+NARROW = 100  # columns: below this, each problem is a short block instead of a table row
 
-    table = Table(title=say(_("Problems")), title_justify="left")
-    for column in (_("file"), _("where"), _("field"), _("message"), _("severity")):
-        table.add_column(say(column), overflow="fold")
-    for problem in problems:
-        severity = say(_("error") if problem.is_error else _("warning"))
-        style = "red" if problem.is_error else "yellow"
-        message = say(problem.message)
-        table.add_row(problem.file, problem.where, problem.field, message, severity, style=style)
-    return table
+
+class ProblemsView:
+    """The problems as a table in a wide terminal; in a narrow one (80 columns), each as
+    "file line · field · severity" over its message, so nothing wraps letter by letter."""
+
+    def __init__(self, problems: list[Problem], language: Language) -> None:
+        self.problems, self.language = problems, language
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if options.max_width >= NARROW:
+            yield self.table()
+            return
+        yield RichText(_("Problems").render(self.language), style="bold")
+        for problem in self.problems:
+            severity = _("error") if problem.is_error else _("warning")
+            where = " ".join(filter(None, (problem.file, where_in(problem.where, self.language))))
+            head = " · ".join(
+                filter(None, (where, problem.shown_field, severity.render(self.language)))
+            )
+            yield RichText(head, style="red" if problem.is_error else "yellow")
+            yield Padding(RichText(problem.message.render(self.language)), (0, 0, 0, 2))
+
+    def table(self) -> Table:
+        def say(text: Text) -> str:
+            return text.render(self.language)
+
+        table = Table(title=say(_("Problems")), title_justify="left")
+        for column in (_("file"), _("where"), _("field"), _("message"), _("severity")):
+            table.add_column(say(column), overflow="fold")
+        for problem in self.problems:
+            severity = say(_("error") if problem.is_error else _("warning"))
+            style = "red" if problem.is_error else "yellow"
+            where = where_in(problem.where, self.language)
+            cells = (problem.file, where, problem.shown_field, say(problem.message), severity)
+            # Escaped: "posts[j02]" is not rich markup.
+            table.add_row(*(escape(cell) for cell in cells), style=style)
+        return table
+
+
+def problems_table(problems: list[Problem], language: Language = Language.FR) -> ProblemsView:
+    return ProblemsView(problems, language)
 
 
 def load_report_lines(report: LoadReport) -> list[Text]:

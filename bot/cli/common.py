@@ -12,6 +12,8 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_engine, make_session_factory
+from bot.enums import Language
+from bot.i18n import Text, _
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -54,3 +56,31 @@ def database(current: Settings) -> Iterator[sessionmaker[Session]]:
         yield make_session_factory(engine)
     finally:
         engine.dispose()
+
+
+# Answers to a yes/no question, in the prompt's language (and English, which typer knew).
+_ANSWERS: dict[Language, tuple[frozenset[str], frozenset[str], str]] = {
+    Language.FR: (frozenset({"oui", "o", "y", "yes"}), frozenset({"non", "n", "no"}), "o/N"),
+    Language.BM: (
+        frozenset({"awɔ", "awo", "a", "y", "yes", "oui", "o"}),
+        frozenset({"ayi", "n", "no", "non"}),
+        "awɔ/AYI",
+    ),
+}
+
+
+def confirm(question: Text, language: Language) -> bool:
+    """Ask a yes/no question in `language`; no unless the answer says yes. Accepts
+    oui/o/non/n in French, awɔ/ayi in Bambara (and y/n)."""
+    yes, no, hint = _ANSWERS[language]
+
+    while True:
+        answer = typer.prompt(
+            f"{question.render(language)} [{hint}]", default="", show_default=False
+        )
+        word = str(answer).strip().lower()
+        if word in yes:
+            return True
+        if word in no or not word:
+            return False
+        typer.echo(_("Answer {answers}.", answers=hint).render(language), err=True)

@@ -4,18 +4,21 @@ follow them, see the leaderboard, draw the winners, audit a draw, export the ans
 from __future__ import annotations
 
 import getpass
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.cli import common as cli_common
 from bot.cli.campaign import Lang, problems_table
+from bot.cli.status_names import CONTEST_STATE_NAMES
 from bot.db import unit_of_work
 from bot.domain.contests import draw_records, tick
 from bot.domain.contests.export import write_csv
@@ -25,7 +28,7 @@ from bot.domain.contests.seeded_draw import list_digest
 from bot.domain.contests.standings import leaderboard, participant_count
 from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
 from bot.domain.polls import results
-from bot.i18n import _
+from bot.i18n import Text, _
 from bot.models import (
     CampaignRow,
     Contest,
@@ -110,20 +113,20 @@ def list_(language: Lang = Language.FR) -> None:
     current = cli_common.settings()
     console = Console()
     with cli_common.database(current) as factory, factory() as session:
-        headers = (_("contest"), _("title"), _("state"), _("opens"), _("closes"), _("participants"))
-        table = Table(*(header.render(language) for header in headers))
-        for contest in session.scalars(select(Contest).order_by(Contest.opens_at)):
-            table.add_row(
+        rows = [
+            (
                 contest.slug,
                 localized(contest.title, language.value),
-                contest.state.value,
+                CONTEST_STATE_NAMES[contest.state].render(language),
                 _local(contest.opens_at, current),
                 _local(contest.closes_at, current),
                 str(participant_count(session, contest)),
             )
-        console.print(table)
-        headers = (_("poll"), _("question"), _("opens"), _("closes"), _("answers"), _("results"))
-        table = Table(*(header.render(language) for header in headers))
+            for contest in session.scalars(select(Contest).order_by(Contest.opens_at))
+        ]
+        headers = (_("contest"), _("title"), _("state"), _("opens"), _("closes"), _("participants"))
+        _listing(console, headers, rows, language)
+        rows = []
         for poll in session.scalars(select(Poll).order_by(Poll.opens_at)):
             votes = session.scalar(select(func.count()).where(Vote.poll_id == poll.id)) or 0
             found = results(session=session, poll=poll)
@@ -137,15 +140,48 @@ def list_(language: Lang = Language.FR) -> None:
                     language
                 )
             )
-            table.add_row(
-                poll.slug,
-                localized(poll.question, language.value),
-                _local(poll.opens_at, current),
-                _local(poll.closes_at, current),
-                str(votes),
-                shown,
+            rows.append(
+                (
+                    poll.slug,
+                    localized(poll.question, language.value),
+                    _local(poll.opens_at, current),
+                    _local(poll.closes_at, current),
+                    str(votes),
+                    shown,
+                )
             )
+        headers = (_("poll"), _("question"), _("opens"), _("closes"), _("answers"), _("results"))
+        _listing(console, headers, rows, language)
+
+
+NARROW = 100  # columns: below this, one block per item instead of a wide table
+
+
+def _listing(
+    console: Console, headers: tuple[Text, ...], rows: Sequence[tuple[str, ...]], language: Language
+) -> None:
+    """Print rows whose first column is the id other commands need: never cut. A wide
+    terminal gets a table; a narrow one, each item's id on its own line, then its fields."""
+    names = [header.render(language) for header in headers]
+    if console.width >= NARROW:
+        table = Table()
+        widest = max((len(row[0]) for row in rows), default=0)
+        table.add_column(names[0], no_wrap=True, min_width=max(widest, len(names[0])))
+        for name in names[1:]:
+            table.add_column(name, overflow="fold")
+        for row in rows:
+            table.add_row(*(escape(cell) for cell in row))
         console.print(table)
+        return
+    console.print(names[0].upper(), style="bold")
+    for row in rows:
+        console.print(escape(row[0]), style="bold", overflow="ignore", crop=False, soft_wrap=True)
+        fields = Table.grid(padding=(0, 1), pad_edge=True)
+        fields.add_column(style="dim", no_wrap=True)
+        fields.add_column()
+        for name, value in zip(names[1:], row[1:], strict=True):
+            fields.add_row(f" {escape(name)}", escape(value))
+        console.print(fields)
 
 
 @quiz_app.command("leaderboard")

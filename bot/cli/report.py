@@ -17,8 +17,8 @@ from rich.table import Table
 
 from bot.cli import common as cli_common
 from bot.cli.campaign import Lang
+from bot.cli.status_names import DELIVERY_STATUS_NAMES
 from bot.domain.indicators.figures import Filters, Indicators
-from bot.domain.reports import DeliveryLine
 from bot.i18n import Text, _
 from bot.models import Language
 from bot.report import grids, names, post_grids, terminal
@@ -217,19 +217,37 @@ def report_deliveries(
     language: Lang = Language.FR,
 ) -> None:
     """How many relays each message reached, per channel and status, and why not."""
+    from bot.domain.delivery_labels import labels
     from bot.domain.reports import delivery_lines
 
     current = cli_common.settings()
     with cli_common.database(current) as factory, factory() as session:
         lines = delivery_lines(session=session, source_kind=source)
+        named = labels(
+            session=session,
+            sources=((line.kind, line.ref) for line in lines),
+            zone=current.zone,
+            language=language,
+        )
 
-    def reason(line: DeliveryLine) -> str:
-        return line.reason.render(language) if isinstance(line.reason, Text) else line.reason
+    def said(value: Text | str) -> str:
+        return value.render(language) if isinstance(value, Text) else value
 
     found = [
         (
-            {**line.__dict__, "status": line.status.value, "reason": reason(line)},
-            (line.source, line.channel, line.status.value, str(line.relays), reason(line)),
+            {
+                **line.__dict__,
+                "message": said(named[line.kind, line.ref]),
+                "status": line.status.value,
+                "reason": said(line.reason),
+            },
+            (
+                said(named[line.kind, line.ref]),
+                line.channel,
+                said(DELIVERY_STATUS_NAMES.get(line.status, line.status.value)),
+                str(line.relays),
+                said(line.reason),
+            ),
         )
         for line in lines
     ]

@@ -16,10 +16,14 @@ from sqlalchemy import String, Text, and_, cast, exists, func, select, true, upd
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.domain import quiet_hours
 from bot.domain.outbox import enqueue_in_each_language
+from bot.i18n import Text as I18nText
+from bot.i18n import _
 from bot.models import (
     Broadcast,
     BroadcastState,
+    CampaignRow,
     Delivery,
     DeliveryStatus,
     Language,
@@ -28,6 +32,7 @@ from bot.models import (
     Role,
 )
 from bot.outbound import Message, Subject, media_from_json
+from content.places import DEFAULT_PLACES, OTHER
 
 SOURCE = "broadcast"
 # Not yet handed to a platform: what cancelling withdraws.
@@ -38,7 +43,11 @@ WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 
 
 class AudienceError(ValueError):
-    """An audience description that cannot be read."""
+    """An audience description that cannot be read, or that names what no relay has."""
+
+    def __init__(self, message: I18nText) -> None:
+        super().__init__(message.msgid.format(**message.params))
+        self.message = message
 
 
 @dataclass(frozen=True)
@@ -63,15 +72,15 @@ class Audience:
             key, sep, value = part.partition("=")
             key = {"lang": "language", "langue": "language", "lieu": "place"}.get(key, key)
             if not sep or not value:
-                raise AudienceError(f"{part!r}: write key=value, e.g. place=kayes")
+                raise AudienceError(_("{part}: write key=value, e.g. place=kayes", part=part))
             if key == "since":
                 try:
                     since = date.fromisoformat(value)
                 except ValueError as exc:
-                    raise AudienceError(f"{part!r}: since=YYYY-MM-DD") from exc
+                    raise AudienceError(_("{part}: write since=YYYY-MM-DD", part=part)) from exc
                 continue
             if key not in ("language", "place", "role", "tag"):
-                raise AudienceError(f"{key!r}: use language, place, role, tag or since")
+                raise AudienceError(_("{key}: use language, place, role, tag or since", key=key))
             values[key] = tuple(item.strip() for item in value.split(",") if item.strip())
         audience = cls(
             languages=values.get("language", ()),
@@ -84,12 +93,9 @@ class Audience:
         return audience
 
     def check(self) -> None:
-        for language in self.languages:
-            if language not in {item.value for item in Language}:
-                raise AudienceError(f"language {language!r}: fr or bm")
-        for role in self.roles:
-            if role not in {item.value for item in Role}:
-                raise AudienceError(f"role {role!r}: relay or organiser")
+        """Refuse a language or role that does not exist (places and tags: see `check`)."""
+        _refuse_unknown("language", self.languages, [item.value for item in Language])
+        _refuse_unknown("role", self.roles, [item.value for item in Role])
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -132,6 +138,42 @@ class Audience:
             tags = func.lower(cast(Relay.tags, Text))
             conditions.append(tags.contains(f'"{tag.lower()}"'))
         return and_(true(), *conditions)
+
+
+def _refuse_unknown(key: str, given: tuple[str, ...], known: list[str]) -> None:
+    unknown = [value for value in given if value not in known]
+    if unknown:
+        raise AudienceError(
+            _(
+                "{key}={unknown}: no relay has it. Known: {known}.",
+                key=key,
+                unknown=",".join(unknown),
+                known=", ".join(sorted(known)) or "—",
+            )
+        )
+
+
+def known_places(session: Session) -> list[str]:
+    """The places an audience may name: the default list, the campaigns' own, the relays'."""
+    known = {place.slug for place in DEFAULT_PLACES} | {OTHER}
+    for settings in session.scalars(select(CampaignRow.settings)):
+        known.update(str(place) for place in (settings or {}).get("places") or ())
+    known.update(p for p in session.scalars(select(Relay.place).distinct()) if p)
+    return sorted(known)
+
+
+def known_tags(session: Session) -> list[str]:
+    """The tags some relay carries (`relais admin tag`)."""
+    return sorted({tag for tags in session.scalars(select(Relay.tags)) for tag in tags or ()})
+
+
+def check(*, session: Session, audience: Audience) -> None:
+    """Refuse an audience that names a language, role, place or tag nobody has — a typo
+    would otherwise make a broadcast to nobody. The error names the known ones."""
+    audience.check()
+    _refuse_unknown("place", audience.places, known_places(session))
+    known = known_tags(session)
+    _refuse_unknown("tag", tuple(t for t in audience.tags if t.lower() not in known), known)
 
 
 @dataclass
@@ -224,6 +266,7 @@ def create(
     media: dict[str, Any] | None = None,
     send_at: datetime | None = None,
     state: BroadcastState = BroadcastState.SCHEDULED,
+    urgent: bool = False,
 ) -> Broadcast:
     texts = {language: text.strip() for language, text in texts.items() if text and text.strip()}
     if state is not BroadcastState.DRAFT and not (texts or media):
@@ -234,6 +277,7 @@ def create(
         texts=texts,
         media=media or {},
         send_at=send_at or now,
+        urgent=urgent,
         created_by=created_by,
         created_at=now,
     )
@@ -243,8 +287,13 @@ def create(
 
 
 def start(*, session: Session, broadcast: Broadcast, now: datetime, zone: ZoneInfo) -> int:
-    """Queue the broadcast for its whole audience (again is harmless); returns how many."""
+    """Queue the broadcast for its whole audience (again is harmless); returns how many.
+
+    Quiet hours hold it (it stays scheduled, and the clock starts it when they end) unless
+    it is urgent."""
     if broadcast.state not in (BroadcastState.SCHEDULED, BroadcastState.SENDING):
+        return 0
+    if held_until(session=session, broadcast=broadcast, now=now) is not None:
         return 0
     broadcast.state = BroadcastState.SENDING
     broadcast.started_at = broadcast.started_at or now
@@ -281,6 +330,13 @@ def settle(*, session: Session, now: datetime, only: Broadcast | None = None) ->
         broadcast.state = BroadcastState.DONE
         broadcast.finished_at = now
     return len(finished)
+
+
+def held_until(*, session: Session, broadcast: Broadcast, now: datetime) -> datetime | None:
+    """When quiet hours let this broadcast leave, if they hold it now (urgent: never)."""
+    if broadcast.urgent:
+        return None
+    return quiet_hours.held_until(session=session, now=max(now, broadcast.send_at))
 
 
 def start_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:

@@ -50,21 +50,26 @@ def enqueue(
     message: Outbound,
     relay: Relay | None,
     address: str | None = None,
+    not_before: datetime | None = None,
 ) -> int | None:
-    """Queue one message; None when the same (source, relay) was queued already."""
+    """Queue one message (not to leave before `not_before`, when given); None when the
+    same (source, relay) was queued already."""
     if relay is None and address is None:
         raise ValueError("a delivery needs a relay or an address")
+    values: dict[str, object] = {
+        "relay_id": relay.id if relay is not None else None,
+        "address": address,
+        "source_kind": source_kind,
+        "source_ref": source_ref,
+        "payload": to_json(message),
+        "status": DeliveryStatus.QUEUED,
+    }
+    if not_before is not None:
+        values["next_attempt_at"] = not_before
     return insert_ignore(
         session,
         Delivery.__table__,  # type: ignore[arg-type]
-        {
-            "relay_id": relay.id if relay is not None else None,
-            "address": address,
-            "source_kind": source_kind,
-            "source_ref": source_ref,
-            "payload": to_json(message),
-            "status": DeliveryStatus.QUEUED,
-        },
+        values,
         unique=["source_kind", "source_ref", "relay_id"],
     )
 

@@ -14,6 +14,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.conversation.values import Choice, ChoiceKind
+from bot.domain import quiet_hours
 from bot.domain.broadcasts import Audience
 from bot.domain.contests.pending import POLL_SOURCE
 from bot.domain.contests.questions import localized
@@ -131,20 +132,26 @@ def tally_text(tally: Tally, relay: Relay, *, final: bool) -> str:
 
 
 def send_final_results(*, session: Session, now: datetime) -> int:
-    """For every poll that closed: each voter gets the results, once. Returns how many."""
-    # Claimed in one UPDATE, so a second clock finds nothing left to send.
-    closed = session.scalars(
-        update(Poll)
-        .where(Poll.closes_at <= now, Poll.results_sent_at.is_(None))
-        .values(results_sent_at=now)
-        .returning(Poll.id)
-        .execution_options(synchronize_session=False)
+    """For every poll that closed: each voter gets the results, once, outside quiet hours.
+    Returns how many."""
+    waiting = session.scalars(
+        select(Poll).where(Poll.closes_at <= now, Poll.results_sent_at.is_(None))
     ).all()
     sent = 0
-    for poll_id in closed:
-        poll = session.get(Poll, poll_id)
-        if poll is None:
+    for poll in waiting:
+        if quiet_hours.held_until(session=session, now=now, campaign_id=poll.campaign_id):
             continue
+        # Claimed in one UPDATE, so a second clock finds nothing left to send.
+        claimed = session.scalars(
+            update(Poll)
+            .where(Poll.id == poll.id, Poll.results_sent_at.is_(None))
+            .values(results_sent_at=now)
+            .returning(Poll.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if not claimed:
+            continue
+        session.refresh(poll)
         tally = Tally(session, poll)
         voters = session.scalars(
             select(Relay)

@@ -3,15 +3,15 @@ post's hashtags at its end so it can be forwarded as is, its picture or voice no
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, literal, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.conversation.values import Choice, ChoiceKind
+from bot.domain import quiet_hours
 from bot.domain.campaign_dates import post_text
 from bot.i18n import _
 from bot.models import CampaignRow, Language, PostRow, PostStatus, Relay, RelayStatus, Role
@@ -122,12 +122,8 @@ def todays_posts_for(*, session: Session, relay: Relay, now: datetime) -> list[P
 
 
 def in_quiet_hours(campaign: CampaignRow, now: datetime) -> bool:
-    quiet = campaign.settings.get("quiet_hours")
-    if not quiet:
-        return False
-    local = now.astimezone(ZoneInfo(campaign.timezone)).time()
-    start, end = time.fromisoformat(quiet["start"]), time.fromisoformat(quiet["end"])
-    return (start <= local or local < end) if start > end else (start <= local < end)
+    quiet = quiet_hours.of_campaign(campaign)
+    return quiet is not None and quiet.holds(now)
 
 
 def posts_for_newcomer(

@@ -25,7 +25,9 @@ REASONS = {
 
 @dataclass(frozen=True)
 class DeliveryLine:
-    source: str
+    source: str  # kind:reference, as stored ("post:engageonsnous/p01", "broadcast:1")
+    kind: str
+    ref: str
     channel: str
     status: DeliveryStatus
     reason: Text | str  # a known reason, or the platform's bare code
@@ -65,6 +67,8 @@ def delivery_lines(*, session: Session, source_kind: str | None = None) -> list[
     return [
         DeliveryLine(
             source=f"{kind}:{posts.get(ref, ref) if kind == 'post' else ref}",
+            kind=kind,
+            ref=ref,
             channel=channel,
             status=status,
             reason=REASONS.get(code or "", code or ""),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, String
+from sqlalchemy import Boolean, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.enums import BroadcastState
@@ -26,6 +26,8 @@ class Broadcast(Base):
     texts: Mapped[dict[str, Any]]  # language → text
     media: Mapped[dict[str, Any]]  # language → {"kind", "path" | "url"}
     send_at: Mapped[datetime]
+    # Urgent: sent even in quiet hours (otherwise held until they end).
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str] = mapped_column(String(64))  # "cli", "api", "relay:<id>"
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Decision, Later, Send, Skip
-from bot.domain import outbox
+from bot.domain import outbox, quiet_hours
 from bot.enums import REACHED
 from bot.models import Delivery, DeliveryStatus, Relay
 from bot.outbound import Message, Nudge, Template, TemplateMessage, from_json
@@ -66,6 +66,8 @@ def hold(
             source_ref=now.strftime("%Y-%m-%d"),
             message=Nudge(Template(template), relay.language.value),
             relay=relay,
+            # A nudge is a push like any other: quiet hours hold it until they end.
+            not_before=quiet_hours.held_until(session=session, now=now),
         )
 
 

@@ -12,7 +12,7 @@ from bot.conversation.handlers.fallback import not_joined
 from bot.conversation.router import Context
 from bot.conversation.values import Choice, ChoiceKind, Option, Reply
 from bot.conversation.words import NO, YES, fold
-from bot.domain import broadcasts
+from bot.domain import broadcasts, quiet_hours
 from bot.domain.broadcasts import Audience, AudienceError
 from bot.i18n import _, _n
 from bot.models import Broadcast, BroadcastState, ConversationState, Relay, Role
@@ -154,16 +154,31 @@ def confirm_prompt(ctx: Context) -> Reply:
     bambara = (draft.texts.get("bm") if draft else None) or (
         "🎤" if draft and draft.media.get("bm") else "—"
     )
-    return Reply(
+    said = {
+        "french": french,
+        "bambara": bambara,
+        "total": counts["fr"] + counts["bm"],
+        "fr": counts["fr"],
+        "bm": counts["bm"],
+    }
+    held = quiet_hours.held_until(session=ctx.session, now=ctx.now)
+    preview = (
         _(
             "Preview. French: {french}\nBambara: {bambara}\n\n"
             "{total} relays will receive it: {fr} in French, {bm} in Bambara. Send it now?",
-            french=french,
-            bambara=bambara,
-            total=counts["fr"] + counts["bm"],
-            fr=counts["fr"],
-            bm=counts["bm"],
-        ),
+            **said,
+        )
+        if held is None
+        else _(
+            "Preview. French: {french}\nBambara: {bambara}\n\n"
+            "{total} relays will receive it: {fr} in French, {bm} in Bambara. It is quiet "
+            "hours: it will go out at {time}, when they end. Send it?",
+            time=held.astimezone(ctx.zone).strftime("%H:%M"),
+            **said,
+        )
+    )
+    return Reply(
+        preview,
         (
             Option(_("Yes, send"), Choice(ChoiceKind.BROADCAST, "yes")),
             Option(_("No, cancel"), Choice(ChoiceKind.BROADCAST, "no")),
@@ -184,6 +199,15 @@ def confirm(ctx: Context) -> None:
         return
     draft.state = BroadcastState.SCHEDULED
     draft.send_at = ctx.now
+    held = broadcasts.held_until(session=ctx.session, broadcast=draft, now=ctx.now)
+    if held is not None:
+        ctx.reply(
+            _(
+                "It is quiet hours: the broadcast will go out at {time}, when they end.",
+                time=held.astimezone(ctx.zone).strftime("%H:%M"),
+            )
+        )
+        return
     queued = broadcasts.start(session=ctx.session, broadcast=draft, now=ctx.now, zone=ctx.zone)
     ctx.reply(
         _n(

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.domain import quiet_hours
 from bot.domain.contests.pseudonyms import pseudonym
 from bot.domain.contests.questions import choice_label, localized, questions_of, queue_opening
 from bot.domain.contests.standings import Score, contest_scores
@@ -31,7 +32,8 @@ RULES: dict[Eligibility, Text] = {
 
 
 def open_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:
-    """Open what is due, and queue the questions of every open contest (newcomers too)."""
+    """Open what is due, and queue the questions of every open contest (newcomers too).
+    Quiet hours hold the questions, not the opening: they go out when quiet hours end."""
     session.execute(
         update(Contest)
         .where(Contest.state == ContestState.DRAFT, Contest.opens_at <= now)
@@ -42,23 +44,39 @@ def open_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:
         select(Contest).where(Contest.state == ContestState.OPEN, Contest.closes_at > now)
     ).all()
     return sum(
-        queue_opening(session=session, contest=contest, now=now, zone=zone) for contest in running
+        queue_opening(session=session, contest=contest, now=now, zone=zone)
+        for contest in running
+        if quiet_hours.held_until(session=session, now=now, campaign_id=contest.campaign_id) is None
     )
 
 
 def close_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:
-    """Close what is due; each participant gets their results. Returns how many."""
-    closed = session.scalars(
+    """Close what is due; each participant gets their results, once quiet hours are over.
+    Returns how many results were queued."""
+    session.execute(
         update(Contest)
         .where(Contest.state != ContestState.CLOSED, Contest.closes_at <= now)
-        .values(state=ContestState.CLOSED, results_sent_at=now)
-        .returning(Contest.id)
+        .values(state=ContestState.CLOSED)
         .execution_options(synchronize_session=False)
+    )
+    waiting = session.scalars(
+        select(Contest).where(
+            Contest.state == ContestState.CLOSED, Contest.results_sent_at.is_(None)
+        )
     ).all()
     sent = 0
-    for contest_id in closed:
-        contest = session.get(Contest, contest_id)
-        if contest is not None:
+    for contest in waiting:
+        if quiet_hours.held_until(session=session, now=now, campaign_id=contest.campaign_id):
+            continue
+        # Claimed in one UPDATE, so a second clock finds nothing left to send.
+        claimed = session.scalars(
+            update(Contest)
+            .where(Contest.id == contest.id, Contest.results_sent_at.is_(None))
+            .values(results_sent_at=now)
+            .returning(Contest.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if claimed:
             session.refresh(contest)
             sent += send_results(session=session, contest=contest, zone=zone)
     return sent

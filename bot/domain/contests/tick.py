@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.domain import poll_messages
+from bot.domain import poll_messages, quiet_hours
 from bot.domain.contests import lifecycle
 from bot.models import Poll
 
@@ -27,13 +27,15 @@ class Tick:
 
 
 def tick(*, session: Session, now: datetime, zone: ZoneInfo) -> Tick:
-    """Open and close contests and polls on time; queue what each relay should receive."""
+    """Open and close contests and polls on time; queue what each relay should receive
+    (outside quiet hours: what they hold goes at the first tick after them)."""
     questions = lifecycle.open_due(session=session, now=now, zone=zone)
     contest_results = lifecycle.close_due(session=session, now=now, zone=zone)
     running = session.scalars(select(Poll).where(Poll.opens_at <= now, Poll.closes_at > now))
     polls = sum(
         poll_messages.queue_opening(session=session, poll=poll, now=now, zone=zone)
         for poll in running.all()
+        if quiet_hours.held_until(session=session, now=now, campaign_id=poll.campaign_id) is None
     )
     poll_results = poll_messages.send_final_results(session=session, now=now)
     return Tick(questions, contest_results, polls, poll_results)

@@ -48,6 +48,10 @@ class BroadcastIn(BaseModel):
     send_at: datetime | None = Field(
         default=None, description="When to send; naive times are in the campaign's zone."
     )
+    urgent: bool = Field(
+        default=False,
+        description="Send even in quiet hours; otherwise a broadcast waits for them to end.",
+    )
 
     @field_validator("texts")
     @classmethod
@@ -64,8 +68,18 @@ class BroadcastOut(BaseModel):
     send_at: datetime
     audience: AudienceBody
     texts: dict[str, str]
+    urgent: bool = Field(description="Sent even in quiet hours.")
+    held_until: datetime | None = Field(
+        description="When quiet hours let it leave, if they hold it (never when urgent)."
+    )
     recipients: dict[str, int] = Field(description="Relays in the audience, per language.")
     deliveries: dict[str, int] = Field(description="Deliveries per status.")
+
+
+def held_until(session: Session, broadcast: Broadcast) -> datetime | None:
+    if broadcast.state not in (BroadcastState.SCHEDULED, BroadcastState.SENDING):
+        return None
+    return broadcasts.held_until(session=session, broadcast=broadcast, now=datetime.now(UTC))
 
 
 def _out(session: Session, services: Services, broadcast: Broadcast) -> BroadcastOut:
@@ -76,6 +90,8 @@ def _out(session: Session, services: Services, broadcast: Broadcast) -> Broadcas
         send_at=broadcast.send_at,
         audience=AudienceBody.model_validate(broadcast.audience),
         texts=broadcast.texts,
+        urgent=broadcast.urgent,
+        held_until=held_until(session, broadcast),
         recipients=found.recipients,
         deliveries=found.deliveries,
     )
@@ -96,9 +112,14 @@ def _create(services: Services, body: BroadcastIn) -> BroadcastOut:
         joined_since=body.audience.joined_since,
     )
     with unit_of_work(services.factory) as session:
+        try:
+            broadcasts.check(session=session, audience=audience)
+        except broadcasts.AudienceError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
         broadcast = broadcasts.create(
             session=session,
             audience=audience,
+            urgent=body.urgent,
             texts={str(language): text for language, text in body.texts.items()},
             media={language: media.model_dump() for language, media in body.media.items()},
             created_by="api",
@@ -130,7 +151,9 @@ def _list(services: Services) -> list[BroadcastOut]:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 async def create_broadcast(body: BroadcastIn, services: ServicesDep) -> BroadcastOut:
-    """Create a broadcast; it is queued at once, or at `send_at`."""
+    """Create a broadcast; it is queued at once, or at `send_at`. Quiet hours hold one not
+    marked `urgent` until they end (`held_until` says when). An audience naming a place or
+    tag no relay has is refused (422), with the known ones."""
     created = await run_in_threadpool(_create, services, body)
     services.wake_worker()
     return created
