@@ -85,7 +85,7 @@ class PostStatus(enum.StrEnum):
 
 class BroadcastState(enum.StrEnum):
     """draft: being written (in the chat). scheduled: waits for its time. sending: its
-    deliveries are being queued or sent. done: every delivery was queued. cancelled:
+    deliveries are queued or on their way. done: every delivery reached an end. cancelled:
     stopped; what had not been handed to a platform was withdrawn."""
 
     DRAFT = "draft"

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from bot.cli.main import app
+from bot.cli.status_names import BROADCAST_STATE_NAMES
 from bot.db import unit_of_work
 from bot.domain import broadcasts
 from bot.domain.broadcasts import Audience
@@ -138,8 +139,10 @@ def test_the_cli_tells_sending_then_done(factory: Factory, cli_database: None) -
     runner = CliRunner()
     shown = runner.invoke(app, ["broadcast", "status", str(number)])
     assert shown.exit_code == 0, shown.output
-    assert "sending" in shown.output
+    sending = BROADCAST_STATE_NAMES[BroadcastState.SENDING].render(Language.FR)
+    done = BROADCAST_STATE_NAMES[BroadcastState.DONE].render(Language.FR)
+    assert sending in shown.output
     mark(factory, DeliveryStatus.SENT)
     shown = runner.invoke(app, ["broadcast", "status", str(number)])
-    assert "done" in shown.output
-    assert "sending" not in shown.output
+    assert done in shown.output
+    assert sending not in shown.output
