@@ -31,6 +31,7 @@ class Composed:
     send_at: datetime | None  # UTC; None for now
     values: dict[str, Any]  # to fill the form again
     errors: list[Text] = field(default_factory=list)
+    urgent: bool = False  # leaves even during quiet hours
 
 
 def _many(form: Any, name: str) -> tuple[str, ...]:
@@ -73,6 +74,7 @@ def read_form(form: Any, *, zone: ZoneInfo, now: datetime, has_voice: bool) -> C
         "text_fr": texts["fr"],
         "text_bm": texts["bm"],
         "send_at": send_text,
+        "urgent": form.get("urgent") == "1",
     }
     errors: list[Text] = []
     if unknown := [value for value in languages if value not in {item.value for item in Language}]:
@@ -96,7 +98,8 @@ def read_form(form: Any, *, zone: ZoneInfo, now: datetime, has_voice: bool) -> C
     if late is not None:
         errors.append(late)
     audience = Audience(languages=languages, places=places, roles=roles, tags=tags)
-    return Composed(audience, {k: v for k, v in texts.items() if v}, send_at, values, errors)
+    kept = {k: v for k, v in texts.items() if v}
+    return Composed(audience, kept, send_at, values, errors, urgent=values["urgent"])
 
 
 def values_of(broadcast: Broadcast, zone: ZoneInfo) -> dict[str, Any]:
@@ -111,4 +114,5 @@ def values_of(broadcast: Broadcast, zone: ZoneInfo) -> dict[str, Any]:
         "text_fr": broadcast.texts.get("fr", ""),
         "text_bm": broadcast.texts.get("bm", ""),
         "send_at": broadcast.send_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if later else "",
+        "urgent": broadcast.urgent,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -113,10 +114,19 @@ def _page(session: Session, services: Services, number: int, language: Language)
         else "",
         "zone": services.settings.timezone,
         "cancellable": found.state in (*LIVE, BroadcastState.DRAFT),
+        "held_until": _held(session, broadcast, zone),
     }
     if broadcast.state is BroadcastState.DRAFT:
         context["readers"] = _readers(session, services, broadcast, language)
     return context
+
+
+def _held(session: Session, broadcast: Broadcast, zone: ZoneInfo) -> str | None:
+    """When quiet hours let it leave, if they hold it (a draft as if sent now)."""
+    if broadcast.state not in (BroadcastState.DRAFT, BroadcastState.SCHEDULED):
+        return None
+    until = broadcasts.held_until(session=session, broadcast=broadcast, now=datetime.now(UTC))
+    return local(until, zone) if until else None
 
 
 @router.get("/{number:int}", response_class=HTMLResponse)

@@ -111,6 +111,7 @@ def _save(
             )
         draft.audience = composed.audience.to_json()
         draft.texts = composed.texts
+        draft.urgent = composed.urgent
         draft.created_at = now
         draft.send_at = composed.send_at.astimezone(UTC) if composed.send_at else now
         if media is not None:
