@@ -81,6 +81,7 @@ def compose_and_send(page: Page, served: Served, size: str) -> None:
     expect(total).to_have_text("2")
     expect(page.locator('[data-count="fr"]')).to_have_text("0")
     page.locator('textarea[name="text_bm"]').fill(BAMBARA)
+    page.locator('input[name="urgent"]').check()  # whatever the hour: no quiet hours hold it
     checks = page.locator('[data-checks="bm"]')
     expect(checks).to_contain_text("UCS-2")  # ɛ is not in the SMS alphabet
     shot(page, size, "new")

@@ -181,6 +181,9 @@ def morning(visit: Visit, served: Served, slug: str) -> None:
     page.locator('input[name="languages"][value="bm"]').check()
     expect(total).to_have_text("2")
     page.locator('textarea[name="text_bm"]').fill(CALL)
+    # The sample campaigns' quiet hours (21:00-07:00) would hold it at night: a call to
+    # action that cannot wait is marked urgent.
+    page.locator('input[name="urgent"]').check()
     visit.keep("composer")
     page.get_by_role("button", name="Aperçu").click()
     expect(page.locator('[data-readers="bm"]')).to_have_text("2")
