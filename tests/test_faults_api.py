@@ -1,0 +1,47 @@
+"""Fault suite: integers past what a database column holds, in /api paths and bodies,
+get 404 or 422 on SQLite and PostgreSQL alike, never a 500."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.models import Broadcast, Contest
+from tests.conftest import AUTH
+from tests.test_api_contests import quiz
+
+Factory = sessionmaker[Session]
+HUGE = "1000000000000000000000000000000"
+
+
+@pytest.mark.parametrize("broadcast_id", [HUGE, str(2**63), str(2**31), "0", "-1", "1e3"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_ids_no_row_can_have_are_422(api: TestClient, broadcast_id: str, method: str) -> None:
+    path = f"/api/broadcasts/{broadcast_id}" + ("/cancel" if method == "POST" else "")
+    assert api.request(method, path, headers=AUTH).status_code == 422
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_the_largest_id_is_looked_for(api: TestClient, factory: Factory, method: str) -> None:
+    path = f"/api/broadcasts/{2**31 - 1}" + ("/cancel" if method == "POST" else "")
+    assert api.request(method, path, headers=AUTH).status_code == 404
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Broadcast)) == 0
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"points": 10**30},
+        {"speed_bonus": {"points": 2**31, "minutes": 5}},
+        {"speed_bonus": {"points": 1, "minutes": 10**20}},
+    ],
+)
+def test_integers_past_a_column_in_a_contest_are_422(
+    api: TestClient, factory: Factory, change: dict[str, object]
+) -> None:
+    assert api.post("/api/contests", json=quiz(**change), headers=AUTH).status_code == 422
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Contest)) == 0
