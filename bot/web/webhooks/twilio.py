@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
 from bot.channels.twilio import shapes
-from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, address_of, parse_message
+from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
 from bot.channels.twilio.status import record_callback
 from bot.conversation.inbound import receive
 from bot.db import unit_of_work
@@ -125,8 +125,6 @@ def _callback(form: dict[str, str], services: Services) -> Callback:
     shapes.check_account(form, services.settings.twilio_account_sid or "")
     if "From" in form:
         shapes.check_sender(form["From"], _senders(services), "From")
-    if "To" in form:
-        address_of(form["To"])  # a relay's number or WhatsApp ID, or FormError
     statuses = [shapes.status_of(form, field) for field in STATUS_FIELDS if field in form]
     if len(set(statuses)) != 1:
         raise FormError("MessageStatus missing, or different from SmsStatus")
