@@ -199,3 +199,12 @@ def test_updates_the_library_cannot_parse_are_stored_and_acknowledged(
     if "photo" in update.get("message", {}):
         with factory() as session:
             assert session.scalars(select(InboundMedia.url)).one() == "telegram-file:AgAD"
+
+
+@pytest.mark.parametrize("data", ["quiz:99999999999999999999.1", "poll:².1", "quiz:1.²", "poll:1"])
+def test_button_data_no_button_of_ours_carries_is_answered_not_failed(
+    telegram_app: TestClient, factory: Factory, data: str
+) -> None:
+    assert send(telegram_app, telegram_update("/start", chat_id=88)) == 200
+    assert send(telegram_app, callback_update(data, chat_id=88)) == 200
+    assert counts(factory)[0] == 2
