@@ -12,6 +12,7 @@ from bot.models import Broadcast, Contest
 from tests.conftest import AUTH
 from tests.test_api_contests import quiz
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 HUGE = "1000000000000000000000000000000"
 

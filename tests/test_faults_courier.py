@@ -18,6 +18,7 @@ from tests.fixtures.courier import is_status, telegram_updates, twilio_form, twi
 from tests.test_webhook_twilio import PUBLIC, SID, TOKEN, WHATSAPP_FROM
 from tests.test_webhook_twilio import client as client
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 SMS_FROM = "+22370000009"  # the test app's SMS sender
 TELEGRAM = telegram_updates()

@@ -17,6 +17,7 @@ from bot.models import Delivery, InboundMedia, InboundMessage, Relay
 from tests.conftest import HOOK_HEADERS
 from tests.factories import callback_update, telegram_update
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 
 

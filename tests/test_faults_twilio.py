@@ -19,6 +19,7 @@ from bot.models import Delivery, InboundMedia, InboundMessage, Relay
 from tests.test_webhook_twilio import PUBLIC, SID, TOKEN, WHATSAPP_FROM, message, post
 from tests.test_webhook_twilio import client as client
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 SENDER = "whatsapp:+22370000001"
 

@@ -20,6 +20,7 @@ from tests.fakes.twilio_webhooks import inbound_params, signed_form
 from tests.fixtures.courier import twilio_form
 from tests.test_worker_twilio import run_worker
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 PUBLIC = "http://127.0.0.1:8999"
 WHATSAPP_FROM = "whatsapp:+22370000000"
