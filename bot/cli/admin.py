@@ -12,6 +12,7 @@ from bot.cli import common as cli_common
 from bot.cli.accounts import user_app
 from bot.cli.campaign import Lang
 from bot.db import unit_of_work
+from bot.domain import relay_labels
 from bot.i18n import _
 from bot.models import Language, Relay, Role
 
@@ -38,12 +39,16 @@ def _with_relay(address: str, change: str, language: Language) -> None:
             typer.echo(missing.render(language), err=True)
             raise typer.Exit(2)
         kind, _sep, value = change.partition(":")
-        if kind == "role":
-            relay.role = Role(value)
-        elif kind == "tag":
-            relay.tags = sorted({*relay.tags, value})
-        else:
-            relay.tags = [tag for tag in relay.tags if tag != value]
+        try:
+            if kind == "role":
+                relay_labels.set_role(relay=relay, role=Role(value))
+            elif kind == "tag":
+                relay_labels.add_tag(relay=relay, label=value)
+            else:
+                relay_labels.remove_tag(relay=relay, label=value)
+        except relay_labels.TagRefused as exc:
+            typer.echo(exc.reason.render(language), err=True)
+            raise typer.Exit(2) from exc
     typer.echo(_("{address}: done.", address=address).render(language))
 
 
@@ -67,4 +72,4 @@ def tag(
     language: Lang = Language.FR,
 ) -> None:
     """Tag a relay, so broadcasts can reach a group (audience tag=…)."""
-    _with_relay(address, f"{'untag' if remove else 'tag'}:{label.strip().lower()}", language)
+    _with_relay(address, f"{'untag' if remove else 'tag'}:{label}", language)

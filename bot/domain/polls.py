@@ -77,3 +77,26 @@ def results(*, session: Session, poll: Poll, place: str | None = None) -> Result
     if total < max(1, poll.threshold):
         return None
     return Results(tuple(int(found.get(index, 0)) for index in range(len(poll.choices))), total)
+
+
+def results_by_place(*, session: Session, poll: Poll) -> dict[str, Results]:
+    """The counts in each place where the threshold is reached there; other places are
+    left out, so a small place's answers stay untraceable."""
+    voted_in = session.scalars(
+        select(Relay.place)
+        .join(Vote, Vote.relay_id == Relay.id)
+        .where(Vote.poll_id == poll.id, Relay.place.is_not(None))
+        .distinct()
+        .order_by(Relay.place)
+    )
+    found = {}
+    for place in voted_in:
+        shown = results(session=session, poll=poll, place=place) if place else None
+        if place and shown is not None:
+            found[place] = shown
+    return found
+
+
+def answer_count(*, session: Session, poll: Poll) -> int:
+    """How many relays answered (a number, never who)."""
+    return int(session.scalar(select(func.count()).where(Vote.poll_id == poll.id)) or 0)

@@ -15,8 +15,10 @@ from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
+from bot.web.admin import contests as admin_contests
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
+from bot.web.admin import relays as admin_relays
 from bot.web.admin.auth import LoginRequired, login_url
 from bot.web.api import broadcasts as broadcasts_api
 from bot.web.api import contests as contests_api
@@ -36,6 +38,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     simulator.router,
     admin_login.router,
     admin_overview.router,
+    admin_contests.router,
+    admin_relays.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,

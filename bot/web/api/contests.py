@@ -22,7 +22,7 @@ from bot.domain.contests import draw_records, tick
 from bot.domain.contests.pseudonyms import pseudonym
 from bot.domain.contests.standings import leaderboard, participant_count
 from bot.domain.contests.store import SlugTaken, StoreRefused, create_poll, create_quiz
-from bot.domain.polls import results
+from bot.domain.polls import answer_count, results, results_by_place
 from bot.models import (
     Contest,
     ContestDraw,
@@ -31,7 +31,6 @@ from bot.models import (
     Poll,
     Question,
     Relay,
-    Vote,
 )
 from bot.web.access import require_operator
 from bot.web.api.contest_bodies import (
@@ -266,27 +265,16 @@ def _draw(services: Services, slug: str, body: DrawIn) -> DrawOut:
 
 def _poll_out(session: Session, poll: Poll) -> PollOut:
     overall = results(session=session, poll=poll)
-    places = session.scalars(
-        select(Relay.place)
-        .join(Vote, Vote.relay_id == Relay.id)
-        .where(Vote.poll_id == poll.id)
-        .distinct()
-    )
-    per_place = {}
-    for place in places:
-        found = results(session=session, poll=poll, place=place) if place else None
-        if place and found is not None:
-            per_place[place] = list(found.counts)
-    answers = session.scalar(select(func.count()).where(Vote.poll_id == poll.id))
+    per_place = results_by_place(session=session, poll=poll)
     return PollOut(
         slug=poll.slug,
         question=poll.question,
         opens_at=poll.opens_at,
         closes_at=poll.closes_at,
         threshold=poll.threshold,
-        answers=int(answers or 0),
+        answers=answer_count(session=session, poll=poll),
         results=list(overall.counts) if overall else None,
-        places=per_place,
+        places={place: list(found.counts) for place, found in per_place.items()},
     )
 
 
