@@ -3,6 +3,8 @@ get 404 or 422 on SQLite and PostgreSQL alike, never a 500."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -46,3 +48,12 @@ def test_integers_past_a_column_in_a_contest_are_422(
     assert api.post("/api/contests", json=quiz(**change), headers=AUTH).status_code == 422
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Contest)) == 0
+
+
+@pytest.mark.parametrize("relay_id", [HUGE, str(2**31), "0"])
+def test_admin_relay_pages_take_no_id_a_row_cannot_have(dashboard: Any, relay_id: str) -> None:
+    base = f"/admin/relays/{relay_id}"
+    assert dashboard.client.get(base).status_code == 422
+    for path, form in ((f"{base}/tags", {"tag": "elu"}), (f"{base}/role", {"role": "relay"})):
+        assert dashboard.post(path, form, follow_redirects=False).status_code == 422
+    assert dashboard.client.get(f"/admin/relays/{2**31 - 1}").status_code == 404

@@ -15,7 +15,7 @@ from bot.db import unit_of_work
 from bot.domain import broadcasts
 from bot.models import Broadcast, BroadcastState
 from bot.web.access import require_operator
-from bot.web.api.ids import RowId
+from bot.web.ids import RowId
 from bot.web.services import Services, ServicesDep
 
 

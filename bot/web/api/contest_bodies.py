@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
-from bot.web.api.ids import INT_MAX
+from bot.web.ids import INT_MAX
 from content.problems import Severity
 from content.validation_values import DATE_TIME, SLUG
 

@@ -1,4 +1,4 @@
-"""Bounds for the integers the API takes: what a database INTEGER holds.
+"""Bounds for the integers /api and /admin take in paths: what a database INTEGER holds.
 
 Past 2**31 - 1 PostgreSQL refuses the value and past 2**63 SQLite does, both with a
 500; bounded here, a huge id is a 422 on either database.
