@@ -143,13 +143,14 @@ def test_a_300_character_message_sid_is_400_on_either_route(
     assert counts(factory) == (0, 0, 0, 0)
 
 
-def test_a_300_character_media_type_is_400(client: TestClient, factory: Factory) -> None:
+@pytest.mark.parametrize(
+    "kind", ["image/" + "x" * 294, "x" * 63 + "/" + "y" * 63 + "; n=" + "z" * 56]
+)
+def test_a_media_type_longer_than_its_column_is_400(
+    client: TestClient, factory: Factory, kind: str
+) -> None:
     form = message(
-        SENDER,
-        "",
-        NumMedia="1",
-        MediaUrl0="https://api.twilio.com/media/1",
-        MediaContentType0="image/" + "x" * 294,
+        SENDER, "", NumMedia="1", MediaUrl0="https://api.twilio.com/media/1", MediaContentType0=kind
     )
     assert post(client, form).status_code == 400
     assert counts(factory) == (0, 0, 0, 0)

@@ -21,6 +21,7 @@ STATUS = re.compile(r"[a-z][a-z_-]{0,31}")
 ERROR_CODE = re.compile(r"[0-9]{1,10}")
 CONTENT_TYPE = re.compile(r"[A-Za-z0-9][\w.+-]{0,62}/[\w.+-]{1,63}(;[ \w.=\"+-]{1,60})?")
 API_VERSION = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+CONTENT_TYPE_LIMIT = 128  # the column it is kept in
 MAX_MEDIA = 10  # Twilio forwards at most ten media per message
 
 
@@ -96,6 +97,6 @@ def media_count(form: Mapping[str, str]) -> int:
 
 def content_type(form: Mapping[str, str], index: int) -> str | None:
     value = form.get(f"MediaContentType{index}") or None
-    if value is not None and not CONTENT_TYPE.fullmatch(value):
+    if value is not None and (len(value) > CONTENT_TYPE_LIMIT or not CONTENT_TYPE.fullmatch(value)):
         raise FormError(f"MediaContentType{index} is not a media type")
     return value
