@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     # The indicators' small-group rule: a breakdown cell with fewer relays than this shows
     # "<N" to people (bot/domain/indicators/DEFINITIONS.md).
     min_group: int = Field(default=5, ge=1, le=100)
+    # Where voice notes organisers upload from the dashboard are kept (served at
+    # /media/_uploads/…); several web replicas and workers must share it.
+    uploads_dir: str = "uploads"
 
     @field_validator("database_url")
     @classmethod

@@ -50,11 +50,11 @@ def materialise_calendar(factory: sessionmaker[Session]) -> None:
 
 
 def start_due_broadcasts(factory: sessionmaker[Session], zone_name: str = "Africa/Bamako") -> None:
-    """Queue the broadcasts whose time has come."""
+    """Queue the broadcasts whose time has come; mark done those that reached everyone."""
     with unit_of_work(factory) as session:
-        count = broadcasts.start_due(
-            session=session, now=datetime.now(UTC), zone=ZoneInfo(zone_name)
-        )
+        now = datetime.now(UTC)
+        count = broadcasts.start_due(session=session, now=now, zone=ZoneInfo(zone_name))
+        broadcasts.settle(session=session, now=now)
     if count:
         logger.info("scheduled broadcasts queued for %d relays", count)
 

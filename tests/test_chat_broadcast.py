@@ -65,7 +65,7 @@ def test_audience_texts_preview_then_oui(factory: Factory, router: Router) -> No
     assert sorted(payloads) == ["console:awa-organiser", "console:bm-kayes", "console:fr-kayes"]
     assert payloads["console:bm-kayes"]["text"] == "Sibiridon lajɛ bɛ kɛ lɛrɛ 10!"
     with factory() as session:
-        assert session.scalars(select(Broadcast.state)).one() is BroadcastState.DONE
+        assert session.scalars(select(Broadcast.state)).one() is BroadcastState.SENDING
 
 
 def test_a_bambara_voice_note_and_a_typed_filter(factory: Factory, router: Router) -> None:

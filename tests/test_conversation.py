@@ -73,7 +73,11 @@ def test_newcomer_picks_bambara_and_place_then_is_spoken_to_in_bambara(
     assert "I bisimila kampaɲi ka relaw cɛma" in done["text"]
     assert relay.referral_code in done["text"]
 
-    [unknown] = converse(factory, router, ADDRESS, "bonjour")
+    # What a joined relay writes is for the team, acknowledged in their language; a lone
+    # number with no question waiting is not understood.
+    [kept] = converse(factory, router, ADDRESS, "bonjour")
+    assert kept["text"].startswith("I ni ce! I ka cikan sera")
+    [unknown] = converse(factory, router, ADDRESS, "4")
     assert unknown["text"].startswith("N ma o faamu")
 
 

@@ -61,8 +61,11 @@ def test_changeable_poll_and_typed_hint(factory: Factory, router: Router) -> Non
     join(factory, router, "whatsapp:+22370002002", language="bm")
     make_poll(factory, changeable=True)
     tick(factory)
-    [hint] = converse(factory, router, "whatsapp:+22370002002", "a bɛ se ka kɛ")
+    [hint] = converse(factory, router, "whatsapp:+22370002002", "3")
     assert "1 ka se 2 ma" in plain(hint)
+    # A sentence is no vote: it is for the team's inbox, not a hint.
+    [kept] = converse(factory, router, "whatsapp:+22370002002", "a bɛ se ka kɛ")
+    assert "1 ka se 2 ma" not in plain(kept)
     converse(factory, router, "whatsapp:+22370002002", "awɔ")
     assert votes(factory) == [0]
     poll = sent(factory, "poll", existing_relay(factory, "whatsapp:+22370002002").id)[0]

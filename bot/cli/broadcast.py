@@ -114,7 +114,7 @@ def status(
         seen = read()
         if follow:
             seen = _follow(read, seen, broadcast_id, console, timeout)
-        state = _("Broadcast {number}: {state}", number=broadcast_id, state=seen.broadcast.state)
+        state = _("Broadcast {number}: {state}", number=broadcast_id, state=seen.state)
         console.print(state.render(language))
         table = Table(_("status").render(language), _("deliveries").render(language))
         for name, count in sorted(seen.deliveries.items()):
@@ -123,7 +123,7 @@ def status(
 
 
 def _finished(seen: broadcasts.Status) -> bool:
-    settled = seen.broadcast.state in (BroadcastState.DONE, BroadcastState.CANCELLED)
+    settled = seen.state in (BroadcastState.DONE, BroadcastState.CANCELLED)
     return settled and seen.handled >= sum(seen.deliveries.values())
 
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -96,7 +97,7 @@ def worker() -> None:
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
         factory = make_session_factory(engine)
-        channels = build_channels(settings, MediaLibrary(factory))
+        channels = build_channels(settings, MediaLibrary(factory, Path(settings.uploads_dir)))
         background = Background(settings=settings, factory=factory, channels=channels)
         await background.run_until(stop)
 

@@ -105,7 +105,9 @@ def receive(
             )
     if inbound.reaction is not None:
         return True  # a reaction is kept, never answered
-    ctx = Context(session=session, inbound=inbound, relay=relay, now=now, zone=zone)
+    ctx = Context(
+        session=session, inbound=inbound, relay=relay, now=now, zone=zone, inbound_id=inbound_id
+    )
     router.dispatch(ctx)
     _link_new_relay(session, inbound_id, ctx)
     _keep_media(session, inbound_id, inbound, ctx, now)

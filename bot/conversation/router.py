@@ -33,6 +33,8 @@ class Context:
     relay: Relay | None
     now: datetime
     zone: ZoneInfo = DEFAULT_ZONE
+    # The stored inbound message's id (inbound.receive sets it): what the inbox keeps.
+    inbound_id: int | None = None
     argument: str = ""
     replies: list[Reply | Prepared] = field(default_factory=list)
     router: Router | None = None

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, and_, cast, func, select, true, update
+from sqlalchemy import String, Text, and_, cast, exists, func, select, true, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -32,6 +32,9 @@ from bot.outbound import Message, Subject, media_from_json
 SOURCE = "broadcast"
 # Not yet handed to a platform: what cancelling withdraws.
 _WITHDRAWABLE = (DeliveryStatus.QUEUED, DeliveryStatus.HELD)
+# Still on their way: while any is, the broadcast is sending. A held delivery has ended for
+# now (it waits for its relay to write again, maybe for good), as in the indicators.
+WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
 
 
 class AudienceError(ValueError):
@@ -142,10 +145,43 @@ class Status:
         return sum(self.recipients.values())
 
     @property
+    def waiting(self) -> int:
+        return sum(self.deliveries.get(status.value, 0) for status in WAITING)
+
+    @property
     def handled(self) -> int:
         """Deliveries that reached an end: sent or further, failed, held or cancelled."""
-        waiting = self.deliveries.get("queued", 0) + self.deliveries.get("sending", 0)
-        return sum(self.deliveries.values()) - waiting
+        return sum(self.deliveries.values()) - self.waiting
+
+    @property
+    def state(self) -> BroadcastState:
+        return state_of(self.broadcast.state, waiting=self.waiting)
+
+
+def state_of(stored: BroadcastState, *, waiting: int) -> BroadcastState:
+    """The state as its deliveries tell it: sending until none is on its way any more,
+    then done, even before the clock writes it down (see settle)."""
+    if stored is BroadcastState.SENDING and not waiting:
+        return BroadcastState.DONE
+    return stored
+
+
+def states(*, session: Session, found: list[Broadcast]) -> dict[int, BroadcastState]:
+    """state_of for many broadcasts, in one query."""
+    sending = [str(b.id) for b in found if b.state is BroadcastState.SENDING]
+    waiting: dict[str, int] = {}
+    if sending:
+        rows = session.execute(
+            select(Delivery.source_ref, func.count())
+            .where(
+                Delivery.source_kind == SOURCE,
+                Delivery.source_ref.in_(sending),
+                Delivery.status.in_(WAITING),
+            )
+            .group_by(Delivery.source_ref)
+        )
+        waiting = {ref: int(count) for ref, count in rows}
+    return {b.id: state_of(b.state, waiting=waiting.get(str(b.id), 0)) for b in found}
 
 
 def message_for(broadcast: Broadcast, language: Language) -> Message | None:
@@ -221,9 +257,30 @@ def start(*, session: Session, broadcast: Broadcast, now: datetime, zone: ZoneIn
         relays=lambda language: audience.relays(language, zone),
         now=now,
     )
-    broadcast.state = BroadcastState.DONE
-    broadcast.finished_at = now
+    session.flush()
+    settle(session=session, now=now, only=broadcast)  # an empty audience: done at once
     return queued
+
+
+def _still_waiting() -> ColumnElement[bool]:
+    return exists().where(
+        Delivery.source_kind == SOURCE,
+        Delivery.source_ref == cast(Broadcast.id, String),
+        Delivery.status.in_(WAITING),
+    )
+
+
+def settle(*, session: Session, now: datetime, only: Broadcast | None = None) -> int:
+    """Mark done the sending broadcasts none of whose deliveries is still on its way (the
+    clock's job, and start's for an empty audience). Returns how many."""
+    query = select(Broadcast).where(Broadcast.state == BroadcastState.SENDING, ~_still_waiting())
+    if only is not None:
+        query = query.where(Broadcast.id == only.id)
+    finished = list(session.scalars(query.with_for_update(skip_locked=True)))
+    for broadcast in finished:
+        broadcast.state = BroadcastState.DONE
+        broadcast.finished_at = now
+    return len(finished)
 
 
 def start_due(*, session: Session, now: datetime, zone: ZoneInfo) -> int:

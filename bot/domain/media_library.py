@@ -2,7 +2,8 @@
 
 A reference is "<campaign slug>/<path in the campaign folder>", as posts carry it. Only
 files a post or a contest question of that campaign names are ever served or sent, and
-never from outside the campaign's folder.
+never from outside the campaign's folder. A reference "_uploads/<name>" is a voice note an
+organiser uploaded (bot/domain/uploads.py), found in the uploads folder.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import insert_ignore, unit_of_work
+from bot.domain.uploads import is_upload, uploaded_file
 from bot.models import CampaignRow, Contest, MediaFile, PostRow, Question
 
 
@@ -51,6 +53,16 @@ def campaign_file(*, session: Session, reference: str) -> Path:
     return path
 
 
+def media_file(*, session: Session, reference: str, uploads: Path | None) -> Path:
+    """The file behind any media reference: an organiser's upload, or a campaign file."""
+    if is_upload(reference):
+        found = uploaded_file(folder=uploads, reference=reference)
+        if found is None:
+            raise MediaNotFound(reference)
+        return found
+    return campaign_file(session=session, reference=reference)
+
+
 def digest(path: Path) -> str:
     sha = hashlib.sha256()
     with path.open("rb") as handle:
@@ -62,14 +74,15 @@ def digest(path: Path) -> str:
 class MediaLibrary:
     """What senders need about media, each answer one short unit of work."""
 
-    def __init__(self, factory: sessionmaker[Session]) -> None:
+    def __init__(self, factory: sessionmaker[Session], uploads: Path | None = None) -> None:
         self._factory = factory
+        self._uploads = uploads
         self._lock = threading.Lock()
         self._digests: dict[tuple[Path, float, int], str] = {}
 
     def resolve(self, reference: str) -> Path:
         with self._factory() as session:
-            return campaign_file(session=session, reference=reference)
+            return media_file(session=session, reference=reference, uploads=self._uploads)
 
     def digest(self, path: Path) -> str:
         key = self._key(path)

@@ -18,6 +18,7 @@ from bot.models import (
     DeliveryStatus,
     InboundMedia,
     InboundMessage,
+    InboxEntry,
     Relay,
     RelayEvent,
     RelayEventKind,
@@ -141,7 +142,8 @@ def stop_relay(*, session: Session, relay: Relay, now: datetime) -> None:
 def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
     """Delete the relay's personal data, keep only what anonymous counts need.
 
-    The address, name and referral code go; raw payloads, texts and media they sent go;
+    The address, name and referral code go; raw payloads, texts and media they sent go,
+    with what they wrote to the team (the inbox);
     what was sent to them keeps its status but loses its text. Language, place and
     dates stay, for counts. Returns the old address, for the farewell message.
     """
@@ -151,6 +153,7 @@ def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
     session.flush()
     cancel_queued(session=session, relay=relay, reason="relay erased")
     session.execute(delete(InboundMedia).where(InboundMedia.relay_id == relay.id))
+    session.execute(delete(InboxEntry).where(InboxEntry.relay_id == relay.id))  # and replies
     session.execute(
         update(InboundMessage)
         .where((InboundMessage.relay_id == relay.id) | (InboundMessage.address == address))

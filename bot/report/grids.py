@@ -112,22 +112,42 @@ def community(indicators: Indicators, language: Language) -> list[Grid]:
     ]
 
 
-def key_figures(indicators: Indicators, language: Language) -> Grid:
+def key_values(indicators: Indicators, language: Language) -> dict[str, tuple[Text, str]]:
+    """The key figures by name, each with its label and its value written for people:
+    the report's summary table, and the dashboard's overview."""
     community, ambassadors = indicators.community, indicators.ambassadors
-    figures: list[tuple[Text, str]] = [
-        (_("relays who can receive the posts"), number(community.active_end, language)),
-        (_("growth on the previous period"), signed_percent(community.growth_rate, language)),
-        (_("joined"), number(community.joined, language)),
-        (_("came back"), number(community.rejoined, language)),
-        (_("stopped"), number(community.stopped, language)),
-        (_("opt-out rate"), percent(community.opt_out_rate, language)),
-        (_("interactions"), number(indicators.interactions, language)),
-        (_("growth of interactions"), signed_percent(indicators.interaction_growth, language)),
-        (_("shares"), number(sum(post.shares for post in indicators.posts), language)),
-        (_("ambassadors"), number(ambassadors.ambassadors, language)),
-        (_("share of ambassadors"), percent(ambassadors.ambassador_share, language)),
+    return {
+        "active_end": (
+            _("relays who can receive the posts"),
+            number(community.active_end, language),
+        ),
+        "growth_rate": (
+            _("growth on the previous period"),
+            signed_percent(community.growth_rate, language),
+        ),
+        "joined": (_("joined"), number(community.joined, language)),
+        "rejoined": (_("came back"), number(community.rejoined, language)),
+        "stopped": (_("stopped"), number(community.stopped, language)),
+        "opt_out_rate": (_("opt-out rate"), percent(community.opt_out_rate, language)),
+        "interactions": (_("interactions"), number(indicators.interactions, language)),
+        "interaction_growth": (
+            _("growth of interactions"),
+            signed_percent(indicators.interaction_growth, language),
+        ),
+        "shares": (_("shares"), number(sum(post.shares for post in indicators.posts), language)),
+        "ambassadors": (_("ambassadors"), number(ambassadors.ambassadors, language)),
+        "ambassador_share": (
+            _("share of ambassadors"),
+            percent(ambassadors.ambassador_share, language),
+        ),
+    }
+
+
+def key_figures(indicators: Indicators, language: Language) -> Grid:
+    rows = [
+        [label.render(language), value]
+        for label, value in key_values(indicators, language).values()
     ]
-    rows = [[label.render(language), value] for label, value in figures]
     return grid(_("Key figures"), [(_("figure"), False), (_("value"), True)], rows, language)
 
 

@@ -15,9 +15,13 @@ from bot.db import make_engine, make_session_factory
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
+from bot.web.admin import broadcasts as admin_broadcasts
+from bot.web.admin import composer as admin_composer
 from bot.web.admin import contests as admin_contests
+from bot.web.admin import inbox as admin_inbox
 from bot.web.admin import login as admin_login
 from bot.web.admin import overview as admin_overview
+from bot.web.admin import posts as admin_posts
 from bot.web.admin import relays as admin_relays
 from bot.web.admin.auth import LoginRequired, login_url
 from bot.web.api import broadcasts as broadcasts_api
@@ -40,6 +44,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_overview.router,
     admin_contests.router,
     admin_relays.router,
+    admin_inbox.router,
+    admin_posts.router,
+    admin_composer.router,
+    admin_broadcasts.router,
     media_router,
     broadcasts_api.router,
     contests_api.router,
@@ -69,7 +77,8 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
             from bot.domain.media_library import MediaLibrary
             from scheduler.background import Background
 
-            channels = build_channels(settings, MediaLibrary(services.factory))
+            library = MediaLibrary(services.factory, Path(settings.uploads_dir))
+            channels = build_channels(settings, library)
             runner = Background(settings=settings, factory=services.factory, channels=channels)
             services.wake_worker = runner.worker.wake
             await runner.start()

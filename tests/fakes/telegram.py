@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
@@ -176,6 +176,12 @@ class FakeTelegram(LoopbackFake[Refused]):
         ]
         return "\n".join(lines)
 
+    def user_file(self, kind: str, data: bytes, mime_type: str | None = None) -> dict[str, Any]:
+        """A file a user sends (``kind``: voice, photo, video…): the dict to put in an
+        update's message; getFile and the file route then give its bytes back."""
+        with self._lock:
+            return self._state.user_file(kind, data, mime_type)
+
     def clear(self) -> None:
         """Forget the recorded calls (accepted and refused); chats and messages stay."""
         with self._lock:
@@ -257,10 +263,15 @@ class FakeTelegram(LoopbackFake[Refused]):
             body["description"] = description
         return JSONResponse(body)
 
-    async def _file_endpoint(self, request: Request) -> JSONResponse:
+    async def _file_endpoint(self, request: Request) -> Response:
+        """A file's bytes at the file_path getFile gave, as api.telegram.org/file/ serves."""
         if request.path_params["token"] != self.token:
             return JSONResponse(ApiError(401, "Unauthorized").body(), status_code=401)
-        return await self._not_found(request)
+        with self._lock:
+            data = self._state.files.download(request.path_params["path"])
+        if data is None:
+            return await self._not_found(request)
+        return Response(data, media_type="application/octet-stream")
 
     async def _not_found(self, request: Request) -> JSONResponse:
         return JSONResponse(_not_found().body(), status_code=404)

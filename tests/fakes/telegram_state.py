@@ -8,12 +8,14 @@ from __future__ import annotations
 import copy
 import itertools
 import math
+import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from tests.fakes import telegram_protocol as proto
+from tests.fakes.telegram_files import FileStore
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 
 EDITS = ("editMessageText", "editMessageCaption", "editMessageReplyMarkup")
@@ -52,12 +54,37 @@ class BotState:
         self._files: dict[str, dict[str, Any]] = {}
         self._file_numbers = itertools.count(1)
         self._webhook: dict[str, Any] = {}
+        self.files = FileStore()
+
+    def user_file(self, kind: str, data: bytes, mime_type: str | None = None) -> dict[str, Any]:
+        """A file a user sends the bot (a voice note, a photo size): the dict an update
+        carries for it, its bytes kept for getFile and the download route."""
+        number = next(self._file_numbers)
+        file_id = f"fake-user-{kind}-{number}-{secrets.token_hex(4)}"  # unique, as Telegram's
+        base: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"fake-unique-{number}",
+            "file_size": len(data),
+        }
+        self._files[file_id] = base
+        self.files.keep(file_id, kind, data)
+        extra: dict[str, Any] = {"mime_type": mime_type} if mime_type else {}
+        if kind in ("voice", "audio", "video"):
+            extra["duration"] = 1
+        if kind in ("photo", "video"):
+            extra.update(width=640, height=480)
+        return {**base, **extra}
 
     def dispatch(self, spec: MethodSpec, params: dict[str, Any]) -> tuple[Any, str | None]:
         """The result of an accepted call, and the description the real API adds, if any."""
         name = spec.name
         if name == "getMe":
             return copy.deepcopy(self.bot_user), None
+        if name == "getFile":
+            known = self._files.get(str(params["file_id"]))
+            if known is None:
+                raise proto.bad_request("invalid file_id")
+            return self.files.get_file(known), None
         if name in EDITS:
             return self._edit(name, params), None
         if name == "deleteMessage":
@@ -116,6 +143,7 @@ class BotState:
             base = {"file_id": f"fake-{kind}-{number}", "file_unique_id": f"fake-unique-{number}"}
             if isinstance(source, UploadedFile):
                 base["file_size"] = len(source.data)
+                self.files.keep(base["file_id"], kind, source.data)
             self._files[base["file_id"]] = base
         duration = item.get("duration") if isinstance(item.get("duration"), int) else 1
         shapes: dict[str, dict[str, Any]] = {

@@ -33,12 +33,13 @@ from collections.abc import Callable, Iterable
 from typing import Any, Literal, Self
 
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from tests.fakes import twilio_protocol as proto
 from tests.fakes import twilio_webhooks as hooks
 from tests.fakes.server import LoopbackFake, short
+from tests.fakes.twilio_media import CONTENT, MEDIA, MediaStore
 from tests.fakes.twilio_protocol import FormValue, TwilioError
 from tests.fakes.twilio_state import AccountState, Callback, Failure, Refused, Sent, not_found
 from tests.fakes.twilio_webhooks import inbound_params, signed_form
@@ -76,6 +77,7 @@ class FakeTwilio(LoopbackFake[Refused]):
         """Statuses posted, in order, after each accepted create with a StatusCallback."""
         self.callback_delay = 0.02
         """Seconds before each automatic callback."""
+        self._media = MediaStore()
         self._state = AccountState(account_sid, frozenset(senders) if senders is not None else None)
         self._sent: list[Sent] = []
         self._callbacks: list[Callback] = []
@@ -217,6 +219,11 @@ class FakeTwilio(LoopbackFake[Refused]):
         with self._lock:
             self._state.late_failures[to] = (code, status)
 
+    def add_media(self, data: bytes, content_type: str) -> str:
+        """Media a relay sent: the MediaUrl an incoming webhook carries for it."""
+        with self._lock:
+            return self.api_url + self._media.add(self.account_sid, data, content_type)
+
     def add_template(self, content_sid: str, body: str) -> None:
         """A Content template: sends with this ContentSid answer ``body``, its ``{{1}}``
         placeholders replaced by ContentVariables (unknown templates: an empty body)."""
@@ -282,13 +289,25 @@ class FakeTwilio(LoopbackFake[Refused]):
 
     # ----------------------------------------------------------------------------- HTTP
 
-    async def _endpoint(self, request: Request) -> JSONResponse:
+    async def _endpoint(self, request: Request) -> Response:
         method, path = request.method, request.url.path
         params: dict[str, FormValue] = {}
+        if (content := CONTENT.fullmatch(path)) and method == "GET":  # the short-lived address
+            with self._lock:
+                stored = self._media.content(content["secret"])
+            if stored is not None:
+                return Response(stored.data, media_type=stored.content_type)
         try:
             header = request.headers.get("authorization", "")
             proto.check_basic_auth(header, self.account_sid, self.auth_token)
             create, fetch = _CREATE.fullmatch(path), _FETCH.fullmatch(path)
+            if (media := MEDIA.fullmatch(path)) and method == "GET":
+                self._check_account(media["account"])
+                with self._lock:
+                    location = self._media.redirect(media["sid"])
+                if location is None:
+                    raise not_found(path)
+                return RedirectResponse(self.api_url + location, status_code=307)
             if create and method == "POST":
                 self._check_account(create["account"])
                 params = proto.parse_form(await request.body())

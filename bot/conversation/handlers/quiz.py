@@ -28,7 +28,7 @@ from bot.domain.contests.standings import (
     leaderboard,
     places,
 )
-from bot.domain.contests.typed_answers import read_choice
+from bot.domain.contests.typed_answers import looks_like_answer, read_choice
 from bot.i18n import _, _n
 from bot.models import Contest, ContestMode, Poll, Question, Relay, RelayStatus
 
@@ -126,7 +126,8 @@ def _follow_up(ctx: Context, question: Question) -> None:
 
 def typed(ctx: Context) -> bool:
     """Reads text as the answer to the question or poll waiting for one; a hint when it
-    cannot be read. False when nothing is waiting (the fallback answers)."""
+    looks like an answer but cannot be read. False when nothing is waiting, or when the
+    text is no answer at all (the fallback keeps it for the team)."""
     relay = ctx.known_relay
     text = (ctx.inbound.text or "").strip()
     if relay is None or relay.status is not RelayStatus.ACTIVE or not text:
@@ -136,6 +137,8 @@ def typed(ctx: Context) -> bool:
         return False
     choices = waiting.choices
     picked = read_choice(text, choices)
+    if picked is None and not looks_like_answer(text, choices):
+        return False  # a message for the team, not an answer (the fallback keeps it)
     if isinstance(waiting, Poll):
         if picked is None:
             poll.hint(ctx, waiting)

@@ -6,6 +6,7 @@ Bambara all mean the same choice; anything else is no answer (the caller gives a
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping, Sequence
 
 from bot.conversation.words import fold
@@ -54,3 +55,30 @@ def read_choice(text: str, choices: Sequence[Choice]) -> int | None:
         if folded and any(fold(label) == folded for label in _labels(choice)):
             return index
     return None
+
+
+_SIMILAR = 0.8  # how close a typo must come to a choice's words to be read as an attempt
+_SHORT = 4  # words: "réponse 2", "c'est la 3"; a longer text is a message, not an answer
+
+
+def looks_like_answer(text: str, choices: Sequence[Choice] = ()) -> bool:
+    """Whether `text` is an attempt at answering that `read_choice` could not read: a number
+    or a letter out of range ("7", "g"), a choice's words misspelt or in part, a short text
+    with a number in it. Anything else ("stop à la violence") is what a relay says to the
+    team, not an answer, and gets no quiz hint."""
+    folded = fold(text)
+    words = folded.split()
+    if not words:
+        return False
+    if len(words) == 1 and (folded.isdigit() or len(folded) == 1 or folded in NUMBER_WORDS):
+        return True
+    if len(words) <= _SHORT and any(word.isdigit() for word in words):
+        return True
+    for choice in choices:
+        for label in _labels(choice):
+            label_words = fold(label).split()
+            if all(word in label_words for word in words):
+                return True
+            if difflib.SequenceMatcher(None, folded, fold(label)).ratio() >= _SIMILAR:
+                return True
+    return False

@@ -58,7 +58,10 @@ class BroadcastIn(BaseModel):
 
 class BroadcastOut(BaseModel):
     id: int
-    state: BroadcastState
+    state: BroadcastState = Field(
+        description="scheduled, then sending while any delivery is on its way, then done;"
+        " or cancelled."
+    )
     send_at: datetime
     audience: AudienceBody
     texts: dict[str, str]
@@ -70,7 +73,7 @@ def _out(session: Session, services: Services, broadcast: Broadcast) -> Broadcas
     found = broadcasts.status(session=session, broadcast=broadcast, zone=services.settings.zone)
     return BroadcastOut(
         id=broadcast.id,
-        state=broadcast.state,
+        state=found.state,
         send_at=broadcast.send_at,
         audience=AudienceBody.model_validate(broadcast.audience),
         texts=broadcast.texts,
