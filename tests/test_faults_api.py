@@ -57,3 +57,21 @@ def test_admin_relay_pages_take_no_id_a_row_cannot_have(dashboard: Any, relay_id
     for path, form in ((f"{base}/tags", {"tag": "elu"}), (f"{base}/role", {"role": "relay"})):
         assert dashboard.post(path, form, follow_redirects=False).status_code == 422
     assert dashboard.client.get(f"/admin/relays/{2**31 - 1}").status_code == 404
+
+
+ADMIN_GETS = ["/admin/broadcasts/{}", "/admin/broadcasts/{}/progress", "/admin/inbox/media/{}"]
+ADMIN_POSTS = [
+    ("/admin/broadcasts/{}/cancel", {}),
+    ("/admin/broadcasts/{}/send", {"when": "now"}),
+    ("/admin/inbox/{}/reply", {"text": "I ni ce"}),
+    ("/admin/inbox/{}/share", {}),
+]
+
+
+@pytest.mark.parametrize("row_id", [HUGE, str(2**31)])
+def test_admin_pages_take_no_id_a_row_cannot_have(dashboard: Any, row_id: str) -> None:
+    for path in ADMIN_GETS:
+        assert dashboard.client.get(path.format(row_id)).status_code == 422, path
+    for path, form in ADMIN_POSTS:
+        answer = dashboard.post(path.format(row_id), form, follow_redirects=False)
+        assert answer.status_code == 422, path
