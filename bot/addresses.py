@@ -1,6 +1,11 @@
 """Channel-prefixed addresses: how Relais names a relay without caring which platform it is on.
 
-telegram:<chat id>, whatsapp:+<E.164>, sms:+<E.164>, console:<simulated phone id>.
+telegram:<chat id>, whatsapp:+<E.164> or whatsapp:<user id>, sms:+<E.164>,
+console:<simulated phone id>.
+
+WhatsApp does not promise a phone number: since 2026 a user may be known only by a
+business-scoped user ID (a country code, a dot, letters and digits: US.1234), which
+Twilio passes on as it is and takes back as a recipient.
 """
 
 from __future__ import annotations
@@ -12,6 +17,9 @@ CHANNELS = ("telegram", "whatsapp", "sms", "console")
 _CONSOLE_ID = re.compile(r"[a-z0-9-]{3,40}")
 _TELEGRAM_ID = re.compile(r"-?[0-9]{1,20}")
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+# Meta allows 128 characters after the dot; addresses are stored in 128 characters.
+WHATSAPP_USER_ID = re.compile(r"[A-Z]{2}\.[A-Za-z0-9]{1,116}")
+_WHATSAPP = re.compile(f"{_E164.pattern}|{WHATSAPP_USER_ID.pattern}")
 
 
 class AddressError(ValueError):
@@ -28,7 +36,8 @@ class Address:
         channel, sep, identifier = text.partition(":")
         if not sep or channel not in CHANNELS:
             raise AddressError(f"unknown channel in address {mask(text)!r}")
-        pattern = {"telegram": _TELEGRAM_ID, "console": _CONSOLE_ID}.get(channel, _E164)
+        patterns = {"telegram": _TELEGRAM_ID, "console": _CONSOLE_ID, "whatsapp": _WHATSAPP}
+        pattern = patterns.get(channel, _E164)
         if not pattern.fullmatch(identifier):
             raise AddressError(f"malformed {channel} address {mask(text)!r}")
         return cls(channel, identifier)

@@ -115,15 +115,29 @@ def timezone_rule(value: object) -> Text | None:
     return None
 
 
+# The largest whole number a database INTEGER column holds on every backend.
+LARGEST_WHOLE = 2**31 - 1
+
+
+def _too_large(value: object) -> Text | None:
+    if isinstance(value, int) and value > LARGEST_WHOLE:
+        return _(
+            "expected a whole number up to {largest}, not {value}",
+            largest=LARGEST_WHOLE,
+            value=value,
+        )
+    return None
+
+
 def count_rule(value: object) -> Text | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
-        return None
+        return _too_large(value)
     return _("expected a positive whole number, not “{value}”", value=value)
 
 
 def at_least_one_rule(value: object) -> Text | None:
     if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
-        return None
+        return _too_large(value)
     return _("expected a whole number of 1 or more, not “{value}”", value=value)
 
 

@@ -190,8 +190,11 @@ def test_platforms_say_what_a_message_answers_or_reacts_to() -> None:
         "From": "whatsapp:+22370008004",
         "Body": "Partagé",
         "OriginalRepliedMessageSid": "SM" + "a" * 32,
+        "AccountSid": "AC" + "0" * 32,
+        "To": "whatsapp:+22370000000",
     }
-    assert parse_message(form).inbound.replied_to == "SM" + "a" * 32
+    parsed = parse_message(form, account_sid=form["AccountSid"], senders={form["To"]})
+    assert parsed.inbound.replied_to == "SM" + "a" * 32
 
 
 def test_the_share_button_shows_where_buttons_do_not_travel(factory: Factory) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass
 
 from bot.i18n import Text
@@ -21,6 +22,11 @@ class ChoiceKind(enum.StrEnum):
     POLL = "poll"  # "<poll id>.<choice index>"
     SHARE = "share"  # "<post id>": the relay says they passed the post on
     REACH = "reach"  # "<post id>.<1|2|6>": how widely (one group, 2 to 5, more than 5)
+
+
+# "<id>.<index>" in ASCII digits, the id small enough for an INTEGER column.
+NUMBERED = frozenset({ChoiceKind.QUIZ, ChoiceKind.POLL})
+NUMBERED_VALUE = re.compile(r"[0-9]{1,9}\.[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -42,9 +48,12 @@ class Choice:
         if not sep or not value:
             return None
         try:
-            return cls(ChoiceKind(kind), value)
+            choice = cls(ChoiceKind(kind), value)
         except ValueError:
             return None
+        if choice.kind in NUMBERED and not NUMBERED_VALUE.fullmatch(value):
+            return None  # what no button of ours carries: "².1", or an id no row can have
+        return choice
 
 
 class MediaKind(enum.StrEnum):

@@ -26,6 +26,9 @@ WHATSAPP = "whatsapp:"
 BODY_MAX = 1600
 MEDIA_MAX = 10
 _E164 = re.compile(r"\+[1-9]\d{1,14}")
+# A WhatsApp business-scoped user ID (2026): a WhatsApp recipient need not be a number.
+# The form is Meta's, as courier sends it to Twilio (To=whatsapp:US.1234).
+WHATSAPP_USER_ID = re.compile(r"[A-Z]{2}\.[A-Za-z0-9]{1,128}")
 _ALPHANUMERIC_SENDER = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}")
 
 # HTTP status and message of the Twilio errors the fake answers or reports in callbacks.
@@ -255,7 +258,9 @@ def validate_create(params: dict[str, FormValue]) -> CreateRequest:
         raise TwilioError(21655)
     if content_sid and variables and not _valid_variables(variables):
         raise TwilioError(21656)
-    if not _E164.fullmatch(to.removeprefix(WHATSAPP)):
+    recipient = to.removeprefix(WHATSAPP)
+    user_id = is_whatsapp(to) and WHATSAPP_USER_ID.fullmatch(recipient)
+    if not (_E164.fullmatch(recipient) or user_id):
         raise TwilioError(21211)
     if from_:
         number = from_.removeprefix(WHATSAPP)

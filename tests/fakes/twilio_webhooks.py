@@ -22,7 +22,14 @@ import httpx
 from twilio.request_validator import RequestValidator
 
 from tests.fakes.twilio_message import MessageRecord, new_sid, sms_segments
-from tests.fakes.twilio_protocol import API_VERSION, MEDIA_MAX, WHATSAPP, is_whatsapp, spec
+from tests.fakes.twilio_protocol import (
+    API_VERSION,
+    MEDIA_MAX,
+    WHATSAPP,
+    WHATSAPP_USER_ID,
+    is_whatsapp,
+    spec,
+)
 
 SIGNATURE_HEADER = "X-Twilio-Signature"
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -54,7 +61,8 @@ def inbound_params(
 ) -> dict[str, str]:
     """The form Twilio posts for an incoming message. ``media`` is (url, content type)
     pairs; a pressed quick-reply button is ``body`` (its text) with ``button_payload``.
-    WhatsApp when ``from_`` starts with ``whatsapp:`` (then WaId and MessageType too)."""
+    WhatsApp when ``from_`` starts with ``whatsapp:`` (then WaId and MessageType too; a
+    user known by a business-scoped ID has no WaId but an ExternalUserId)."""
     if is_whatsapp(from_) != is_whatsapp(to):
         raise ValueError("From and To of an incoming message are on the same channel")
     if not spec().account_sid.fullmatch(account_sid):
@@ -78,7 +86,11 @@ def inbound_params(
     }
     if whatsapp:
         params["MessageType"] = _message_type(media, button_payload)
-        params["WaId"] = from_.removeprefix(WHATSAPP).removeprefix("+")
+        user = from_.removeprefix(WHATSAPP)
+        if WHATSAPP_USER_ID.fullmatch(user):
+            params["ExternalUserId"] = from_
+        else:
+            params["WaId"] = user.removeprefix("+")
         params["ReferralNumMedia"] = "0"
     if profile_name is not None:
         params["ProfileName"] = profile_name

@@ -1,18 +1,26 @@
-"""Twilio's webhook form (WhatsApp and SMS alike) into an Inbound: plain form handling."""
+"""Twilio's webhook form (WhatsApp and SMS alike) into an Inbound: plain form handling.
+
+Every field read is checked first (shapes.py): the form is signed in a way that lets
+fields be spliced, so only a form shaped as Twilio shapes it is believed.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
+from bot.addresses import WHATSAPP_USER_ID
+from bot.channels.twilio import shapes
+from bot.channels.twilio.shapes import FormError, NotOurs
 from bot.conversation.values import Choice, Inbound, Media, MediaKind
 
+__all__ = ["FormError", "NotOurs", "ParsedMessage", "address_of", "parse_message"]
 _SEPARATORS = re.compile(r"[\s().-]")
 _E164 = re.compile(r"\+[1-9][0-9]{6,14}")
-
-
-class FormError(ValueError):
-    """A webhook form that is not an incoming Twilio message."""
+NAME_LIMIT = 128  # WhatsApp profile names are far shorter; the column is this wide
+URL_LIMIT = 1024
 
 
 def normalise_number(raw: str) -> str:
@@ -26,9 +34,16 @@ def normalise_number(raw: str) -> str:
 
 
 def address_of(sender: str) -> str:
-    """whatsapp:+223… stays WhatsApp; a bare number is SMS."""
+    """whatsapp:+223… stays WhatsApp; a bare number is SMS.
+
+    Since 2026 WhatsApp may name a user by a business-scoped user ID (whatsapp:US.1234)
+    rather than a phone number: that is their address, as the platform gives it.
+    """
     if sender.startswith("whatsapp:"):
-        return "whatsapp:" + normalise_number(sender.removeprefix("whatsapp:"))
+        identifier = sender.removeprefix("whatsapp:")
+        if WHATSAPP_USER_ID.fullmatch(identifier):
+            return sender
+        return "whatsapp:" + normalise_number(identifier)
     return "sms:" + normalise_number(sender)
 
 
@@ -47,20 +62,42 @@ class ParsedMessage:
     inbound: Inbound
 
 
-def parse_message(form: dict[str, str]) -> ParsedMessage:
-    sid = form.get("MessageSid") or form.get("SmsSid") or ""
-    sender = form.get("From", "")
-    if not sid or not sender:
-        raise FormError("MessageSid and From are required")
+def _web_url(value: str | None) -> str | None:
+    """A media URL Twilio gives (https://api.twilio.com/…); anything else is not kept."""
+    if not value or len(value) > URL_LIMIT:
+        return None
     try:
-        count = int(form.get("NumMedia") or 0)
-    except ValueError as exc:
-        raise FormError("NumMedia is not a number") from exc
-    media = tuple(
-        Media(_media_kind(kind), form[f"MediaUrl{index}"], kind)
-        for index in range(min(count, 10))
-        if form.get(f"MediaUrl{index}") and (kind := form.get(f"MediaContentType{index}", ""))
-    )
+        parts = urlsplit(value)
+    except ValueError:
+        return None
+    return value if parts.scheme in ("http", "https") and parts.hostname else None
+
+
+def _media(form: Mapping[str, str]) -> tuple[Media, ...]:
+    found = []
+    for index in range(shapes.media_count(form)):
+        kind = shapes.content_type(form, index)
+        url = _web_url(form.get(f"MediaUrl{index}"))
+        if kind and url:
+            found.append(Media(_media_kind(kind), url, kind))
+    return tuple(found)
+
+
+def parse_message(
+    form: Mapping[str, str], *, account_sid: str, senders: Collection[str]
+) -> ParsedMessage:
+    """An incoming message, once its form is checked field by field; FormError if not."""
+    shapes.check_keys(form)
+    shapes.check_account(form, account_sid)
+    shapes.check_sender(form.get("To", ""), senders, "To")
+    sid = shapes.message_sid(form)
+    sender = form.get("From", "")
+    if not sender:
+        raise FormError("From is required")
+    if sender.startswith("whatsapp:") != form["To"].startswith("whatsapp:"):
+        raise FormError("From and To are not on the same channel")
+    media = _media(form)
+    replied_to = shapes.optional_sid(form, "OriginalRepliedMessageSid")
     payload = form.get("ButtonPayload")
     choice = Choice.unpack(payload) if payload else None
     text = form.get("Body") or None
@@ -71,8 +108,8 @@ def parse_message(form: dict[str, str]) -> ParsedMessage:
         text=None if choice else text,
         choice=choice,
         media=media,
-        display_name=(form.get("ProfileName") or None),
+        display_name=(form.get("ProfileName") or "")[:NAME_LIMIT] or None,
         # WhatsApp tells which of our messages a relay answered with "reply".
-        replied_to=form.get("OriginalRepliedMessageSid") or None,
+        replied_to=replied_to,
     )
     return ParsedMessage(sid, inbound)

@@ -24,6 +24,7 @@ from bot.models import Broadcast, BroadcastState, Language
 from bot.web.admin import pages
 from bot.web.admin.auth import Checked, Organiser
 from bot.web.admin.broadcast_views import LIVE, STATES, audience_words, local, progress
+from bot.web.ids import RowId
 from bot.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/admin/broadcasts", include_in_schema=False)
@@ -131,7 +132,7 @@ def _held(session: Session, broadcast: Broadcast, zone: ZoneInfo) -> str | None:
 
 @router.get("/{number:int}", response_class=HTMLResponse)
 async def page(
-    request: Request, number: int, services: ServicesDep, organiser: Organiser
+    request: Request, number: RowId, services: ServicesDep, organiser: Organiser
 ) -> Response:
     """A draft's preview, or where a broadcast is."""
     language = pages.language(request)
@@ -143,7 +144,7 @@ async def page(
 
 @router.get("/{number:int}/progress")
 async def follow(
-    request: Request, number: int, services: ServicesDep, organiser: Organiser
+    request: Request, number: RowId, services: ServicesDep, organiser: Organiser
 ) -> dict[str, Any]:
     """The live part of a broadcast's page, polled while it is scheduled or sending."""
     language = pages.language(request)
@@ -171,7 +172,7 @@ def _cancel(services: Services, number: int) -> bool:
 
 
 @router.post("/{number:int}/cancel")
-async def cancel(number: int, services: ServicesDep, organiser: Checked) -> Response:
+async def cancel(number: RowId, services: ServicesDep, organiser: Checked) -> Response:
     """Cancel it while it is a draft, scheduled or sending: nothing not yet handed over goes."""
     if not await run_in_threadpool(_cancel, services, number):
         raise HTTPException(status.HTTP_409_CONFLICT, "this broadcast has ended already")

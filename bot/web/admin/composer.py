@@ -28,6 +28,7 @@ from bot.models import Broadcast, BroadcastState
 from bot.web.admin import pages
 from bot.web.admin.auth import Checked, Organiser
 from bot.web.admin.broadcast_form import Composed, read_form, read_send_at, values_of
+from bot.web.ids import RowId
 from bot.web.services import Services, ServicesDep
 from content.validation_media import MEDIA_LIMIT
 
@@ -231,7 +232,7 @@ def _send(services: Services, number: int, when: str, send_at: str) -> str | Non
 
 @router.post("/{number:int}/send")
 async def send(
-    request: Request, number: int, services: ServicesDep, organiser: Checked
+    request: Request, number: RowId, services: ServicesDep, organiser: Checked
 ) -> Response:
     """Send a previewed draft now, or at the local time given."""
     form = await request.form()

@@ -31,6 +31,7 @@ from bot.report import names
 from bot.web.admin import pages
 from bot.web.admin.auth import Checked, Organiser
 from bot.web.admin.relay_media import MediaUnavailable, fetch
+from bot.web.ids import RowId
 from bot.web.services import Services, ServicesDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -119,7 +120,7 @@ def _media_row(session: Session, media_id: int) -> tuple[str, str, str, str | No
 
 @router.get("/inbox/media/{media_id}")
 async def relay_media(
-    request: Request, media_id: int, organiser: Organiser, services: ServicesDep
+    request: Request, media_id: RowId, organiser: Organiser, services: ServicesDep
 ) -> Response:
     """A relay's picture, voice note or video, played in the page."""
     found = await services.read(lambda session: _media_row(session, media_id))
@@ -183,7 +184,7 @@ async def _refused(
 @router.post("/inbox/{entry_id}/reply")
 async def reply(
     request: Request,
-    entry_id: int,
+    entry_id: RowId,
     organiser: Checked,
     services: ServicesDep,
     text: Annotated[str, Form(max_length=20000)] = "",
@@ -224,7 +225,7 @@ async def reply(
 
 @router.post("/inbox/{entry_id}/share")
 async def share(
-    entry_id: int,
+    entry_id: RowId,
     organiser: Checked,
     services: ServicesDep,
     to_share: Annotated[str, Form(max_length=1)] = "1",

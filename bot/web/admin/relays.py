@@ -20,6 +20,7 @@ from bot.i18n import Text
 from bot.models import Language, Relay, RelayStatus, Role
 from bot.web.admin import pages
 from bot.web.admin.auth import Checked, Organiser
+from bot.web.ids import RowId
 from bot.web.services import ServicesDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -167,14 +168,14 @@ async def _relay_page(
 
 @router.get("/relays/{relay_id}", response_class=HTMLResponse)
 async def relay(
-    relay_id: int, request: Request, organiser: Organiser, services: ServicesDep
+    relay_id: RowId, request: Request, organiser: Organiser, services: ServicesDep
 ) -> Response:
     return await _relay_page(request, services, organiser, relay_id)
 
 
 @router.post("/relays/{relay_id}/address", response_class=HTMLResponse)
 async def reveal_address(
-    relay_id: int, request: Request, organiser: Checked, services: ServicesDep
+    relay_id: RowId, request: Request, organiser: Checked, services: ServicesDep
 ) -> Response:
     """Show this relay's full address to this organiser, and log that they saw it."""
     return await _relay_page(request, services, organiser, relay_id, reveal=True)
@@ -184,7 +185,7 @@ async def _change(
     request: Request,
     services: ServicesDep,
     organiser: SignedIn,
-    relay_id: int,
+    relay_id: RowId,
     change: str,
     value: str,
 ) -> Response:
@@ -215,7 +216,7 @@ Label = Annotated[str, Form(max_length=64)]
 
 @router.post("/relays/{relay_id}/tags")
 async def add_tag(
-    relay_id: int, request: Request, organiser: Checked, services: ServicesDep, tag: Label
+    relay_id: RowId, request: Request, organiser: Checked, services: ServicesDep, tag: Label
 ) -> Response:
     """Tag the relay, for audiences: as `relais admin tag`."""
     return await _change(request, services, organiser, relay_id, "tag", tag)
@@ -223,7 +224,7 @@ async def add_tag(
 
 @router.post("/relays/{relay_id}/tags/remove")
 async def remove_tag(
-    relay_id: int, request: Request, organiser: Checked, services: ServicesDep, tag: Label
+    relay_id: RowId, request: Request, organiser: Checked, services: ServicesDep, tag: Label
 ) -> Response:
     """Take a tag off: as `relais admin tag --remove`."""
     return await _change(request, services, organiser, relay_id, "untag", tag)
@@ -231,7 +232,7 @@ async def remove_tag(
 
 @router.post("/relays/{relay_id}/role")
 async def set_role(
-    relay_id: int,
+    relay_id: RowId,
     request: Request,
     organiser: Checked,
     services: ServicesDep,

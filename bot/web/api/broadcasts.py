@@ -15,6 +15,7 @@ from bot.db import unit_of_work
 from bot.domain import broadcasts
 from bot.models import Broadcast, BroadcastState
 from bot.web.access import require_operator
+from bot.web.ids import RowId
 from bot.web.services import Services, ServicesDep
 
 
@@ -166,12 +167,12 @@ async def list_broadcasts(services: ServicesDep) -> list[BroadcastOut]:
 
 
 @router.get("/{broadcast_id}")
-async def get_broadcast(broadcast_id: int, services: ServicesDep) -> BroadcastOut:
+async def get_broadcast(broadcast_id: RowId, services: ServicesDep) -> BroadcastOut:
     """A broadcast with its audience per language and its deliveries per status."""
     return await run_in_threadpool(_get, services, broadcast_id)
 
 
 @router.post("/{broadcast_id}/cancel")
-async def cancel_broadcast(broadcast_id: int, services: ServicesDep) -> BroadcastOut:
+async def cancel_broadcast(broadcast_id: RowId, services: ServicesDep) -> BroadcastOut:
     """Cancel it: every delivery not yet handed to a platform is withdrawn."""
     return await run_in_threadpool(lambda: _get(services, broadcast_id, cancel=True))

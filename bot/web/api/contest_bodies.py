@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from bot.web.ids import INT_MAX
 from content.problems import Severity
 from content.validation_values import DATE_TIME, SLUG
 
@@ -70,8 +71,8 @@ class Participants(Item):
 
 
 class SpeedBonus(Item):
-    points: int = Field(ge=0, description="Added to a right answer given soon enough.")
-    minutes: int = Field(ge=1, description="How soon after opening.")
+    points: int = Field(ge=0, le=INT_MAX, description="Added to a right answer given soon enough.")
+    minutes: int = Field(ge=1, le=INT_MAX, description="How soon after opening.")
 
 
 class QuestionIn(Item):
@@ -79,7 +80,7 @@ class QuestionIn(Item):
 
     text: Localized
     choices: list[Localized] = Field(min_length=2, max_length=6, description="Each a button.")
-    answer: int = Field(ge=1, description="The right choice, counted from 1.")
+    answer: int = Field(ge=1, le=INT_MAX, description="The right choice, counted from 1.")
 
 
 class ContestIn(Item):
@@ -92,7 +93,7 @@ class ContestIn(Item):
     closes: LocalTime = Field(description="After opens; local time, YYYY-MM-DD HH:MM.")
     mode: Literal["sequential", "all_at_once"] = "sequential"
     feedback: Literal["at_once", "after_close"] = "at_once"
-    points: int = Field(default=1, ge=0, description="For a right answer in time.")
+    points: int = Field(default=1, ge=0, le=INT_MAX, description="For a right answer in time.")
     speed_bonus: SpeedBonus | None = None
     eligible: Literal["all_correct", "any_correct", "participated"] = Field(
         default="all_correct", description="Who may win the draw."
@@ -110,7 +111,9 @@ class PollIn(Item):
     opens: LocalTime
     closes: LocalTime = Field(description="After opens; local time, YYYY-MM-DD HH:MM.")
     changeable: bool = Field(default=False, description="May a vote change until closing.")
-    threshold: int = Field(default=10, ge=1, description="No result shown under this many.")
+    threshold: int = Field(
+        default=10, ge=1, le=INT_MAX, description="No result shown under this many."
+    )
     audience: Participants | None = None
 
 

@@ -1,6 +1,9 @@
 """POST /webhooks/telegram: verify, store once, converse, commit, then answer 200.
 
-Nothing here calls Telegram: replies wait in the outbox for the delivery worker.
+Nothing here calls Telegram: replies wait in the outbox for the delivery worker. Every
+body with the right secret and an update_id is stored and acknowledged, understood or
+not; what is not JSON, nests absurdly deep or has no update_id gets 400, which Telegram
+does not retry.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -19,6 +23,7 @@ from bot.conversation.inbound import receive
 from bot.db import unit_of_work
 from bot.web.services import Services, ServicesDep
 from bot.web.webhooks.body import read_limited
+from bot.web.webhooks.plain import plain
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -50,16 +55,30 @@ def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> No
         )
 
 
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    """A JSON number; one that overflows a float is not stored (PostgreSQL's JSON cannot)."""
+    number = float(text)
+    if math.isinf(number):
+        raise ValueError("a number out of range")
+    return number
+
+
 @router.post("/webhooks/telegram", include_in_schema=False)
 async def telegram_webhook(request: Request, services: ServicesDep) -> Response:
     """Takes one update from Telegram; answers 200 only once it is committed."""
     _check_secret(request, services)
     body = await read_limited(request)
     try:
-        data = json.loads(body)
+        data = plain(json.loads(body, parse_constant=_no_constant, parse_float=_finite))
         parsed = parse_update(data)
-    except (ValueError, UpdateError) as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a Telegram Update: {exc}") from exc
+    except (ValueError, UpdateError, RecursionError) as exc:
+        # ValueError covers a body that is not UTF-8 JSON and one nested too deep.
+        detail = str(exc) if isinstance(exc, UpdateError) else "not a Telegram Update"
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, detail) from exc
     await run_in_threadpool(_handle, services, parsed, data)
     services.wake_worker()
     return Response(status_code=status.HTTP_200_OK)

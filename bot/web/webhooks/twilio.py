@@ -3,11 +3,16 @@
 Both check X-Twilio-Signature with twilio-python's RequestValidator against the public
 URL (RELAIS_PUBLIC_URL + path + query), since behind a proxy the URL this process sees
 is not the one Twilio signed. Both commit before answering; replies go to the outbox.
+
+Twilio's signature lets fields be spliced (forms.py, shapes.py): a signed form is then
+checked field by field, and one for another account or sender gets 403, one of another
+shape 400; neither is stored. Free text is stored the same on either database (plain.py).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
@@ -15,15 +20,18 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 from twilio.request_validator import RequestValidator
 
-from bot.channels.twilio.forms import FormError, ParsedMessage, parse_message
+from bot.channels.twilio import shapes
+from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
 from bot.channels.twilio.status import record_callback
 from bot.conversation.inbound import receive
 from bot.db import unit_of_work
 from bot.web.services import Services, ServicesDep
 from bot.web.webhooks.body import read_limited
+from bot.web.webhooks.plain import plain
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
+STATUS_FIELDS = ("MessageStatus", "SmsStatus")  # the first given is the one read
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
@@ -50,6 +58,19 @@ async def _signed_form(request: Request, services: Services) -> dict[str, str]:
     return form
 
 
+def _senders(services: Services) -> set[str]:
+    settings = services.settings
+    return {
+        sender for sender in (settings.twilio_whatsapp_from, settings.twilio_sms_from) if sender
+    }
+
+
+def _refuse(exc: FormError, what: str) -> HTTPException:
+    logger.warning("Twilio %s refused: %s", what, exc)
+    code = status.HTTP_403_FORBIDDEN if isinstance(exc, NotOurs) else status.HTTP_400_BAD_REQUEST
+    return HTTPException(code, f"not a Twilio {what}: {exc}")
+
+
 def _take_message(services: Services, parsed: ParsedMessage, form: dict[str, str]) -> None:
     with unit_of_work(services.factory) as session:
         receive(
@@ -68,35 +89,56 @@ def _take_message(services: Services, parsed: ParsedMessage, form: dict[str, str
 async def twilio_message(request: Request, services: ServicesDep) -> Response:
     """Takes one WhatsApp or SMS message; answers empty TwiML once it is committed."""
     form = await _signed_form(request, services)
+    account = services.settings.twilio_account_sid or ""
     try:
-        parsed = parse_message(form)
+        parsed = parse_message(plain(form), account_sid=account, senders=_senders(services))
     except FormError as exc:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, f"not a Twilio message: {exc}") from exc
-    await run_in_threadpool(_take_message, services, parsed, form)
+        raise _refuse(exc, "message") from exc
+    await run_in_threadpool(_take_message, services, parsed, plain(form))
     services.wake_worker()
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
-def _take_status(services: Services, form: dict[str, str]) -> None:
+def _take_status(services: Services, form: dict[str, str], callback: Callback) -> None:
     with unit_of_work(services.factory) as session:
         record_callback(
             session=session,
-            message_sid=form["MessageSid"],
-            status=form["MessageStatus"],
-            error_code=form.get("ErrorCode") or None,
+            message_sid=callback.message_sid,
+            status=callback.status,
+            error_code=callback.error_code,
             raw=form,
             now=datetime.now(UTC),
             nudge_templates=services.settings.nudge_templates,
         )
 
 
+@dataclass(frozen=True)
+class Callback:
+    message_sid: str
+    status: str
+    error_code: str | None
+
+
+def _callback(form: dict[str, str], services: Services) -> Callback:
+    """What a status callback says, once each field it is read from is checked."""
+    shapes.check_keys(form)
+    shapes.check_account(form, services.settings.twilio_account_sid or "")
+    if "From" in form:
+        shapes.check_sender(form["From"], _senders(services), "From")
+    statuses = [shapes.status_of(form, field) for field in STATUS_FIELDS if field in form]
+    if len(set(statuses)) != 1:
+        raise FormError("MessageStatus missing, or different from SmsStatus")
+    sid = shapes.message_sid(form)
+    return Callback(sid, statuses[0], shapes.error_code(form))
+
+
 @router.post("/webhooks/twilio/status", include_in_schema=False)
 async def twilio_status(request: Request, services: ServicesDep) -> Response:
     """Records what became of a message Relais sent (sent, delivered, read, failed…)."""
     form = await _signed_form(request, services)
-    form.setdefault("MessageSid", form.get("SmsSid", ""))
-    form.setdefault("MessageStatus", form.get("SmsStatus", ""))
-    if not form["MessageSid"] or not form["MessageStatus"]:
-        raise HTTPException(status.HTTP_400_BAD_REQUEST, "MessageSid and MessageStatus required")
-    await run_in_threadpool(_take_status, services, form)
+    try:
+        callback = _callback(form, services)
+    except FormError as exc:
+        raise _refuse(exc, "status callback") from exc
+    await run_in_threadpool(_take_status, services, plain(form), callback)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
