@@ -75,3 +75,10 @@ def test_admin_pages_take_no_id_a_row_cannot_have(dashboard: Any, row_id: str) -
     for path, form in ADMIN_POSTS:
         answer = dashboard.post(path.format(row_id), form, follow_redirects=False)
         assert answer.status_code == 422, path
+
+
+@pytest.mark.parametrize("after", [HUGE, str(2**63), "-1"])
+def test_the_simulators_cursor_past_any_row_is_422(api: TestClient, after: str) -> None:
+    path = "/simulator/api/phones/sim-awa/messages?after="
+    assert api.get(f"{path}{after}", headers=AUTH).status_code == 422
+    assert api.get(f"{path}{2**63 - 1}", headers=AUTH).status_code == 200

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Request, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -235,7 +235,9 @@ def _sent_to(session: Session, address: str, after: int) -> list[Delivery]:
 
 @router.get("/simulator/api/phones/{phone}/messages")
 async def messages(
-    phone: Annotated[str, PathParam(pattern=PHONE)], services: ServicesDep, after: int = 0
+    phone: Annotated[str, PathParam(pattern=PHONE)],
+    services: ServicesDep,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1)] = 0,
 ) -> Conversation:
     """What the phone shows: its whole history with after=0, then what the bot sent since."""
     return await run_in_threadpool(_conversation, services, phone, after)
