@@ -1,6 +1,8 @@
 """Dispatch an inbound message to the handler registered for it.
 
-Order: a pressed option goes to its kind's handler; a command word wins over
+Order: a relay who left (STOP) is only reminded how to come back, unless what they send
+is one of the few things registered as open to them (joining again, erasing their
+data); a pressed option goes to its kind's handler; a command word wins over
 anything pending (STOP always works); text while a prompt is pending is read as
 one of the prompt's options (by number or label); then the readers (a typed answer to
 a quiz question or a poll) may take it; anything else is the fallback.
@@ -110,6 +112,8 @@ class Router:
         self._readers: list[TextReader] = []
         self._optional: set[ConversationState] = set()
         self._fallback: Handler | None = None
+        self._stopped: Handler | None = None
+        self._open_when_stopped: set[Command | ChoiceKind | ConversationState] = set()
 
     def command(self, command: Command, handler: Handler) -> None:
         self._commands[command] = handler
@@ -138,6 +142,27 @@ class Router:
     def fallback(self, handler: Handler) -> None:
         self._fallback = handler
 
+    def stopped(
+        self, handler: Handler, *, still_open: set[Command | ChoiceKind | ConversationState]
+    ) -> None:
+        """What a relay who left gets, whatever they send, but the commands, choices and
+        prompts in `still_open`."""
+        self._stopped = handler
+        self._open_when_stopped = set(still_open)
+
+    def _left(self, ctx: Context) -> bool:
+        """A relay who left sent something not open to them."""
+        relay = ctx.relay
+        if self._stopped is None or relay is None or relay.status is not RelayStatus.STOPPED:
+            return False
+        inbound = ctx.inbound
+        if inbound.choice is not None:
+            return inbound.choice.kind not in self._open_when_stopped
+        matched = match_command(inbound.text or "")
+        if matched is not None:
+            return matched[0] not in self._open_when_stopped
+        return relay.state is None or relay.state not in self._open_when_stopped
+
     def ask(self, ctx: Context, state: ConversationState) -> None:
         """Put the relay in `state` and send its prompt."""
         if ctx.relay is not None:
@@ -147,6 +172,8 @@ class Router:
 
     def dispatch(self, ctx: Context) -> None:
         ctx.router = self
+        if self._stopped is not None and self._left(ctx):
+            return self._stopped(ctx)
         inbound = ctx.inbound
         if inbound.choice is not None:
             return self._dispatch_choice(ctx, inbound.choice)
