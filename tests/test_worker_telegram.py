@@ -137,9 +137,7 @@ def test_429_holds_back_its_chat_in_order_and_no_other(
     assert rate is None or rate.paused_until is None
     queue(factory, 84, {"text": "to another chat"})
     run_worker(factory, telegram)
-    assert [call.params["text"] for call in telegram.calls_to("sendMessage")] == [
-        "to another chat"
-    ]
+    assert [call.params["text"] for call in telegram.calls_to("sendMessage")] == ["to another chat"]
     telegram.clear()
 
     with unit_of_work(factory) as session:  # time passes
