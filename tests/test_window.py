@@ -20,9 +20,10 @@ from tests.factories import make_delivery, make_relay
 
 Factory = sessionmaker[Session]
 _numbers = itertools.count(1)
-# The clock the engine is given: a little after the deliveries are queued (at the real
-# time), so they are due whatever day the tests run.
-NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(minutes=5)
+# The clock the engine is given: after the deliveries are queued (at the real time), so
+# they are due whatever day the tests run. It is read when the tests are collected, and
+# a full run reaches them many minutes later: an hour ahead leaves room for that.
+NOW = datetime.now(UTC).replace(microsecond=0) + timedelta(hours=1)
 NUDGE = "HX" + "1" * 32
 TEMPLATE = Template("HX" + "2" * 32, {"1": "Kayes"})
 POLICY = window.WhatsAppPolicy(daily_limit=2, nudge_templates={"bm": NUDGE})
