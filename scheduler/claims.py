@@ -102,34 +102,52 @@ def _due(
     """Due deliveries of one kind (fresh, or retries), oldest first, whose destination is
     free and has nothing earlier waiting that this pass does not take."""
     other = aliased(Delivery)
-    conditions: list[ColumnElement[bool]] = []
     # A relay's deliveries, and those sent to a bare address (someone with no relay row),
     # each in a subquery of its own: an OR of the two would read every row for each.
-    for same_place in (
-        other.relay_id == Delivery.relay_id,
-        and_(
-            Delivery.relay_id.is_(None),
-            other.relay_id.is_(None),
-            other.address == Delivery.address,
-        ),
-    ):
-        busy = select(other.id).where(same_place, other.status == DeliveryStatus.SENDING)
-        earlier_waits = or_(other.next_attempt_at > now, ~_of_kind(other.attempts, retries))
-        behind = select(other.id).where(
-            same_place,
-            other.status == DeliveryStatus.QUEUED,
-            other.id < Delivery.id,
-            earlier_waits,
-        )
-        conditions += [~busy.exists(), ~behind.exists()]
+    relay_busy = select(other.id).where(
+        other.relay_id == Delivery.relay_id, other.status == DeliveryStatus.SENDING
+    )
+    address_busy = select(other.id).where(
+        Delivery.relay_id.is_(None),
+        other.relay_id.is_(None),
+        other.address == Delivery.address,
+        other.status == DeliveryStatus.SENDING,
+    )
+    # The first delivery of each destination that waits and is not taken now (not due, or
+    # of the other kind): what comes after it waits too. Found once for the whole claim,
+    # not once per candidate.
+    waits = and_(
+        other.status == DeliveryStatus.QUEUED,
+        or_(other.next_attempt_at > now, ~_of_kind(other.attempts, retries)),
+    )
+    relay_waits = (
+        select(other.relay_id.label("place"), func.min(other.id).label("first"))
+        .where(waits, other.relay_id.is_not(None))
+        .group_by(other.relay_id)
+        .subquery()
+    )
+    address_waits = (
+        select(other.address.label("place"), func.min(other.id).label("first"))
+        .where(waits, other.relay_id.is_(None))
+        .group_by(other.address)
+        .subquery()
+    )
     query = (
         select(Delivery, Relay)
         .outerjoin(Relay, Delivery.relay_id == Relay.id)
+        .outerjoin(relay_waits, relay_waits.c.place == Delivery.relay_id)
+        .outerjoin(
+            address_waits,
+            and_(Delivery.relay_id.is_(None), address_waits.c.place == Delivery.address),
+        )
         .where(
             Delivery.status == DeliveryStatus.QUEUED,
             Delivery.next_attempt_at <= now,
             _of_kind(Delivery.attempts, retries),
-            *conditions,
+            ~relay_busy.exists(),
+            ~address_busy.exists(),
+            or_(relay_waits.c.first.is_(None), relay_waits.c.first > Delivery.id),
+            or_(address_waits.c.first.is_(None), address_waits.c.first > Delivery.id),
         )
         .order_by(Delivery.id)
         .limit(limit)

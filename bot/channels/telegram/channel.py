@@ -8,7 +8,6 @@ campaign file is uploaded once, then sent by the file_id Telegram gave it (media
 from __future__ import annotations
 
 import logging
-import math
 import os
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -51,11 +50,10 @@ CAPTION_LIMIT = 1024
 _SHORT_LABEL = 16
 # Telegram allows about one message a second to one chat.
 CHAT_SPACING = 1.0
-# Sends in flight at once (the Bot API client's connection pool): at least this many, and
-# half a second of the pace, so that a few sends stalled until their timeout leave
-# enough to keep the pace while the Bot API answers in 50-300 ms.
+# Sends in flight at once: the Bot API client's connection pool. A few sends stalled until
+# their timeout leave enough to keep the pace; more in flight would let them reach
+# Telegram in bunches.
 CONCURRENCY = 8
-IN_FLIGHT_SECONDS = 0.5
 # Seconds to wait for the Bot API's answer to a message, apart from the pace: a stalled
 # send fails soon, is retried later, and holds nothing else back.
 SEND_TIMEOUT = 5.0
@@ -99,10 +97,9 @@ class TelegramChannel(Channel):
     ) -> None:
         # httpx logs every request URL at INFO, and Bot API URLs carry the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
-        concurrency = max(CONCURRENCY, math.ceil(rate * IN_FLIGHT_SECONDS))
-        self.pacing = Pacing(rate=rate, concurrency=concurrency, spacing=CHAT_SPACING)
+        self.pacing = Pacing(rate=rate, concurrency=CONCURRENCY, spacing=CHAT_SPACING)
         request = HTTPXRequest(
-            connection_pool_size=concurrency,
+            connection_pool_size=CONCURRENCY,
             read_timeout=timeout,
             write_timeout=timeout,
             connect_timeout=timeout,
