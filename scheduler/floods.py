@@ -1,9 +1,10 @@
 """When a 429 for one chat means the whole channel is refused.
 
-Telegram answers 429 with a retry_after both when one chat gets messages too fast and
-when the bot as a whole does, and does not say which. The worker pauses the chat that
-got it; only when most of the channel's recent sends are refused so does it pause the
-whole channel (a flood the pace did not prevent): one chat's 429 never holds the rest.
+A platform may answer 429 with a retry_after both when one destination gets messages too
+fast and when the whole channel does, without saying which (such a channel raises
+RateLimited with per_destination). The worker pauses the destination that got it; only
+when most of the channel's recent sends are refused does it pause the whole channel (a
+flood the pace did not prevent): one destination's 429 never holds the rest.
 """
 
 from __future__ import annotations

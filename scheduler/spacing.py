@@ -1,5 +1,5 @@
 """When each destination may get its next message, as one worker knows it: the channel's
-spacing between two messages to one chat (Telegram: one a second), and a platform's
+spacing between two messages to one chat (one a second, for some), and a platform's
 retry_after for that chat alone."""
 
 from __future__ import annotations
