@@ -16,9 +16,11 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import relays
 from bot.domain.outbox import Claimed
@@ -38,46 +40,23 @@ logger = logging.getLogger(__name__)
 def claim(
     *, session: Session, now: datetime, limit: int, recent: timedelta = timedelta(seconds=1)
 ) -> list[Claimed]:
-    """Take up to `limit` due deliveries, oldest first, and mark them sending.
+    """Take up to `limit` due deliveries and mark them sending: fresh work first, oldest
+    first, then retries (what failed once already), oldest first, so a failing platform's
+    retries never hold back what has not been tried yet.
 
     A destination with a delivery already in sending (another worker's, or a dead one's
-    until its lease ends) is skipped. Each claimed delivery carries when its relay last
-    received a message, if within `recent`, so the worker can space messages to one chat.
+    until its lease ends) is skipped, and so is every delivery behind an earlier one to
+    the same destination that is not taken now (a retry not due yet, a platform's
+    retry_after for that chat): a destination's messages go in order. Each claimed
+    delivery carries when its relay last received a message, if within `recent`, so the
+    worker can space messages to one chat.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
         session.execute(select(func.pg_advisory_xact_lock(CLAIM_LOCK)))
-    other = aliased(Delivery)
-    relay_busy = (
-        select(other.id)
-        .where(other.relay_id == Delivery.relay_id, other.status == DeliveryStatus.SENDING)
-        .exists()
-    )
-    address_busy = (
-        select(other.id)
-        .where(
-            Delivery.relay_id.is_(None),
-            other.relay_id.is_(None),
-            other.address == Delivery.address,
-            other.status == DeliveryStatus.SENDING,
-        )
-        .exists()
-    )
-    query = (
-        select(Delivery, Relay)
-        .outerjoin(Relay, Delivery.relay_id == Relay.id)
-        .where(
-            Delivery.status == DeliveryStatus.QUEUED,
-            Delivery.next_attempt_at <= now,
-            ~relay_busy,
-            ~address_busy,
-        )
-        .order_by(Delivery.id)
-        .limit(limit)
-    )
-    if postgres:
-        query = query.with_for_update(skip_locked=True, of=Delivery)
-    rows = session.execute(query).all()
+    rows = _due(session, now=now, limit=limit, retries=False, postgres=postgres)
+    if len(rows) < limit:
+        rows += _due(session, now=now, limit=limit - len(rows), retries=True, postgres=postgres)
     last_sent = _last_sent(
         session=session,
         relay_ids={delivery.relay_id for delivery, _ in rows if delivery.relay_id is not None},
@@ -110,6 +89,72 @@ def claim(
         )
     session.flush()
     return claimed
+
+
+def _of_kind(attempts: Any, retries: bool) -> ColumnElement[bool]:
+    """Retries have been tried before; fresh work (or work handed back untried) has not."""
+    return attempts > 0 if retries else attempts == 0  # type: ignore[no-any-return]
+
+
+def _due(
+    session: Session, *, now: datetime, limit: int, retries: bool, postgres: bool
+) -> list[tuple[Delivery, Relay | None]]:
+    """Due deliveries of one kind (fresh, or retries), oldest first, whose destination is
+    free and has nothing earlier waiting that this pass does not take."""
+    other = aliased(Delivery)
+    # A relay's deliveries, and those sent to a bare address (someone with no relay row),
+    # each in a subquery of its own: an OR of the two would read every row for each.
+    relay_busy = select(other.id).where(
+        other.relay_id == Delivery.relay_id, other.status == DeliveryStatus.SENDING
+    )
+    address_busy = select(other.id).where(
+        Delivery.relay_id.is_(None),
+        other.relay_id.is_(None),
+        other.address == Delivery.address,
+        other.status == DeliveryStatus.SENDING,
+    )
+    # The first delivery of each destination that waits and is not taken now (not due, or
+    # of the other kind): what comes after it waits too. Found once for the whole claim,
+    # not once per candidate.
+    waits = and_(
+        other.status == DeliveryStatus.QUEUED,
+        or_(other.next_attempt_at > now, ~_of_kind(other.attempts, retries)),
+    )
+    relay_waits = (
+        select(other.relay_id.label("place"), func.min(other.id).label("first"))
+        .where(waits, other.relay_id.is_not(None))
+        .group_by(other.relay_id)
+        .subquery()
+    )
+    address_waits = (
+        select(other.address.label("place"), func.min(other.id).label("first"))
+        .where(waits, other.relay_id.is_(None))
+        .group_by(other.address)
+        .subquery()
+    )
+    query = (
+        select(Delivery, Relay)
+        .outerjoin(Relay, Delivery.relay_id == Relay.id)
+        .outerjoin(relay_waits, relay_waits.c.place == Delivery.relay_id)
+        .outerjoin(
+            address_waits,
+            and_(Delivery.relay_id.is_(None), address_waits.c.place == Delivery.address),
+        )
+        .where(
+            Delivery.status == DeliveryStatus.QUEUED,
+            Delivery.next_attempt_at <= now,
+            _of_kind(Delivery.attempts, retries),
+            ~relay_busy.exists(),
+            ~address_busy.exists(),
+            or_(relay_waits.c.first.is_(None), relay_waits.c.first > Delivery.id),
+            or_(address_waits.c.first.is_(None), address_waits.c.first > Delivery.id),
+        )
+        .order_by(Delivery.id)
+        .limit(limit)
+    )
+    if postgres:
+        query = query.with_for_update(skip_locked=True, of=Delivery)
+    return [(delivery, relay) for delivery, relay in session.execute(query).all()]
 
 
 def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dict[int, datetime]:

@@ -10,6 +10,13 @@ batch, each destination's messages go in order, one after the other, while diffe
 destinations go concurrently. The worker names no channel: each channel
 (bot/channels/base.py) says its pace, its concurrency and its spacing per destination,
 and decides, before a send, what may go.
+
+A slow or failing send holds back no other: `run` claims more as soon as half a batch
+is done, never waiting for a whole batch, so a send stalled until its timeout only keeps
+its own destination waiting; a failed send is retried after a backoff, behind fresh work
+(claims.py); a platform's retry_after pauses what it applies to: the destination, or,
+for a platform that means the whole channel (or a flood, scheduler/floods.py), the
+channel.
 """
 
 from __future__ import annotations
@@ -44,7 +51,10 @@ from bot.db import unit_of_work
 from bot.domain.outbox import Claimed
 from bot.outbound import Outbound, is_message, sent_template
 from scheduler import claims, telemetry
+from scheduler.floods import Floods
 from scheduler.ratelimit import Pace, SharedBucket
+from scheduler.recorder import Recorder
+from scheduler.spacing import ChatSpacing
 
 logger = logging.getLogger(__name__)
 # What /metrics calls each kind of failure (scheduler/telemetry.py).
@@ -101,7 +111,10 @@ class DeliveryWorker:
         self._idle_seconds = idle_seconds
         self._lease_seconds = lease_seconds
         self._max_attempts = max_attempts
-        self._chat_free: dict[str, float] = {}  # destination → when it may get the next one
+        self._spacing = ChatSpacing(self._channels)
+        self._recorder = Recorder(factory, self._call)
+        self._floods = {name: Floods() for name in self._channels}
+        self._in_hand: set[int] = set()  # claimed and not yet recorded: the lease covers them
         self.sent = 0  # messages the platforms took from this worker
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -112,29 +125,62 @@ class DeliveryWorker:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, stop: asyncio.Event) -> None:
+        """Send until `stop`: claim again as soon as half a batch is done, so that no send
+        waits for a slow one of an earlier claim."""
         self._loop = asyncio.get_running_loop()
         logger.info("delivery worker started for %s", ", ".join(sorted(self._channels)))
-        while not stop.is_set():
-            try:
-                sent = await self.run_once()
-            except Exception:
-                logger.exception("delivery batch failed; trying again shortly")
-                sent = 0
-            if sent == 0:
-                self._wake.clear()
-                waiters = {
-                    asyncio.ensure_future(self._wake.wait()),
-                    asyncio.ensure_future(stop.wait()),
-                }
-                _, pending = await asyncio.wait(
-                    waiters, timeout=self._idle_seconds, return_when=asyncio.FIRST_COMPLETED
-                )
-                for task in pending:
-                    task.cancel()
+        keeper = asyncio.create_task(self._keep_lease(self._in_hand), name="delivery-lease")
+        lines: set[asyncio.Task[None]] = set()
+        try:
+            while not stop.is_set():
+                claimed = 0
+                room = self._batch_size - len(self._in_hand)
+                if room >= max(1, self._batch_size // 2):
+                    try:
+                        claimed = self._start(await self._call(self._claim, room), lines)
+                    except Exception:
+                        logger.exception("claiming deliveries failed; trying again shortly")
+                if claimed < room or room < max(1, self._batch_size // 2):
+                    await self._rest(stop, lines, idle=not lines)
+            await asyncio.gather(*lines, return_exceptions=True)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
         for channel in self._channels.values():
             await channel.close()
         self._database.shutdown(wait=False)
         logger.info("delivery worker stopped; %d messages sent", self.sent)
+
+    def _start(self, claimed: list[Claimed], lines: set[asyncio.Task[None]]) -> int:
+        """Send each destination's claimed messages, in order, as a task of its own."""
+        by_place: dict[str, list[Claimed]] = {}
+        for item in claimed:
+            self._in_hand.add(item.id)
+            by_place.setdefault(item.address or f"#{item.id}", []).append(item)
+        self._spacing.forget_past()
+        for line in by_place.values():
+            task = asyncio.create_task(self._send_line(line, self._in_hand))
+            lines.add(task)
+            task.add_done_callback(lines.discard)
+        return len(claimed)
+
+    async def _rest(self, stop: asyncio.Event, lines: set[asyncio.Task[None]], idle: bool) -> None:
+        """Wait for a send to finish, for new work (wake), for `stop`, or a short while
+        (idle_seconds with nothing in flight; less while sends are)."""
+        self._wake.clear()
+        waiters = {
+            asyncio.ensure_future(self._wake.wait()),
+            asyncio.ensure_future(stop.wait()),
+            *lines,
+        }
+        timeout = self._idle_seconds if idle else min(self._idle_seconds, 0.1)
+        _, pending = await asyncio.wait(
+            waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+        )
+        for task in pending:
+            if task not in lines:
+                task.cancel()
 
     async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking database work off the event loop, in the worker's own threads."""
@@ -154,7 +200,7 @@ class DeliveryWorker:
             lines: dict[str, list[Claimed]] = {}
             for item in claimed:
                 lines.setdefault(item.address or f"#{item.id}", []).append(item)
-            self._forget_free_chats()
+            self._spacing.forget_past()
             await asyncio.gather(*(self._send_line(line, held) for line in lines.values()))
         finally:
             keeper.cancel()
@@ -174,39 +220,15 @@ class DeliveryWorker:
                     error = "relay unreachable"
                     await self._call(self._record, claims.cancel, item, error=error)
                 else:
-                    if (wait := self._chat_wait(item)) > 0:
+                    if (wait := self._spacing.wait(item)) > 0:
                         await asyncio.sleep(wait)
                     outcome = await self._deliver(item)
                 held.discard(item.id)
         except Exception:
-            # What is left stays claimed: the lease runs out and the clock queues it again.
+            # What is left stays claimed, no longer renewed: the lease runs out and the
+            # clock queues it again.
             logger.exception("delivery to %s failed", mask(line[0].address or "?"))
-
-    def _spacing(self, item: Claimed) -> float:
-        """Seconds between messages to this destination; acknowledgements wait for none."""
-        channel = self._channels.get(item.channel)
-        if channel is None or item.address is None or not is_message(item.message):
-            return 0.0
-        return channel.pacing.spacing
-
-    def _chat_wait(self, item: Claimed) -> float:
-        """Seconds before this destination may receive another message."""
-        spacing = self._spacing(item)
-        if not spacing or item.address is None:
-            return 0.0
-        free = self._chat_free.get(item.address, 0.0)
-        if item.last_sent_at is not None:
-            free = max(free, item.last_sent_at.timestamp() + spacing)
-        return max(0.0, free - time.time())
-
-    def _sent_to(self, item: Claimed) -> None:
-        if (spacing := self._spacing(item)) and item.address is not None:
-            self._chat_free[item.address] = time.time() + spacing
-
-    def _forget_free_chats(self) -> None:
-        if len(self._chat_free) > 1000:
-            now = time.time()
-            self._chat_free = {key: at for key, at in self._chat_free.items() if at > now}
+            held.difference_update(item.id for item in line)
 
     async def _keep_lease(self, held: set[int]) -> None:
         """Renew the claims still in hand, well before the lease runs out."""
@@ -221,11 +243,12 @@ class DeliveryWorker:
         with unit_of_work(self._factory) as session:
             claims.renew(session=session, ids=ids, now=_now())
 
-    def _claim(self) -> list[Claimed]:
+    def _claim(self, limit: int | None = None) -> list[Claimed]:
         spacing = (channel.pacing.spacing for channel in self._channels.values())
         recent = timedelta(seconds=max(spacing, default=0.0))
+        limit = self._batch_size if limit is None else limit
         with unit_of_work(self._factory) as session:
-            return claims.claim(session=session, now=_now(), limit=self._batch_size, recent=recent)
+            return claims.claim(session=session, now=_now(), limit=limit, recent=recent)
 
     def _record(self, action: object, item: Claimed, **kwargs: object) -> None:
         with unit_of_work(self._factory) as session:
@@ -258,21 +281,26 @@ class DeliveryWorker:
         with unit_of_work(self._factory) as session:
             channel.hold(session=session, item=item, code=code, now=_now())
 
+    @staticmethod
     def _record_sent(
-        self, channel: Channel, item: Claimed, platform_id: str | None, message: Outbound
+        channel: Channel,
+        item: Claimed,
+        platform_id: str | None,
+        message: Outbound,
+        session: Session,
     ) -> None:
-        """The send and what the channel does once it is recorded, in one unit of work."""
+        """The send and what the channel does once it is recorded, in one unit of work
+        (shared with other sends': scheduler/recorder.py)."""
         template = sent_template(message)
         now = _now()
-        with unit_of_work(self._factory) as session:
-            claims.mark_sent(
-                session=session,
-                item=item,
-                now=now,
-                platform_id=platform_id,
-                template_sid=template.sid if template is not None else None,
-            )
-            channel.after_sent(session=session, item=item, now=now)
+        claims.mark_sent(
+            session=session,
+            item=item,
+            now=now,
+            platform_id=platform_id,
+            template_sid=template.sid if template is not None else None,
+        )
+        channel.after_sent(session=session, item=item, now=now)
 
     async def _send(
         self, channel: Channel, item: Claimed, message: Outbound
@@ -289,12 +317,15 @@ class DeliveryWorker:
             try:
                 platform_id = await channel.send(item.identifier, message)
             except DeliveryError as exc:
+                limited = isinstance(exc, RateLimited)
+                self._floods[channel.name].note(time.monotonic(), limited=limited)
                 outcome = next((n for kind, n in OUTCOME_NAMES if isinstance(exc, kind)), None)
                 telemetry.observe_send(
                     channel.name, outcome or "temporary", time.perf_counter() - started
                 )
                 return 0.0, None, exc
             telemetry.observe_send(channel.name, "sent", time.perf_counter() - started)
+            self._floods[channel.name].note(time.monotonic(), limited=False)
             return 0.0, platform_id, None
 
     async def _deliver(self, item: Claimed) -> Outcome:
@@ -322,17 +353,23 @@ class DeliveryWorker:
             return Outcome.HELD
         if failure is not None:
             return await self._failed(channel, item, failure)
-        self._sent_to(item)
+        self._spacing.sent_to(item)
         self.sent += 1
-        await self._call(self._record_sent, channel, item, platform_id, message)
+        await self._recorder.record(
+            functools.partial(self._record_sent, channel, item, platform_id, message)
+        )
         return Outcome.DONE
 
     async def _failed(self, channel: Channel, item: Claimed, exc: DeliveryError) -> Outcome:
         """Record a send the platform did not take, as its kind of failure says."""
         if isinstance(exc, RateLimited):
-            await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
-            telemetry.observe_pause(item.channel, exc.retry_after)
-            logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
+            if not exc.per_destination or self._floods[item.channel].flooded():
+                await self._limiters[item.channel].pause(exc.retry_after, slow_down=exc.slow_down)
+                telemetry.observe_pause(item.channel, exc.retry_after)
+                logger.warning("%s asked to wait %.0fs", item.channel, exc.retry_after)
+            elif item.address is not None:  # this destination only: it waits, no other
+                logger.info("%s asked to wait %.0fs", mask(item.address), exc.retry_after)
+                self._spacing.hold_off(item.address, exc.retry_after)
             delay = timedelta(seconds=exc.retry_after)
             await self._retry(item, str(exc), delay=delay, code=exc.code)
             return Outcome.HELD

@@ -181,20 +181,34 @@ def test_two_workers_send_sixty_at_twenty_a_second_without_a_429(
     assert min(per_worker) >= 10, f"both workers took part: {per_worker}"
 
 
-def test_a_429_pauses_the_channel_for_every_worker(
+def test_a_429_for_one_chat_holds_back_that_chat_only(
+    factory: Factory, database_url: str, telegram: FakeTelegram
+) -> None:
+    queue_broadcast(database_url, 3, first_chat=60_100, source_ref="one-chat")
+    telegram.fail_next("sendMessage", status=429, retry_after=5)
+    before = datetime.now(UTC)
+    assert run_workers([factory], telegram, 20, timeout=5) == [2]
+    with factory() as session:
+        rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
+    assert [row.status for row in rows] == [DeliveryStatus.QUEUED] + [DeliveryStatus.SENT] * 2
+    assert rows[0].attempts == 0  # waiting is not failing
+    assert rows[0].next_attempt_at >= before + timedelta(seconds=4)
+
+
+def test_a_flood_of_429_pauses_the_channel_for_every_worker(
     factory: Factory, other: Factory, database_url: str, telegram: FakeTelegram
 ) -> None:
-    queue_broadcast(database_url, 1, first_chat=60_000, source_ref="first")
-    telegram.fail_next("sendMessage", status=429, retry_after=5)
+    queue_broadcast(database_url, 3, first_chat=60_000, source_ref="first")
+    telegram.fail_next("sendMessage", status=429, retry_after=5, times=3)
     assert run_workers([factory], telegram, 20, timeout=5) == [0]
-    queue_broadcast(database_url, 1, first_chat=60_001, source_ref="second")
+    queue_broadcast(database_url, 1, first_chat=60_003, source_ref="second")
     before = datetime.now(UTC)
     assert run_workers([other], telegram, 20, timeout=5) == [0]  # another process
     assert telegram.calls_to("sendMessage") == []
-    assert len(telegram.refused) == 1
+    assert len(telegram.refused) == 3
     with factory() as session:
         rows = session.scalars(select(Delivery).order_by(Delivery.id)).all()
-    assert [row.status for row in rows] == [DeliveryStatus.QUEUED, DeliveryStatus.QUEUED]
-    assert [row.attempts for row in rows] == [0, 0]  # waiting is not failing
-    assert rows[1].next_attempt_at >= before + timedelta(seconds=3)
-    assert "paused" in (rows[1].error or "")
+    assert [row.status for row in rows] == [DeliveryStatus.QUEUED] * 4
+    assert [row.attempts for row in rows] == [0, 0, 0, 0]  # waiting is not failing
+    assert rows[3].next_attempt_at >= before + timedelta(seconds=3)
+    assert "paused" in (rows[3].error or "")

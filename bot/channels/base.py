@@ -87,7 +87,11 @@ class WaitsForRelay(DeliveryError):
 
 class RateLimited(DeliveryError):
     """The platform asked us to slow down: wait `retry_after` seconds on this channel,
-    and with `slow_down`, send more slowly from then on."""
+    and with `slow_down`, send more slowly from then on.
+
+    With `per_destination`, the platform may mean only this destination (Telegram: one
+    chat sent to too fast): the worker waits on that one, and pauses the whole channel
+    only when most of its sends are refused (scheduler/floods.py)."""
 
     def __init__(
         self,
@@ -96,10 +100,12 @@ class RateLimited(DeliveryError):
         *,
         code: str | None = None,
         slow_down: bool = False,
+        per_destination: bool = False,
     ) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
         self.slow_down = slow_down
+        self.per_destination = per_destination
 
 
 class Temporary(DeliveryError):

@@ -1,9 +1,22 @@
 """Dispatch an inbound message to the handler registered for it.
 
-Order: a pressed option goes to its kind's handler; a command word wins over
+Order: a relay who left (STOP) is only reminded how to come back, unless what they send
+is one of the few things registered as open to them (joining again, erasing their
+data); a pressed option goes to its kind's handler; a command word wins over
 anything pending (STOP always works); text while a prompt is pending is read as
 one of the prompt's options (by number or label); then the readers (a typed answer to
 a quiz question or a poll) may take it; anything else is the fallback.
+
+Where a typed number goes, when several things wait for one: a number means the same
+whether it is written in digits or in words ("2", "2.", "deux", "fila": words.number
+reads them all), so it always goes to the same place:
+1. the prompt the bot has open in the conversation (language, place, how widely a post
+   was shared…), when the number is one of its options (a number that is none of them
+   is asked again, or, at an optional prompt, read as if no prompt were open);
+2. otherwise the quiz question or poll most recently sent and still waiting for this
+   relay's answer (domain/contests/pending.py), when the number is one of its choices;
+3. otherwise nothing takes it, and the relay is told what the bot understands.
+A letter (A, B…) is read only as a quiz or poll choice, and a label by its own words.
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.conversation.values import Choice, ChoiceKind, Inbound, Option, Prepared, Reply
-from bot.conversation.words import Command, fold, match_command
+from bot.conversation.words import Command, fold, match_command, number
 from bot.i18n import Text, _
 from bot.models import ConversationState, Language, Relay, RelayStatus
 from bot.outbound import Message
@@ -78,10 +91,12 @@ TextReader = Callable[[Context], bool]
 
 
 def match_option(text: str, options: tuple[Option, ...], language: Language) -> Choice | None:
-    """Read typed text as one of the offered options: "2", "2.", "2)" or the label itself."""
+    """Read typed text as one of the offered options: "2", "2.", "deux", "fila" or the
+    label itself."""
     folded = fold(text)
-    if folded.isdigit() and 1 <= int(folded) <= len(options):
-        return options[int(folded) - 1].choice
+    picked = number(text)
+    if picked is not None and 1 <= picked <= len(options):
+        return options[picked - 1].choice
     for option in options:
         label = option.label.render(language) if isinstance(option.label, Text) else option.label
         if folded and folded in (fold(label), fold(option.choice.value)):
@@ -99,6 +114,8 @@ class Router:
         self._readers: list[TextReader] = []
         self._optional: set[ConversationState] = set()
         self._fallback: Handler | None = None
+        self._stopped: Handler | None = None
+        self._open_when_stopped: set[Command | ChoiceKind | ConversationState] = set()
 
     def command(self, command: Command, handler: Handler) -> None:
         self._commands[command] = handler
@@ -127,6 +144,27 @@ class Router:
     def fallback(self, handler: Handler) -> None:
         self._fallback = handler
 
+    def stopped(
+        self, handler: Handler, *, still_open: set[Command | ChoiceKind | ConversationState]
+    ) -> None:
+        """What a relay who left gets, whatever they send, but the commands, choices and
+        prompts in `still_open`."""
+        self._stopped = handler
+        self._open_when_stopped = set(still_open)
+
+    def _left(self, ctx: Context) -> bool:
+        """A relay who left sent something not open to them."""
+        relay = ctx.relay
+        if self._stopped is None or relay is None or relay.status is not RelayStatus.STOPPED:
+            return False
+        inbound = ctx.inbound
+        if inbound.choice is not None:
+            return inbound.choice.kind not in self._open_when_stopped
+        matched = match_command(inbound.text or "")
+        if matched is not None:
+            return matched[0] not in self._open_when_stopped
+        return relay.state is None or relay.state not in self._open_when_stopped
+
     def ask(self, ctx: Context, state: ConversationState) -> None:
         """Put the relay in `state` and send its prompt."""
         if ctx.relay is not None:
@@ -136,6 +174,8 @@ class Router:
 
     def dispatch(self, ctx: Context) -> None:
         ctx.router = self
+        if self._stopped is not None and self._left(ctx):
+            return self._stopped(ctx)
         inbound = ctx.inbound
         if inbound.choice is not None:
             return self._dispatch_choice(ctx, inbound.choice)

@@ -66,6 +66,33 @@ YES = frozenset({"oui", "yes", "awo"})
 NO = frozenset({"non", "no", "ayi"})
 
 _BY_WORD = {word: command for command, words in WORDS.items() for word in words}
+# Numbers written as words, folded as fold() leaves them (wɔɔrɔ → wooro).
+NUMBER_WORDS = {
+    "kelen": 1,
+    "fila": 2,
+    "saba": 3,
+    "naani": 4,
+    "duuru": 5,
+    "wooro": 6,
+    "un": 1,
+    "une": 1,
+    "deux": 2,
+    "trois": 3,
+    "quatre": 4,
+    "cinq": 5,
+    "six": 6,
+}
+
+
+def number(text: str) -> int | None:
+    """The number a message is, in digits or in words: "2", "2.", "deux", "fila" → 2.
+
+    The one reader of typed numbers, so that a number goes to the same place however it
+    is written (router.py says where)."""
+    folded = fold(text)
+    if folded.isdigit():
+        return int(folded)
+    return NUMBER_WORDS.get(folded)
 
 
 def match_command(text: str) -> tuple[Command, str] | None:

@@ -117,11 +117,13 @@ def mark_unreachable(*, session: Session, relay: Relay, reason: str, now: dateti
     cancel_queued(session=session, relay=relay, reason=reason)
 
 
-def cancel_queued(*, session: Session, relay: Relay, reason: str) -> int:
-    """Withdraw everything still waiting for this relay; returns how many."""
+def cancel_queued(*, session: Session, relay: Relay, reason: str, held: bool = False) -> int:
+    """Withdraw everything still waiting for this relay (with `held`, also what waits for
+    them to write: writing after STOP must not send it); returns how many."""
+    waiting = (DeliveryStatus.QUEUED, DeliveryStatus.HELD) if held else (DeliveryStatus.QUEUED,)
     result = session.execute(
         update(Delivery)
-        .where(Delivery.relay_id == relay.id, Delivery.status == DeliveryStatus.QUEUED)
+        .where(Delivery.relay_id == relay.id, Delivery.status.in_(waiting))
         .values(status=DeliveryStatus.CANCELLED, error=reason)
         .execution_options(synchronize_session=False)
     )
@@ -136,7 +138,7 @@ def stop_relay(*, session: Session, relay: Relay, now: datetime) -> None:
     relay.stopped_at = now
     relay.state = None
     session.flush()
-    cancel_queued(session=session, relay=relay, reason="relay stopped")
+    cancel_queued(session=session, relay=relay, reason="relay stopped", held=True)
 
 
 def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
@@ -151,7 +153,7 @@ def erase_relay(*, session: Session, relay: Relay, now: datetime) -> str:
     if relay.status is not RelayStatus.ERASED:
         record_event(session=session, relay=relay, kind=RelayEventKind.ERASED, now=now)
     session.flush()
-    cancel_queued(session=session, relay=relay, reason="relay erased")
+    cancel_queued(session=session, relay=relay, reason="relay erased", held=True)
     session.execute(delete(InboundMedia).where(InboundMedia.relay_id == relay.id))
     session.execute(delete(InboxEntry).where(InboxEntry.relay_id == relay.id))  # and replies
     session.execute(

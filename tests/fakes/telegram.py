@@ -37,6 +37,7 @@ from starlette.routing import Route
 
 from tests.fakes import telegram_protocol as proto
 from tests.fakes.server import LoopbackFake, short
+from tests.fakes.telegram_chaos import Chaos
 from tests.fakes.telegram_protocol import ApiError, MethodSpec, UploadedFile
 from tests.fakes.telegram_state import BotState, Bucket
 from tests.waiting import eventually
@@ -94,10 +95,12 @@ class FakeTelegram(LoopbackFake[Refused]):
         *,
         per_chat_per_second: float | None = None,
         global_per_second: float | None = None,
+        chaos: Chaos | None = None,
     ) -> None:
         if not _TOKEN.fullmatch(token):
             raise ValueError("a bot token looks like '<digits>:<letters, digits, _ or ->'")
         self.token = token
+        self.chaos = chaos  # injected 5xx, stalls and 429 (telegram_chaos.py), if any
         self.bot_id = int(token.split(":", 1)[0])
         self._per_chat_rate = per_chat_per_second
         self._global = Bucket(global_per_second) if global_per_second else None
@@ -245,7 +248,11 @@ class FakeTelegram(LoopbackFake[Refused]):
                 request.headers.get("content-type", ""), await request.body(), request.url.query
             )
             params = proto.decode_params(spec, params)
+            if self.chaos is not None and method.startswith(_SEND_PREFIXES):
+                await self.chaos.strike(params)
             result, description = self._handle(spec, params)
+            if self.chaos is not None and method.startswith(_SEND_PREFIXES):
+                self.chaos.sent(params.get("chat_id", 0), time.monotonic())
         except Exception as exc:
             err = exc if isinstance(exc, ApiError) else ApiError(500, "Internal Server Error")
             if not isinstance(exc, ApiError):

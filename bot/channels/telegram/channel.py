@@ -50,8 +50,16 @@ CAPTION_LIMIT = 1024
 _SHORT_LABEL = 16
 # Telegram allows about one message a second to one chat.
 CHAT_SPACING = 1.0
-# Sends in flight at once: the Bot API client's connection pool.
+# Sends in flight at once: the Bot API client's connection pool. A few sends stalled until
+# their timeout leave enough to keep the pace; more in flight would let them reach
+# Telegram in bunches.
 CONCURRENCY = 8
+# Seconds to wait for the Bot API's answer to a message, apart from the pace: a stalled
+# send fails soon, is retried later, and holds nothing else back.
+SEND_TIMEOUT = 5.0
+# A campaign file being uploaded (a voice note, a video) may take Telegram longer to
+# answer (the upload itself has python-telegram-bot's media_write_timeout).
+UPLOAD_TIMEOUT = 30.0
 
 
 def keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup | None:
@@ -79,13 +87,22 @@ class TelegramChannel(Channel):
     name = CHANNEL
 
     def __init__(
-        self, *, token: str, api_url: str, rate: float, media: MediaLibrary | None = None
+        self,
+        *,
+        token: str,
+        api_url: str,
+        rate: float,
+        media: MediaLibrary | None = None,
+        timeout: float = SEND_TIMEOUT,
     ) -> None:
         # httpx logs every request URL at INFO, and Bot API URLs carry the token.
         logging.getLogger("httpx").setLevel(logging.WARNING)
         self.pacing = Pacing(rate=rate, concurrency=CONCURRENCY, spacing=CHAT_SPACING)
         request = HTTPXRequest(
-            connection_pool_size=CONCURRENCY, read_timeout=15, connect_timeout=10
+            connection_pool_size=CONCURRENCY,
+            read_timeout=timeout,
+            write_timeout=timeout,
+            connect_timeout=timeout,
         )
         self._bot = Bot(
             token,
@@ -109,7 +126,8 @@ class TelegramChannel(Channel):
             sent = await self._send_message(int(identifier), message)
             return str(sent.message_id)
         except RetryAfter as exc:
-            raise RateLimited(_seconds(exc.retry_after), "telegram 429", code="429") from exc
+            wait = _seconds(exc.retry_after)
+            raise RateLimited(wait, "telegram 429", code="429", per_destination=True) from exc
         except Forbidden as exc:
             raise Unreachable(f"telegram 403: {exc.message}", code="403") from exc
         except BadRequest as exc:
@@ -143,7 +161,13 @@ class TelegramChannel(Channel):
         else:
             sent = await self._files.send(
                 media.path,
-                lambda file: send(chat_id, file, caption=caption, reply_markup=markup),
+                lambda file: send(
+                    chat_id,
+                    file,
+                    caption=caption,
+                    reply_markup=markup,
+                    read_timeout=UPLOAD_TIMEOUT,
+                ),
             )
         if not fits:  # the text would not fit under the picture: it follows it
             return await self._bot.send_message(chat_id, text, reply_markup=markup)

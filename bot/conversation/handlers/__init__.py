@@ -78,6 +78,18 @@ def register_handlers(router: Router) -> Router:
     router.reader(quiz.typed)
 
     router.fallback(fallback.fallback)
+    # A relay who left gets nothing but a reminder of how to come back; they may still
+    # come back, leave again, or have their data erased.
+    router.stopped(
+        stop.remind,
+        still_open={
+            Command.JOIN,
+            Command.STOP,
+            Command.ERASE,
+            ChoiceKind.ERASE,
+            ConversationState.CONFIRM_ERASE,
+        },
+    )
     return router
 
 

@@ -24,3 +24,8 @@ def stop(ctx: Context) -> None:
             "Thank you for your commitment. Send /start if you want to come back."
         )
     )
+
+
+def remind(ctx: Context) -> None:
+    """Tells a relay who left, in their language, how to come back; nothing else."""
+    ctx.reply(_("You have left Relais. Send /start to join again."))

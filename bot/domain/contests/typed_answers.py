@@ -9,25 +9,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 
-from bot.conversation.words import fold
+from bot.conversation.words import fold, number
 from content.model import MAX_CHOICES
 
-# Written numbers, folded as fold() leaves them (wɔɔrɔ → wooro).
-NUMBER_WORDS = {
-    "kelen": 1,
-    "fila": 2,
-    "saba": 3,
-    "naani": 4,
-    "duuru": 5,
-    "wooro": 6,
-    "un": 1,
-    "une": 1,
-    "deux": 2,
-    "trois": 3,
-    "quatre": 4,
-    "cinq": 5,
-    "six": 6,
-}
 LETTERS = "abcdef"
 
 Choice = str | Mapping[str, str]  # a label, or a label per language
@@ -42,15 +26,11 @@ def read_choice(text: str, choices: Sequence[Choice]) -> int | None:
     if not 2 <= len(choices) <= MAX_CHOICES:
         raise ValueError(f"a question has 2 to {MAX_CHOICES} choices")
     folded = fold(text)
-    number: int | None = None
-    if folded.isdigit():
-        number = int(folded)
-    elif len(folded) == 1 and folded in LETTERS:
-        number = LETTERS.index(folded) + 1
-    elif folded in NUMBER_WORDS:
-        number = NUMBER_WORDS[folded]
-    if number is not None and 1 <= number <= len(choices):
-        return number - 1
+    picked = number(text)
+    if picked is None and len(folded) == 1 and folded in LETTERS:
+        picked = LETTERS.index(folded) + 1
+    if picked is not None and 1 <= picked <= len(choices):
+        return picked - 1
     for index, choice in enumerate(choices):
         if folded and any(fold(label) == folded for label in _labels(choice)):
             return index
@@ -70,7 +50,7 @@ def looks_like_answer(text: str, choices: Sequence[Choice] = ()) -> bool:
     words = folded.split()
     if not words:
         return False
-    if len(words) == 1 and (folded.isdigit() or len(folded) == 1 or folded in NUMBER_WORDS):
+    if len(words) == 1 and (folded.isdigit() or len(folded) == 1 or number(folded) is not None):
         return True
     if len(words) <= _SHORT and any(word.isdigit() for word in words):
         return True

@@ -1,0 +1,82 @@
+"""Record sends in shared transactions: the outcomes that arrive while one transaction
+commits are written together in the next.
+
+At tens of messages a second, one transaction per send kept the database thread busy
+committing (about 10 ms each on SQLite on the 2-core machine), and the rate limiter's
+grants queued behind those commits until the slots they reserved had passed. Grouped,
+the commits cost one per batch, and a batch is only as large as what came in during the
+previous commit: a lone send is still recorded at once.
+
+What is recorded is the same and as soon: each caller returns once its own outcome is
+committed. An outcome that cannot be written with the others is written on its own, so
+one bad record never loses the rest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.db import unit_of_work
+
+logger = logging.getLogger(__name__)
+Write = Callable[[Session], None]
+Run = Callable[..., Awaitable[Any]]
+
+
+class Recorder:
+    def __init__(self, factory: sessionmaker[Session], run: Run) -> None:
+        self._factory = factory
+        self._run = run  # runs blocking work in the worker's database threads
+        self._waiting: list[tuple[Write, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, write: Write) -> None:
+        """Write this in the next shared transaction; return once it is committed."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((write, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all(), name="delivery-records")
+        await done
+
+    async def _write_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                await self._run(self._commit, [write for write, _ in batch])
+            except Exception as exc:
+                if len(batch) == 1:
+                    _settle(batch[0][1], error=exc)
+                else:
+                    logger.warning("%d send records failed together; writing each", len(batch))
+                    await self._one_by_one(batch)
+                continue
+            for _, done in batch:
+                _settle(done)
+
+    async def _one_by_one(self, batch: list[tuple[Write, asyncio.Future[None]]]) -> None:
+        for write, done in batch:
+            try:
+                await self._run(self._commit, [write])
+            except Exception as exc:
+                _settle(done, error=exc)
+            else:
+                _settle(done)
+
+    def _commit(self, writes: list[Write]) -> None:
+        with unit_of_work(self._factory) as session:
+            for write in writes:
+                write(session)
+
+
+def _settle(done: asyncio.Future[None], *, error: BaseException | None = None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
