@@ -60,7 +60,7 @@ def campaign(factory: Factory) -> None:
     with unit_of_work(factory) as session:
         store_campaign(
             session=session,
-            campaign=make_campaign(post, kit=KIT, start=day, end=day),
+            campaign=make_campaign(post, kit=KIT, start=day, end=day, quiet_hours=None),
             now=datetime.now(UTC),
         )
     make_contest(factory)
