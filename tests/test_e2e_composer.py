@@ -7,7 +7,6 @@ progress reach 100 %; the Bambara phones get it, the French one does not. At 390
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +14,10 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.serving import RELAIS, Served, relais_env, relais_serve
+from tests.browser import CHROMIUM, SCREENSHOTS, add_organiser, log_in
+from tests.serving import Served, relais_serve
 from tests.waiting import eventually
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
-PASSWORD = "un-mot-de-passe-solide"
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
 BAMBARA = "Aw ka na komini ka lajɛ la sibiridon, lɛrɛ 10!"
 
@@ -52,20 +49,6 @@ def texts(url: str, phone: str) -> list[str]:
         f"{url}/simulator/api/phones/{phone}/messages", timeout=10
     ).json()
     return [m["text"] for m in page["messages"] if m["direction"] == "out"]
-
-
-def add_organiser(served: Served) -> None:
-    env = relais_env(database_url=f"sqlite:///{served.database}")
-    done = subprocess.run(
-        [RELAIS, "admin", "user", "add", "awa", "--password-stdin"],
-        input=PASSWORD,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def shot(page: Page, size: str, name: str) -> None:
@@ -103,7 +86,7 @@ def compose_and_send(page: Page, served: Served, size: str) -> None:
 @pytest.mark.parametrize("size", list(SIZES))
 def test_compose_to_bambara_readers_and_follow_it_to_the_end(tmp_path: Path, size: str) -> None:
     with relais_serve(tmp_path) as served:
-        add_organiser(served)
+        add_organiser(served.database)
         for phone, language in (("bm-1", "bm"), ("bm-2", "bm"), ("fr-1", "fr")):
             join(served.url, phone, language)
         for phone in ("bm-1", "bm-2", "fr-1"):
@@ -124,9 +107,7 @@ def test_compose_to_bambara_readers_and_follow_it_to_the_end(tmp_path: Path, siz
                     lambda r: None if r.url.startswith(served.url) else outside.append(r.url),
                 )
                 page.goto(f"{served.url}/admin/login?next=/admin/broadcasts/new")
-                page.locator('input[name="login"]').fill("awa")
-                page.locator('input[name="password"]').fill(PASSWORD)
-                page.locator('button[type="submit"]').click()
+                log_in(page, served.url)
                 page.wait_for_url("**/admin/broadcasts/new")
                 compose_and_send(page, served, size)
                 wide = page.evaluate("document.documentElement.scrollWidth")

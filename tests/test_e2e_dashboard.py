@@ -14,8 +14,6 @@ Every page's transfer size is measured and kept beside the screenshots."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,13 +24,12 @@ import pytest
 from bot.db import make_engine, make_session_factory, unit_of_work
 from bot.domain.contests.answer_records import record_answer
 from bot.models import Contest, ContestState, Question, Relay
+from tests.browser import CHROMIUM, SCREENSHOTS, add_organiser, log_in, require_chromium
 from tests.contest_factories import make_contest
-from tests.dashboard import LOGIN, PASSWORD
-from tests.serving import RELAIS, Served, query, relais_env, relais_serve
+from tests.serving import Served, query, relais_serve
 from tests.waiting import eventually
 
-CHROMIUM = Path("/usr/bin/chromium")
-OUT = Path(__file__).resolve().parent / "screenshots" / "dashboard"
+OUT = SCREENSHOTS / "dashboard"
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
 PHONES = {"awa-fr": "fr", "bakary-bm": "bm", "kadi-bm": "bm"}
 QUESTION = "Quand est la prochaine réunion du conseil communal ?"
@@ -76,19 +73,6 @@ def join(url: str, phone: str, language: str) -> None:
         timeout=30,
         interval=0.3,
     )
-
-
-def add_account(served: Served) -> None:
-    done = subprocess.run(
-        [RELAIS, "admin", "user", "add", LOGIN, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        env=relais_env(database_url=f"sqlite:///{served.database}"),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
 
 
 def closed_contest(served: Served) -> str:
@@ -146,10 +130,8 @@ def morning(visit: Visit, served: Served, slug: str) -> None:
     page.goto(f"{url}/admin")
     expect(page.locator('input[name="login"]')).to_be_visible()
     visit.keep("login")
-    page.fill('input[name="login"]', LOGIN)
-    page.fill('input[name="password"]', PASSWORD)
-    page.click('button[type="submit"]')
-    page.wait_for_url(f"{url}/admin")
+    log_in(page, url)
+    assert page.url == f"{url}/admin"
 
     # 2. The overview's community figure is the database's count of active relays.
     active = query(served.database, "SELECT count(*) FROM relay WHERE status = 'active'")[0][0]
@@ -223,12 +205,11 @@ def morning(visit: Visit, served: Served, slug: str) -> None:
 
 @pytest.mark.parametrize("size", list(SIZES))
 def test_a_campaign_teams_morning_on_the_dashboard(tmp_path: Path, size: str) -> None:
-    if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with relais_serve(tmp_path) as served:
-        add_account(served)
+        add_organiser(served.database)
         for phone, language in PHONES.items():
             join(served.url, phone, language)
         before = len(received(served.url, "bakary-bm"))

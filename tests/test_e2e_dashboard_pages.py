@@ -25,12 +25,10 @@ from bot.enums import Language
 from bot.models import PostRow
 from bot.report.cells import number
 from bot.report.gather import gather
-from tests.dashboard import LOGIN, PASSWORD
+from tests.browser import CHROMIUM, SCREENSHOTS, add_organiser, log_in
 from tests.serving import RELAIS, Served, relais_env, relais_serve
 from tests.test_e2e_week import SAMPLE, START, ZONE, Week
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 DAY = date(2026, 12, 3)
 SIZES = {"phone": (390, 844), "laptop": (1280, 800)}
 
@@ -89,15 +87,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     env = relais_env(database_url=f"sqlite:///{tmp_path / 'relais.db'}")
     subprocess.run([RELAIS, "db", "upgrade"], cwd=tmp_path, env=env, check=True, timeout=60)
     live_three_days(tmp_path / "relais.db")
-    subprocess.run(
-        [RELAIS, "admin", "user", "add", LOGIN, "--password-stdin"],
-        input=PASSWORD,
-        text=True,
-        env=env,
-        check=True,
-        timeout=60,
-        capture_output=True,
-    )
+    add_organiser(tmp_path / "relais.db")
     with relais_serve(tmp_path) as running:
         yield running
 
@@ -143,9 +133,7 @@ def test_the_overview_and_the_calendar_on_a_phone_and_a_laptop(served: Served) -
                     ),
                 )
                 page.goto(f"{served.url}/admin?day={DAY.isoformat()}")
-                page.fill("input[name=login]", LOGIN)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
+                log_in(page, served.url)
                 page.wait_for_selector('[data-figure="today.community"]')
                 shown = page.inner_text('[data-figure="today.community"] .value')
                 assert shown == community_on(served.database, DAY)
@@ -204,9 +192,7 @@ def test_each_page_stays_light_for_a_slow_connection(served: Served) -> None:
             page = browser.new_page(viewport={"width": 390, "height": 844})
             page.route("**/*", lambda route: route.continue_())  # routing turns the cache off
             page.goto(f"{served.url}/admin/login")
-            page.fill("input[name=login]", LOGIN)
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
+            log_in(page, served.url)
             page.wait_for_selector('[data-figure="today.community"]')
             weights = {
                 path: weigh(page, served.url + path)

@@ -5,21 +5,17 @@ Screenshots are kept under tests/screenshots/."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.dashboard import LOGIN, PASSWORD
+from tests.browser import CHROMIUM, SCREENSHOTS, add_organiser, log_in, require_chromium
 from tests.factories import callback_update, telegram_update
 from tests.fakes.telegram import Call, FakeTelegram
 from tests.ogg_opus import silence
-from tests.serving import RELAIS, Served, fake_settings, post_update, relais_env, relais_serve
+from tests.serving import Served, fake_settings, post_update, relais_serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 QUESTION = "Quand aura lieu la prochaine réunion à Kayes ?"
 VIEWPORTS = ((390, 844), (1280, 800))
 
@@ -41,22 +37,8 @@ def sent_text(chat_id: int, words: str) -> Any:
     return matches
 
 
-def add_organiser(served: Served) -> None:
-    env = relais_env(database_url=f"sqlite:///{served.database}")
-    subprocess.run(
-        [RELAIS, "admin", "user", "add", LOGIN, "--password-stdin"],
-        input=PASSWORD,
-        env=env,
-        text=True,
-        check=True,
-        timeout=60,
-        capture_output=True,
-    )
-
-
 def test_the_inbox_in_a_real_browser(tmp_path: Path) -> None:
-    if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -67,7 +49,7 @@ def test_the_inbox_in_a_real_browser(tmp_path: Path) -> None:
             tmp_path, **fake_settings(telegram=telegram), uploads_dir=str(tmp_path / "uploads")
         ) as served,
     ):
-        add_organiser(served)
+        add_organiser(served.database)
         join(served, 5101, "Awa", "fr")
         join(served, 5102, "Moussa", "bm")
         post_update(served.url, telegram_update(QUESTION, chat_id=5101, first_name="Awa"))
@@ -90,10 +72,8 @@ def test_the_inbox_in_a_real_browser(tmp_path: Path) -> None:
                         lambda r: None if r.url.startswith(served.url) else outside.append(r.url),
                     )
                     page.goto(f"{served.url}/admin/inbox")
-                    page.fill("input[name=login]", LOGIN)
-                    page.fill("input[name=password]", PASSWORD)
-                    page.click("button[type=submit]")
-                    page.wait_for_url(f"{served.url}/admin/inbox")
+                    log_in(page, served.url)
+                    assert page.url == f"{served.url}/admin/inbox"
                     entries = page.locator("li.entry")
                     expect(entries).to_have_count(2)
                     # Newest first: the voice note, then the question.

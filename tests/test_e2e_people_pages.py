@@ -5,8 +5,6 @@ and ask for one address. Screenshots are kept under tests/screenshots/."""
 
 from __future__ import annotations
 
-import os
-import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,13 +16,12 @@ from bot.domain.contests.answer_records import record_answer
 from bot.domain.contests.pseudonyms import pseudonym
 from bot.domain.polls import vote
 from bot.models import Contest, ContestState, Language, Poll, Question
+from tests.browser import CHROMIUM, SCREENSHOTS, add_organiser, log_in, require_chromium
 from tests.contest_factories import make_contest, make_poll
-from tests.dashboard import LOGIN, PASSWORD
+from tests.dashboard import LOGIN
 from tests.factories import make_relay
-from tests.serving import RELAIS, Served, query, relais_env, relais_serve
+from tests.serving import Served, query, relais_serve
 
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 NAMES = (
     "Awa Traoré",
     "Binta Diallo",
@@ -40,15 +37,7 @@ pytestmark = pytest.mark.slow
 
 def seed(served: Served) -> list[str]:
     """Six relays who played a closed contest and answered a poll; their pseudonyms."""
-    env = relais_env(database_url=f"sqlite:///{served.database}")
-    subprocess.run(
-        [RELAIS, "admin", "user", "add", LOGIN, "--password-stdin"],
-        input=f"{PASSWORD}\n",
-        env=env,
-        text=True,
-        check=True,
-        timeout=60,
-    )
+    add_organiser(served.database)
     engine = make_engine(f"sqlite:///{served.database}")
     factory = make_session_factory(engine)
     contest_id = make_contest(factory, state=ContestState.OPEN, slug="quiz-e2e")
@@ -88,8 +77,7 @@ def seed(served: Served) -> list[str]:
 
 
 def test_contests_and_relays_pages_in_chromium(tmp_path: Path) -> None:
-    if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
-        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    require_chromium()
     from playwright.sync_api import expect, sync_playwright
 
     SCREENSHOTS.mkdir(exist_ok=True)
@@ -105,9 +93,7 @@ def test_contests_and_relays_pages_in_chromium(tmp_path: Path) -> None:
                     lambda r: None if r.url.startswith(served.url) else outside.append(r.url),
                 )
                 page.goto(f"{served.url}/admin/contests")
-                page.fill("input[name=login]", LOGIN)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
+                log_in(page, served.url)
                 page.wait_for_url(f"{served.url}/admin/contests")
                 expect(page.locator("h1")).to_have_text("Concours et sondages")
                 expect(page.locator("table").first).to_contain_text("50\u00a0%")  # 3 of 6 each
