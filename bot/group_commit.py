@@ -92,6 +92,9 @@ class GroupCommit:
                         with session.begin_nested():
                             result = job.work(session)
                     except Exception as exc:
+                        # Its savepoint is undone; values set without the ORM (relays.
+                        # heard_from) are not, so reload what the next piece of work reads.
+                        session.expire_all()
                         outcomes.append((job, None, exc))
                     else:
                         outcomes.append((job, result, None))

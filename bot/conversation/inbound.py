@@ -21,7 +21,7 @@ from bot.conversation.words import Command, match_command
 from bot.db import insert_ignore
 from bot.domain.interactions import record_reply_or_reaction
 from bot.domain.outbox import enqueue, release_held, render
-from bot.domain.relays import find_relay, reachable_again
+from bot.domain.relays import find_relay, heard_from, reachable_again
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
 from bot.outbound import ButtonAck
 
@@ -92,7 +92,7 @@ def receive(
     if inbound is None:
         return True
     if relay is not None:
-        relay.last_inbound_at = now
+        heard_from(session=session, relay=relay, now=now)
         reachable_again(session=session, relay=relay, now=now)
         release_held(session=session, relay=relay, now=now)  # their window is open again
         if inbound.replied_to is not None and not _is_share_word(inbound):
