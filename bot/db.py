@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
@@ -60,14 +61,16 @@ def insert_ignore(
     same platform message can never both insert it.
     """
     dialect = session.get_bind().dialect.name
+    statement = _insert_ignore_statement(dialect, table, tuple(unique))
+    return session.execute(statement, dict(values)).scalar_one_or_none()
+
+
+@functools.cache
+def _insert_ignore_statement(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
+    # Built once and given its values as parameters: a webhook inserts three or four rows,
+    # and building and cache-keying a fresh statement for each cost more than running it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=unique)
-        .returning(table.c.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
 
 
 def ping(session: Session) -> None:

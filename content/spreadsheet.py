@@ -13,10 +13,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-
 from bot.enums import Language
 from bot.i18n import Text, _
 from content.problems import Problem
@@ -150,6 +146,8 @@ def _read_xlsx(path: Path, file: str) -> tuple[list[RawRow], list[Problem]]:
             # openpyxl warns about Excel features it skips (data validation, slicers):
             # nothing a post's cells depend on.
             warnings.simplefilter("ignore", UserWarning)
+            import openpyxl  # imported here: 0.13 s that most starts never use
+
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         return [], [Problem(file, "", "", _("unreadable workbook ({reason})", reason=str(exc)))]
@@ -191,6 +189,10 @@ def _csv_cell(value: object) -> str:
 def write_template(path: Path, language: Language = Language.FR) -> None:
     """An empty calendar with a sample row: XLSX (with an "aide" sheet explaining each
     column in `language`), or CSV when the name ends in .csv."""
+    import openpyxl  # only when writing a template
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
     sample = [SAMPLE.get(name) for name in COLUMNS]
     if path.suffix.lower() == ".csv":
         with path.open("w", encoding="utf-8-sig", newline="") as handle:  # Excel needs the BOM

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from bot.addresses import mask
@@ -20,7 +21,7 @@ from bot.conversation.words import Command, match_command
 from bot.db import insert_ignore
 from bot.domain.interactions import record_reply_or_reaction
 from bot.domain.outbox import enqueue, release_held, render
-from bot.domain.relays import find_relay, reachable_again
+from bot.domain.relays import find_relay, heard_from, reachable_again
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
 from bot.outbound import ButtonAck
 
@@ -91,7 +92,7 @@ def receive(
     if inbound is None:
         return True
     if relay is not None:
-        relay.last_inbound_at = now
+        heard_from(session=session, relay=relay, now=now)
         reachable_again(session=session, relay=relay, now=now)
         release_held(session=session, relay=relay, now=now)  # their window is open again
         if inbound.replied_to is not None and not _is_share_word(inbound):
@@ -109,7 +110,8 @@ def receive(
         session=session, inbound=inbound, relay=relay, now=now, zone=zone, inbound_id=inbound_id
     )
     router.dispatch(ctx)
-    _link_new_relay(session, inbound_id, ctx)
+    if ctx.relay is not relay:  # they joined just now: the stored message is theirs
+        _link_new_relay(session, inbound_id, ctx)
     _keep_media(session, inbound_id, inbound, ctx, now)
     _queue_replies(session, inbound_id, inbound, ctx, acknowledgement)
     logger.info(
@@ -125,9 +127,13 @@ def receive(
 def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:
     relay = ctx.relay
     if relay is not None and relay.status is not RelayStatus.ERASED:
-        message = session.get(InboundMessage, inbound_id)
-        if message is not None and message.relay_id is None:
-            message.relay_id = relay.id
+        linked = session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == inbound_id, InboundMessage.relay_id.is_(None))
+            .values(relay_id=relay.id)
+            .execution_options(synchronize_session=False)
+        )
+        if linked.rowcount:  # type: ignore[attr-defined]
             relay.last_inbound_at = ctx.now
 
 

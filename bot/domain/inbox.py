@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import insert_ignore
@@ -35,14 +35,18 @@ class ReplyRefused(ValueError):
     """A reply that cannot go: the relay left, or there is nothing to send."""
 
 
+# Built once: every message for the team runs it.
+_WAITING = (
+    select(InboxEntry.id)
+    .where(InboxEntry.relay_id == bindparam("relay"), InboxEntry.answered_at.is_(None))
+    .limit(1)
+)
+
+
 def keep(*, session: Session, relay: Relay, inbound_id: int, now: datetime) -> bool:
     """Keep an inbound message for the team; True when the relay should be told it reached
     them (see the acknowledgement rule above). Keeping the same message twice is a no-op."""
-    waiting = session.scalar(
-        select(InboxEntry.id)
-        .where(InboxEntry.relay_id == relay.id, InboxEntry.answered_at.is_(None))
-        .limit(1)
-    )
+    waiting = session.scalar(_WAITING, {"relay": relay.id})
     kept = insert_ignore(
         session,
         InboxEntry.__table__,  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -28,8 +29,13 @@ MIN_PASSWORD = 10
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{1,63}$")
 
 _hasher = PasswordHasher()
-# Verifying against this when the login is unknown takes as long as a real check.
-_DUMMY_HASH = _hasher.hash(secrets.token_hex(16))
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verifying against this when the login is unknown takes as long as a real check.
+    Made on first use, not at import: hashing it took a tenth of `relais serve`'s start."""
+    return _hasher.hash(secrets.token_hex(16))
 
 
 class AccountError(ValueError):
@@ -117,7 +123,7 @@ def log_in(
         raise TooManyAttempts
     organiser = session.scalars(select(Organiser).where(Organiser.login == login)).first()
     try:
-        _hasher.verify(organiser.password_hash if organiser else _DUMMY_HASH, password)
+        _hasher.verify(organiser.password_hash if organiser else _dummy_hash(), password)
         verified = organiser is not None
     except (VerificationError, InvalidHashError):
         verified = False

@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from sqlalchemy import delete, null, select, update
+from sqlalchemy import bindparam, delete, null, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.models import (
     Delivery,
@@ -31,7 +32,24 @@ CODE_LENGTH = 6
 
 
 def find_relay(*, session: Session, address: str) -> Relay | None:
-    return session.scalars(select(Relay).where(Relay.address == address)).one_or_none()
+    return session.scalars(_BY_ADDRESS, {"address": address}).one_or_none()
+
+
+def heard_from(*, session: Session, relay: Relay, now: datetime) -> None:
+    """The relay wrote just now. One UPDATE of that column, where letting the ORM flush
+    the change cost a third of a webhook's time (profiled on a contest's burst)."""
+    session.execute(_HEARD_FROM, {"relay": relay.id, "now": now})
+    set_committed_value(relay, "last_inbound_at", now)
+
+
+# Built once: every inbound message runs them.
+_BY_ADDRESS = select(Relay).where(Relay.address == bindparam("address"))
+_HEARD_FROM = (
+    update(Relay)
+    .where(Relay.id == bindparam("relay"))
+    .values(last_inbound_at=bindparam("now", type_=Relay.last_inbound_at.type))
+    .execution_options(synchronize_session=False)
+)
 
 
 def find_by_referral_code(*, session: Session, code: str) -> Relay | None:

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory
+from bot.group_commit import GroupCommit
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
@@ -61,11 +62,13 @@ STATIC = Path(__file__).parent / "static"
 def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
     """The web app; with `background`, the clock and a delivery worker run inside it."""
     engine = make_engine(settings.database_url)
+    factory = make_session_factory(engine)
     services = Services(
         settings=settings,
         engine=engine,
-        factory=make_session_factory(engine),
+        factory=factory,
         router=build_router(),
+        group=GroupCommit(factory) if engine.dialect.name == "sqlite" else None,
     )
 
     @asynccontextmanager

@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.conversation.router import Router
+from bot.db import unit_of_work
+from bot.group_commit import GroupCommit
 from bot.settings import Settings
 
 T = TypeVar("T")
@@ -29,6 +31,8 @@ class Services:
     router: Router
     # Tells an in-process delivery worker that replies are waiting (relais serve).
     wake_worker: Callable[[], None] = field(default=_nothing)
+    # SQLite's one writer: the webhooks' units of work committed in groups (group_commit.py).
+    group: GroupCommit | None = None
 
     async def read(self, query: Callable[[Session], T]) -> T:
         """Answer `query` from its own session, off the event loop (a GET route's work)."""
@@ -36,6 +40,17 @@ class Services:
         def run() -> T:
             with self.factory() as session:
                 return query(session)
+
+        return await run_in_threadpool(run)
+
+    async def write(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a unit of work, off the event loop; returns once it is committed."""
+        if self.group is not None:
+            return await self.group.run(work)
+
+        def run() -> T:
+            with unit_of_work(self.factory) as session:
+                return work(session)
 
         return await run_in_threadpool(run)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, and_, cast, select
+from sqlalchemy import String, and_, bindparam, cast, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,31 +22,42 @@ POLL_SOURCE = "poll"  # source_ref: the poll's id
 LATE_GRACE = timedelta(days=3)
 
 
-def _sent(source_kind: str, relay: Relay, ref: InstrumentedAttribute[int]) -> ColumnElement[bool]:
+def _sent(source_kind: str, ref: InstrumentedAttribute[int]) -> ColumnElement[bool]:
     # Compared as text: source_ref holds other kinds' references too.
     return and_(
         Delivery.source_kind == source_kind,
-        Delivery.relay_id == relay.id,
+        Delivery.relay_id == bindparam("relay_id"),
         Delivery.source_ref == cast(ref, String),
     )
 
 
+# Built once: every typed message asks both, and building them cost more than running them.
+_QUESTIONS = (
+    select(Question, Delivery.id)
+    .join(Delivery, _sent(QUESTION_SOURCE, Question.id))
+    .join(Contest, Contest.id == Question.contest_id)
+    .where(
+        Contest.closes_at > bindparam("horizon"),
+        Question.id.not_in(
+            select(Answer.question_id).where(Answer.relay_id == bindparam("relay_id"))
+        ),
+    )
+)
+_POLLS = (
+    select(Poll, Delivery.id)
+    .join(Delivery, _sent(POLL_SOURCE, Poll.id))
+    .where(
+        Poll.closes_at > bindparam("horizon"),
+        Poll.id.not_in(select(Vote.poll_id).where(Vote.relay_id == bindparam("relay_id"))),
+    )
+)
+
+
 def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Poll | None:
     """The question or poll a bare typed answer from this relay is meant for, if any."""
-    horizon = now - LATE_GRACE
-    answered = select(Answer.question_id).where(Answer.relay_id == relay.id)
-    questions = session.execute(
-        select(Question, Delivery.id)
-        .join(Delivery, _sent(QUESTION_SOURCE, relay, Question.id))
-        .join(Contest, Contest.id == Question.contest_id)
-        .where(Contest.closes_at > horizon, Question.id.not_in(answered))
-    ).all()
-    voted = select(Vote.poll_id).where(Vote.relay_id == relay.id)
-    polls = session.execute(
-        select(Poll, Delivery.id)
-        .join(Delivery, _sent(POLL_SOURCE, relay, Poll.id))
-        .where(Poll.closes_at > horizon, Poll.id.not_in(voted))
-    ).all()
+    parameters = {"relay_id": relay.id, "horizon": now - LATE_GRACE}
+    questions = session.execute(_QUESTIONS, parameters).all()
+    polls = session.execute(_POLLS, parameters).all()
     # A contest counts from its latest question sent; its first unanswered one is asked.
     latest: dict[int, int] = {}
     for question, delivery in questions:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.values import Choice, ChoiceKind
@@ -42,11 +42,21 @@ def closing(contest: Contest, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def questions_of(session: Session, contest: Contest) -> list[Question]:
-    return list(
-        session.scalars(
-            select(Question).where(Question.contest_id == contest.id).order_by(Question.position)
-        )
+    return list(session.scalars(_QUESTIONS_OF, {"contest": contest.id}))
+
+
+# Built once: every contest answer runs these (building them cost more than running them).
+_QUESTIONS_OF = (
+    select(Question).where(Question.contest_id == bindparam("contest")).order_by(Question.position)
+)
+_NEXT_QUESTION = (
+    select(Question)
+    .where(
+        Question.contest_id == bindparam("contest"),
+        Question.id.not_in(select(Answer.question_id).where(Answer.relay_id == bindparam("relay"))),
     )
+    .order_by(Question.position)
+)
 
 
 def question_message(question: Question, total: int, language: Language, zone: ZoneInfo) -> Message:
@@ -104,9 +114,4 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
 
 def next_question(session: Session, contest: Contest, relay: Relay) -> Question | None:
     """The first question of the contest this relay has not answered, in order."""
-    answered = select(Answer.question_id).where(Answer.relay_id == relay.id)
-    return session.scalars(
-        select(Question)
-        .where(Question.contest_id == contest.id, Question.id.not_in(answered))
-        .order_by(Question.position)
-    ).first()
+    return session.scalars(_NEXT_QUESTION, {"contest": contest.id, "relay": relay.id}).first()

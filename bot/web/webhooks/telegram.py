@@ -12,21 +12,22 @@ import hmac
 import json
 import logging
 import math
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 
 from bot.channels.telegram.updates import CHANNEL, ParsedUpdate, UpdateError, parse_update
 from bot.conversation.inbound import receive
-from bot.db import unit_of_work
 from bot.web.services import Services, ServicesDep
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
+Work = Callable[[Session], None]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
@@ -40,8 +41,8 @@ def _check_secret(request: Request, services: Services) -> None:
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing secret token")
 
 
-def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> None:
-    with unit_of_work(services.factory) as session:
+def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> Work:
+    def work(session: Session) -> None:
         receive(
             session=session,
             router=services.router,
@@ -53,6 +54,8 @@ def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> No
             zone=services.settings.zone,
             acknowledgement=parsed.acknowledgement,
         )
+
+    return work
 
 
 def _no_constant(name: str) -> float:
@@ -79,6 +82,6 @@ async def telegram_webhook(request: Request, services: ServicesDep) -> Response:
         # ValueError covers a body that is not UTF-8 JSON and one nested too deep.
         detail = str(exc) if isinstance(exc, UpdateError) else "not a Telegram Update"
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail) from exc
-    await run_in_threadpool(_handle, services, parsed, data)
+    await services.write(_handle(services, parsed, data))
     services.wake_worker()
     return Response(status_code=status.HTTP_200_OK)

@@ -12,19 +12,19 @@ shape 400; neither is stored. Free text is stored the same on either database (p
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from starlette.concurrency import run_in_threadpool
+from sqlalchemy.orm import Session
 from twilio.request_validator import RequestValidator
 
 from bot.channels.twilio import shapes
 from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
 from bot.channels.twilio.status import record_callback
 from bot.conversation.inbound import receive
-from bot.db import unit_of_work
 from bot.web.services import Services, ServicesDep
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
@@ -71,8 +71,10 @@ def _refuse(exc: FormError, what: str) -> HTTPException:
     return HTTPException(code, f"not a Twilio {what}: {exc}")
 
 
-def _take_message(services: Services, parsed: ParsedMessage, form: dict[str, str]) -> None:
-    with unit_of_work(services.factory) as session:
+def _take_message(
+    services: Services, parsed: ParsedMessage, form: dict[str, str]
+) -> Callable[[Session], None]:
+    def work(session: Session) -> None:
         receive(
             session=session,
             router=services.router,
@@ -84,6 +86,8 @@ def _take_message(services: Services, parsed: ParsedMessage, form: dict[str, str
             zone=services.settings.zone,
         )
 
+    return work
+
 
 @router.post("/webhooks/twilio", include_in_schema=False)
 async def twilio_message(request: Request, services: ServicesDep) -> Response:
@@ -94,13 +98,15 @@ async def twilio_message(request: Request, services: ServicesDep) -> Response:
         parsed = parse_message(plain(form), account_sid=account, senders=_senders(services))
     except FormError as exc:
         raise _refuse(exc, "message") from exc
-    await run_in_threadpool(_take_message, services, parsed, plain(form))
+    await services.write(_take_message(services, parsed, plain(form)))
     services.wake_worker()
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
-def _take_status(services: Services, form: dict[str, str], callback: Callback) -> None:
-    with unit_of_work(services.factory) as session:
+def _take_status(
+    services: Services, form: dict[str, str], callback: Callback
+) -> Callable[[Session], None]:
+    def work(session: Session) -> None:
         record_callback(
             session=session,
             message_sid=callback.message_sid,
@@ -110,6 +116,8 @@ def _take_status(services: Services, form: dict[str, str], callback: Callback) -
             now=datetime.now(UTC),
             nudge_templates=services.settings.nudge_templates,
         )
+
+    return work
 
 
 @dataclass(frozen=True)
@@ -140,5 +148,5 @@ async def twilio_status(request: Request, services: ServicesDep) -> Response:
         callback = _callback(form, services)
     except FormError as exc:
         raise _refuse(exc, "status callback") from exc
-    await run_in_threadpool(_take_status, services, plain(form), callback)
+    await services.write(_take_status(services, plain(form), callback))
     return Response(status_code=status.HTTP_204_NO_CONTENT)
