@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PREFIX = "RELAIS_"
+MAX_RATE = 1000.0  # messages/s: the most either platform sells (see Settings)
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret_token.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _CONTENT_SID = re.compile(r"HX[0-9a-fA-F]{32}")
@@ -42,14 +43,16 @@ class Settings(BaseSettings):
     telegram_token: SecretStr | None = None
     telegram_secret: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
-    telegram_rate: float = Field(default=25.0, gt=0, le=1000)
+    # At most what the platforms sell: Telegram's paid broadcasts, 1,000/s; WhatsApp
+    # Cloud's highest throughput, 1,000 messages/s per sender.
+    telegram_rate: float = Field(default=25.0, gt=0, le=MAX_RATE)
 
     twilio_account_sid: str | None = None
     twilio_auth_token: SecretStr | None = None
     twilio_whatsapp_from: str | None = None
     twilio_sms_from: str | None = None
     twilio_api_url: str = "https://api.twilio.com"
-    whatsapp_rate: float = Field(default=60.0, gt=0, le=1000)
+    whatsapp_rate: float = Field(default=60.0, gt=0, le=MAX_RATE)
     # WhatsApp's messaging tier: unique relays a business may start a conversation with in
     # 24 hours (250, 1,000, 10,000, 100,000). Beyond it, template sends wait.
     whatsapp_daily_limit: int = Field(default=1000, ge=1)

@@ -81,3 +81,14 @@ def test_secrets_never_show_in_repr(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
     assert "very-secret" not in repr(settings)
     assert "hook-secret" not in repr(settings)
+
+
+@pytest.mark.parametrize("variable", ["RELAIS_TELEGRAM_RATE", "RELAIS_WHATSAPP_RATE"])
+def test_rates_go_up_to_what_the_platforms_sell(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    settings = load(tmp_path, monkeypatch, **{variable: "1000"})
+    assert settings.telegram_rate == 1000 or settings.whatsapp_rate == 1000
+    with pytest.raises(SettingsError) as error:
+        load(tmp_path, monkeypatch, **{variable: "1001"})
+    assert variable in str(error.value)

@@ -1,0 +1,95 @@
+"""The baseline of bench/outbound.py's unpaced run: what a bare asyncio sender does with
+the same queued broadcast and the same fake. It reads every queued delivery at once, keeps
+64 sends in flight over 4 HTTP clients, and records the outcomes 100 at a time with one
+Core UPDATE each (status, sent_at, platform id), in a thread. No pace, no lease, no per-chat
+order: the floor under the worker's bookkeeping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
+import httpx
+from sqlalchemy import bindparam, select, update
+
+from bot.db import make_engine
+from bot.migrations import upgrade
+from bot.models import Delivery, DeliveryStatus, Relay, utcnow
+from tests.bulk import queue_broadcast
+
+FIRST_CHAT = 10_000
+IN_FLIGHT = 64
+CLIENTS = 4
+RECORD_EVERY = 100
+Fake = Callable[[float], AbstractContextManager[tuple[str, str, dict[str, int]]]]
+
+
+def bare_run(url: str, *, count: int, fake: Fake) -> float:
+    """Send `count` queued deliveries; returns msg/s from the first send to the last."""
+    upgrade(url)
+    queue_broadcast(url, count, first_chat=FIRST_CHAT, source_ref="bench")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        todo = connection.execute(
+            select(Delivery.id, Relay.address).join(Relay, Relay.id == Delivery.relay_id)
+        ).all()
+    done: list[dict[str, Any]] = []
+
+    def record(rows: list[dict[str, Any]]) -> None:
+        with engine.begin() as connection:
+            connection.execute(
+                update(Delivery)
+                .where(Delivery.id == bindparam("key"))
+                .values(
+                    status=DeliveryStatus.SENT,
+                    sent_at=bindparam("at"),
+                    platform_message_id=bindparam("pid"),
+                ),
+                rows,
+            )
+
+    async def send_all(api_url: str, token: str) -> None:
+        base = f"{api_url}/bot{token}/sendMessage"
+        limits = httpx.Limits(max_connections=IN_FLIGHT // CLIENTS)
+        clients = [httpx.AsyncClient(limits=limits, timeout=10) for _ in range(CLIENTS)]
+        queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
+        for row in todo:
+            queue.put_nowait((row.id, row.address))
+        writes: list[asyncio.Future[None]] = []
+
+        async def sender(client: httpx.AsyncClient) -> None:
+            while not queue.empty():
+                key, address = queue.get_nowait()
+                chat = int(address.split(":", 1)[1])
+                answer = await client.post(base, json={"chat_id": chat, "text": "Réunion"})
+                pid = str(answer.json()["result"]["message_id"])
+                done.append({"key": key, "at": utcnow(), "pid": pid})
+                if len(done) >= RECORD_EVERY:
+                    batch = done[:]
+                    done.clear()
+                    writes.append(asyncio.ensure_future(asyncio.to_thread(record, batch)))
+
+        await asyncio.gather(*(sender(clients[n % CLIENTS]) for n in range(IN_FLIGHT)))
+        if done:
+            record(done)
+        await asyncio.gather(*writes)
+        for client in clients:
+            await client.aclose()
+
+    with fake(0) as (api_url, token, _):
+        asyncio.run(send_all(api_url, token))
+    with engine.connect() as connection:
+        first, last = (
+            connection.execute(
+                select(Delivery.sent_at).order_by(Delivery.sent_at).limit(1)
+            ).scalar_one(),
+            connection.execute(
+                select(Delivery.sent_at).order_by(Delivery.sent_at.desc()).limit(1)
+            ).scalar_one(),
+        )
+    engine.dispose()
+    seconds = (last - first).total_seconds()
+    return (count - 1) / seconds if seconds else 0.0
