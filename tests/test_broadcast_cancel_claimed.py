@@ -7,6 +7,7 @@ import asyncio
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -20,6 +21,7 @@ from scheduler.worker import DeliveryWorker
 from tests.factories import new_relay
 from tests.fakes.telegram import FakeTelegram
 
+pytestmark = pytest.mark.faults
 Factory = sessionmaker[Session]
 BAMAKO = ZoneInfo("Africa/Bamako")
 RELAYS = 12
