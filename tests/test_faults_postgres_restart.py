@@ -93,12 +93,12 @@ def server() -> Iterator[Server]:
 
 def test_a_postgres_restart_loses_no_update_answered_200(server: Server) -> None:
     upgrade(server.url)
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        database_url=server.url,
-        telegram_token="123456:TEST-token",
-        telegram_secret=HOOK_SECRET,
-    )
+    values: dict[str, object] = {
+        "database_url": server.url,
+        "telegram_token": "123456:TEST-token",
+        "telegram_secret": HOOK_SECRET,
+    }
+    settings = Settings(_env_file=None, **values)  # type: ignore[call-arg,arg-type]
     answered: dict[int, int] = {}  # chat -> status
     chats = iter(range(50_000, 60_000))
 
