@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain import relays
@@ -186,6 +186,18 @@ def renew(*, session: Session, ids: list[int], now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+class Withdrawn(Exception):
+    """A claimed delivery was cancelled (its broadcast was) before it went out."""
+
+
+def still_claimed(factory: sessionmaker[Session], delivery_id: int) -> bool:
+    """Checked just before each send: cancelling a broadcast withdraws its claimed
+    deliveries too, and one withdrawn must not go out."""
+    with factory() as session:
+        status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
+    return status is DeliveryStatus.SENDING
+
+
 def mark_sent(
     *,
     session: Session,
@@ -240,6 +252,8 @@ def retry_later(
 ) -> None:
     """Queue again after `delay` (a platform's retry_after) or a backoff; give up when spent."""
     delivery = session.get_one(Delivery, item.id)
+    if delivery.status is DeliveryStatus.CANCELLED:
+        return  # withdrawn while it was being sent: it stays withdrawn
     if delay is not None:
         delivery.attempts = max(0, delivery.attempts - 1)  # being slowed down is not a failure
     elif item.attempts >= max_attempts:
@@ -262,6 +276,8 @@ def cancel(*, session: Session, item: Claimed, error: str) -> None:
 def release(*, session: Session, item: Claimed) -> None:
     """Hand a claim back untouched (an earlier message to the same relay must go first)."""
     delivery = session.get_one(Delivery, item.id)
+    if delivery.status is DeliveryStatus.CANCELLED:
+        return
     delivery.status = DeliveryStatus.QUEUED
     delivery.attempts = max(0, delivery.attempts - 1)
     delivery.claimed_at = None

@@ -166,8 +166,7 @@ class DeliveryWorker:
         return len(claimed)
 
     async def _rest(self, stop: asyncio.Event, lines: set[asyncio.Task[None]], idle: bool) -> None:
-        """Wait for a send to finish, for new work (wake), for `stop`, or a short while
-        (idle_seconds with nothing in flight; less while sends are)."""
+        """Wait for a send, new work (wake), `stop`, or idle_seconds (less while sending)."""
         self._wake.clear()
         waiters = {
             asyncio.ensure_future(self._wake.wait()),
@@ -289,8 +288,7 @@ class DeliveryWorker:
         message: Outbound,
         session: Session,
     ) -> None:
-        """The send and what the channel does once it is recorded, in one unit of work
-        (shared with other sends': scheduler/recorder.py)."""
+        """The send and the channel's after_sent, in one shared unit of work (recorder.py)."""
         template = sent_template(message)
         now = _now()
         claims.mark_sent(
@@ -305,14 +303,15 @@ class DeliveryWorker:
     async def _send(
         self, channel: Channel, item: Claimed, message: Outbound
     ) -> tuple[float, str | None, DeliveryError | None]:
-        """Wait for a place among the sends in flight, then for the channel's pace (a
-        message; an acknowledgement takes none), then send at once: (seconds the channel
-        is paused, platform id, what went wrong)."""
+        """Wait for a place among the sends in flight, then for the channel's pace (not an
+        acknowledgement), then send: (seconds the channel is paused, platform id, error)."""
         async with self._gates[channel.name]:
             if is_message(message):
                 paused = await self._limiters[channel.name].acquire()
                 if paused > 0:
                     return paused, None, None
+            if not await self._call(claims.still_claimed, self._factory, item.id):
+                raise claims.Withdrawn  # cancelled while it waited for its turn: not sent
             started = time.perf_counter()
             try:
                 platform_id = await channel.send(item.identifier, message)
@@ -346,7 +345,10 @@ class DeliveryWorker:
                 await self._retry(item, decision.reason, delay=decision.until - _now())
                 return Outcome.HELD
             message = decision.message
-        paused, platform_id, failure = await self._send(channel, item, message)
+        try:
+            paused, platform_id, failure = await self._send(channel, item, message)
+        except claims.Withdrawn:
+            return Outcome.DONE
         if paused > 0:
             error = f"{item.channel} is paused: the platform asked to wait"
             await self._retry(item, error, delay=timedelta(seconds=paused))

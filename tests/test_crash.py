@@ -23,7 +23,7 @@ from tests.test_engine_postgres import (
     wait_until_sent,
 )
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.faults]
 
 FIRST_CHAT = 800_000
 

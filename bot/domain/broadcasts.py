@@ -35,8 +35,9 @@ from bot.outbound import Message, Subject, media_from_json
 from content.places import DEFAULT_PLACES, OTHER
 
 SOURCE = "broadcast"
-# Not yet handed to a platform: what cancelling withdraws.
-_WITHDRAWABLE = (DeliveryStatus.QUEUED, DeliveryStatus.HELD)
+# Not yet handed to a platform: what cancelling withdraws. A claimed delivery (sending)
+# is withdrawn too: the worker checks just before each send (scheduler/worker.py).
+_WITHDRAWABLE = (DeliveryStatus.QUEUED, DeliveryStatus.HELD, DeliveryStatus.SENDING)
 # Still on their way: while any is, the broadcast is sending. A held delivery has ended for
 # now (it waits for its relay to write again, maybe for good), as in the indicators.
 WAITING = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)

@@ -201,6 +201,8 @@ def hold(
 ) -> Delivery:
     """Keep a delivery until its relay writes (release_held sends it then)."""
     delivery = session.get_one(Delivery, delivery_id)
+    if delivery.status is DeliveryStatus.CANCELLED:
+        return delivery  # withdrawn while it was being sent
     delivery.status = DeliveryStatus.HELD
     delivery.error_code = code
     delivery.error = reason

@@ -32,6 +32,15 @@ class BadPeriod(ReportRefused):
     pass
 
 
+class LongPeriod(BadPeriod):
+    pass
+
+
+# Three years: far beyond a campaign. The figures are worked out day by day, and a
+# period of centuries kept a request busy for minutes (found by the fault suite).
+MAX_PERIOD_DAYS = 3 * 366
+
+
 def _first_day(session: Session, zone: ZoneInfo, campaigns: list[CampaignRow]) -> date | None:
     first_event = session.scalar(select(func.min(RelayEvent.at)))
     days = [campaign.starts_on for campaign in campaigns]
@@ -77,6 +86,8 @@ def period_of(
         raise BadPeriod(
             _("The period starts after it ends ({start} > {end}).", start=start, end=end)
         )
+    if (end - start).days >= MAX_PERIOD_DAYS:  # the figures are worked out day by day
+        raise LongPeriod(_("The period is longer than {days} days.", days=MAX_PERIOD_DAYS))
     return Period(start, end)
 
 

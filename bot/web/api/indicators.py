@@ -16,7 +16,14 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.domain.indicators import figures
 from bot.models import Language
-from bot.report.gather import BadPeriod, UnknownCampaign, gather, period_of
+from bot.report.gather import (
+    MAX_PERIOD_DAYS,
+    BadPeriod,
+    LongPeriod,
+    UnknownCampaign,
+    gather,
+    period_of,
+)
 from bot.web.access import require_operator
 from bot.web.services import ServicesDep
 
@@ -189,6 +196,9 @@ async def get_indicators(
                 )
             except UnknownCampaign as exc:
                 raise HTTPException(status.HTTP_404_NOT_FOUND, "no such campaign") from exc
+            except LongPeriod as exc:
+                detail = f"the period is longer than {MAX_PERIOD_DAYS} days"
+                raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail) from exc
             except BadPeriod as exc:
                 raise HTTPException(
                     status.HTTP_422_UNPROCESSABLE_CONTENT, "the period ends before it starts"
