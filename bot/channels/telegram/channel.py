@@ -7,6 +7,7 @@ campaign file is uploaded once, then sent by the file_id Telegram gave it (media
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import math
@@ -125,20 +126,29 @@ class TelegramChannel(Channel):
                     read_timeout=timeout,
                     write_timeout=timeout,
                     connect_timeout=timeout,
+                    pool_timeout=timeout,
                 ),
             )
             for _ in range(pools)
         ]
         self._turn = itertools.cycle(self._bots)
         self._ready = False
+        self._starting = asyncio.Lock()
         self._files = CampaignFiles(CHANNEL, media)
 
-    async def send(self, identifier: str, message: Outbound) -> str | None:
-        try:
+    async def _initialize(self) -> None:
+        """Each client's getMe, once: without the lock, every send of the first batch
+        started its own, and they filled the pools before a message went out."""
+        async with self._starting:
             if not self._ready:
                 for bot in self._bots:
                     await bot.initialize()
                 self._ready = True
+
+    async def send(self, identifier: str, message: Outbound) -> str | None:
+        try:
+            if not self._ready:
+                await self._initialize()
             if isinstance(message, ButtonAck):
                 await self._acknowledge(int(identifier), message)
                 return None
