@@ -8,7 +8,7 @@ import io
 from typing import Annotated, TypeVar
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -39,7 +39,12 @@ def _named(kind: type[E], value: str) -> E | None:
 
 
 def _filters(
-    channel: str, language: str, place: str, status_: str, role: str, tag: str
+    channel: Short = "",
+    language: Short = "",
+    place: Short = "",
+    status_: Annotated[str, Query(alias="status", max_length=64)] = "",
+    role: Short = "",
+    tag: Short = "",
 ) -> relay_directory.Filters:
     """The list's filters from the query; a value that names nothing is no filter."""
     return relay_directory.Filters(
@@ -50,6 +55,10 @@ def _filters(
         role=_named(Role, role),
         tag=tag.strip().lower() or None,
     )
+
+
+# The list's filters, read from the query string, for the page and the export alike.
+ListFilters = Annotated[relay_directory.Filters, Depends(_filters)]
 
 
 def _query(filters: relay_directory.Filters) -> str:
@@ -70,15 +79,9 @@ async def relays(
     request: Request,
     organiser: Organiser,
     services: ServicesDep,
-    channel: Short = "",
-    language: Short = "",
-    place: Short = "",
-    status: Short = "",
-    role: Short = "",
-    tag: Short = "",
+    filters: ListFilters,
     page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> Response:
-    filters = _filters(channel, language, place, status, role, tag)
     zone = services.settings.zone
 
     def read(session: Session) -> dict[str, object]:
@@ -102,15 +105,9 @@ async def relays(
 async def export(
     organiser: Organiser,
     services: ServicesDep,
-    channel: Short = "",
-    language: Short = "",
-    place: Short = "",
-    status: Short = "",
-    role: Short = "",
-    tag: Short = "",
+    filters: ListFilters,
 ) -> Response:
     """The list's columns, every matching relay: pseudonyms, no address, no name."""
-    filters = _filters(channel, language, place, status, role, tag)
     zone = services.settings.zone
 
     def read(session: Session) -> str:
