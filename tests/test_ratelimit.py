@@ -11,8 +11,9 @@ import asyncio
 import itertools
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, select
@@ -27,6 +28,7 @@ from tests.test_engine_postgres import busiest_second, steady_clock
 from tests.workers import run_workers
 
 Factory = sessionmaker[Session]
+T = TypeVar("T")
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)
 
 
@@ -212,3 +214,34 @@ def test_a_flood_of_429_pauses_the_channel_for_every_worker(
     assert [row.attempts for row in rows] == [0, 0, 0, 0]  # waiting is not failing
     assert rows[3].next_attempt_at >= before + timedelta(seconds=3)
     assert "paused" in (rows[3].error or "")
+
+
+def test_a_slow_database_does_not_slow_the_pace(factory: Factory) -> None:
+    # Each grant comes back 80 ms after the bucket gave it (a commit waiting on a busy
+    # disk): the slots must be asked for ahead of need, not given up on arrival.
+    rate, seconds, latency = 25.0, 4.0, 0.08
+
+    async def late(function: Callable[..., T], /, *args: Any) -> T:
+        grant = await asyncio.to_thread(function, *args)
+        await asyncio.sleep(latency)
+        return grant
+
+    stamps: list[float] = []
+
+    async def go() -> SharedBucket:
+        bucket = SharedBucket(factory, "telegram", rate, run=late)
+        deadline = time.time() + seconds
+
+        async def sender() -> None:  # eight senders in flight, as in a worker at 25/s
+            while time.time() < deadline:
+                assert await bucket.acquire() == 0.0
+                stamps.append(time.time())
+
+        await asyncio.gather(*(sender() for _ in range(8)))
+        return bucket
+
+    with steady_clock():
+        bucket = asyncio.run(go())
+    span = stamps[-1] - stamps[0]
+    assert len(stamps) >= rate * span * 0.95, f"{len(stamps)} in {span:.2f}s, {bucket.given_up=}"
+    assert busiest_second(stamps) <= rate * 1.1
