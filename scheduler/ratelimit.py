@@ -236,6 +236,7 @@ class SharedBucket:
         self._lock = asyncio.Lock()
         self._waiting = 0
         self._asked: asyncio.Task[Grant] | None = None  # a grant on its way
+        self._not_before = 0.0  # an empty grant's wait: no asking again until then
         self.transactions = 0  # for benchmarks and tests
         self.given_up = 0
 
@@ -276,31 +277,32 @@ class SharedBucket:
             if asked is not None:
                 await asyncio.wait({asked})
                 if asked is self._asked:  # not voided by a pause meanwhile
-                    wait = self._received(asked, self._clock())
-                    if wait > 0:
-                        await asyncio.sleep(wait)
+                    self._received(asked, self._clock())
+            elif self._not_before > now:
+                await asyncio.sleep(self._not_before - now)
 
     def _ask_ahead(self, now: float) -> None:
         """Ask for slots for the senders waiting beyond those in hand, once the slots in
         hand run out within ASK_AHEAD; one grant on its way at a time."""
         wanted = 1 + self._waiting - len(self._slots)
-        if self._asked is not None or wanted <= 0:
+        if self._asked is not None or wanted <= 0 or now < self._not_before:
             return
         if self._slots and self._slots[-1] - now > ASK_AHEAD:
             return
         want = min(wanted, max(1, int(self.rate * GRANT_SECONDS)))
         self._asked = asyncio.ensure_future(self._run(self._take, want))
 
-    def _received(self, asked: asyncio.Task[Grant], now: float) -> float:
-        """Take in a grant that came back: its slots, or the pause it reports; returns
-        how long to wait before asking again when it gave nothing."""
+    def _received(self, asked: asyncio.Task[Grant], now: float) -> None:
+        """Take in a grant that came back: its slots, the pause it reports, or, when it
+        gave nothing, how long to wait before asking again."""
         self._asked = None
         grant = asked.result()
         if grant.slots:
             self._slots.extend(grant.slots)
         elif grant.paused:
             self._paused_until = max(self._paused_until, now + grant.wait)
-        return 0.0 if grant.slots or grant.paused else grant.wait
+        else:
+            self._not_before = now + grant.wait
 
     def _now(self) -> datetime:
         return datetime.fromtimestamp(self._clock(), UTC)

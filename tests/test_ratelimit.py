@@ -245,3 +245,35 @@ def test_a_slow_database_does_not_slow_the_pace(factory: Factory) -> None:
     span = stamps[-1] - stamps[0]
     assert len(stamps) >= rate * span * 0.95, f"{len(stamps)} in {span:.2f}s, {bucket.given_up=}"
     assert busiest_second(stamps) <= rate * 1.1
+
+
+def test_an_empty_grant_is_not_asked_again_before_its_wait(factory: Factory) -> None:
+    # The first grant gives four slots 0.1 s apart; every grant after it comes back empty
+    # with a 1 s wait (another worker holds the tokens). Six senders want one slot each:
+    # the bucket asks ahead once while its slots last, and then not again for that second.
+    start = time.time()
+    first = Grant(slots=tuple(start + 0.1 * n for n in range(4)))
+    asked: list[float] = []
+
+    async def scripted(function: Callable[..., T], /, *args: Any) -> T:
+        asked.append(time.time() - start)
+        return first if len(asked) == 1 else Grant(wait=1.0)  # type: ignore[return-value]
+
+    async def go() -> int:
+        bucket = SharedBucket(factory, "telegram", 10.0, run=scripted)
+        sent = 0
+
+        async def sender() -> None:
+            nonlocal sent
+            assert await bucket.acquire() == 0.0
+            sent += 1
+
+        tasks = [asyncio.ensure_future(sender()) for _ in range(6)]
+        await asyncio.sleep(1.0)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        return sent
+
+    assert asyncio.run(go()) == 4
+    assert len(asked) == 2, f"asked at {[round(at, 2) for at in asked]}"
