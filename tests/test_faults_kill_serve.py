@@ -21,6 +21,7 @@ from tests.databases import migrated
 from tests.fakes.telegram import FakeTelegram
 from tests.serving import free_port
 from tests.test_engine_postgres import (
+    Processes,
     chats,
     processes_env,
     relais_processes,
@@ -36,6 +37,13 @@ RATE = 1_000  # RELAIS_TELEGRAM_RATE's ceiling: the process sends as fast as it 
 KILL_AFTER = COUNT // 3
 
 
+def serve(processes: Processes, name: str) -> None:
+    """`relais serve` on a free port, as the README starts it, once it answers /healthz."""
+    port = free_port()
+    processes.start(name, "serve", "--port", str(port))
+    wait_healthy(f"http://127.0.0.1:{port}", processes)
+
+
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def test_kill_9_of_serve_mid_broadcast_then_a_restart_loses_nothing(
     kind: str, tmp_path: Path
@@ -44,17 +52,13 @@ def test_kill_9_of_serve_mid_broadcast_then_a_restart_loses_nothing(
         queue_broadcast(url, COUNT, first_chat=FIRST_CHAT, source_ref="kill-9")
         env = processes_env(url, telegram, telegram_rate=str(RATE), delivery_lease_seconds="2")
         with relais_processes(tmp_path, env) as processes:
-            first = f"http://127.0.0.1:{free_port()}"
-            processes.start("first", "serve", "--port", first.rsplit(":", 1)[1])
-            wait_healthy(first, processes)
+            serve(processes, "first")
             telegram.wait_for(method="sendMessage", count=KILL_AFTER, timeout=180)
             processes.kill("first")
             telegram.wait_idle()  # what the dead process had sent is in
             received_before = len(telegram.calls_to("sendMessage"))
             stranded = statuses(url)
-            second = f"http://127.0.0.1:{free_port()}"
-            processes.start("second", "serve", "--port", second.rsplit(":", 1)[1])
-            wait_healthy(second, processes)
+            serve(processes, "second")
             found = wait_until_sent(url, processes, timeout=300)
 
     received: Counter[int] = chats(telegram.calls_to("sendMessage"))
