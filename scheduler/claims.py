@@ -191,8 +191,10 @@ class Withdrawn(Exception):
 
 
 def still_claimed(factory: sessionmaker[Session], delivery_id: int) -> bool:
-    """Checked just before each send: cancelling a broadcast withdraws its claimed
-    deliveries too, and one withdrawn must not go out."""
+    """Checked before each send waits for its slot (a fraction of a second; checked after,
+    the thread hop made sends that left on time reach the platform in bunches on a busy
+    host): cancelling a broadcast withdraws its claimed deliveries, and those withdrawn
+    by then do not go out."""
     with factory() as session:
         status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
     return status is DeliveryStatus.SENDING

@@ -306,12 +306,12 @@ class DeliveryWorker:
         """Wait for a place among the sends in flight, then for the channel's pace (not an
         acknowledgement), then send: (seconds the channel is paused, platform id, error)."""
         async with self._gates[channel.name]:
+            if not await self._call(claims.still_claimed, self._factory, item.id):
+                raise claims.Withdrawn  # cancelled while it waited for a place: not sent
             if is_message(message):
                 paused = await self._limiters[channel.name].acquire()
                 if paused > 0:
                     return paused, None, None
-            if not await self._call(claims.still_claimed, self._factory, item.id):
-                raise claims.Withdrawn  # cancelled while it waited for its turn: not sent
             started = time.perf_counter()
             try:
                 platform_id = await channel.send(item.identifier, message)
