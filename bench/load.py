@@ -164,6 +164,14 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used so far, from /proc (Linux): steadier than wall
+    time on a shared machine, where waiting for a core is not the process's own cost."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+
 def bare_command(port: int) -> list[str]:
     """The baseline: a bare FastAPI app under the same uvicorn settings as Relais's."""
     return [sys.executable, str(Path(__file__).with_name("bare.py")), str(port)]
