@@ -9,10 +9,18 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from bot.db import make_engine
-from bot.migrations import SchemaOutOfDate, alembic_config, check_up_to_date, head_revision, upgrade
+from bot.migrations import (
+    SchemaOutOfDate,
+    alembic_config,
+    check_up_to_date,
+    current_revision,
+    head_revision,
+    upgrade,
+)
 from bot.models import Base
 from tests.databases import postgres_database
 
@@ -52,6 +60,55 @@ def test_an_unmigrated_database_is_refused_with_the_command_to_run(tmp_path: Pat
         check_up_to_date(engine)
     engine.dispose()
     assert head_revision() is not None
+
+
+def test_the_head_found_without_alembic_is_alembics() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revision() == script.get_current_head()
+    assert head_revision() is not None
+
+
+def test_the_revision_read_without_alembic_is_alembics_at_every_step(fresh_url: str) -> None:
+    engine = make_engine(fresh_url)
+
+    def alembics() -> str | None:
+        with engine.connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision()
+
+    assert current_revision(engine) is None
+    assert alembics() is None
+    script = ScriptDirectory.from_config(alembic_config(fresh_url))
+    for revision in reversed([step.revision for step in script.walk_revisions()]):
+        upgrade(fresh_url, revision)
+        assert current_revision(engine) == alembics() == revision
+    check_up_to_date(engine)
+    command.downgrade(alembic_config(fresh_url), "-1")
+    assert current_revision(engine) == alembics() != head_revision()
+    with pytest.raises(SchemaOutOfDate, match=f"at revision {alembics()}, the code needs 0"):
+        check_up_to_date(engine)
+    command.downgrade(alembic_config(fresh_url), "base")
+    assert current_revision(engine) is None
+    with pytest.raises(SchemaOutOfDate, match="at revision none"):
+        check_up_to_date(engine)
+    engine.dispose()
+
+
+def _migration(folder: Path, name: str, header: str) -> None:
+    body = '"""A migration."""\n\nimport sqlalchemy as sa\n\n' + header + "\n\n"
+    body += "def upgrade() -> None:\n    revision = 'not me'\n"
+    (folder / f"{name}.py").write_text(body)
+
+
+def test_the_head_follows_merges_and_refuses_two_heads(tmp_path: Path) -> None:
+    _migration(tmp_path, "a", 'revision = "a1"\ndown_revision = None')
+    _migration(tmp_path, "b", "revision: str = 'b2'\ndown_revision: str | None = 'a1'")
+    _migration(tmp_path, "c", 'revision = "c3"  # a branch\ndown_revision = "a1"')
+    with pytest.raises(SchemaOutOfDate, match="several heads: b2, c3"):
+        head_revision(tmp_path)
+    _migration(tmp_path, "d", 'revision = "d4"\ndown_revision = ("b2", "c3")')
+    assert head_revision(tmp_path) == "d4"
+    script = ScriptDirectory(str(tmp_path.parent), version_locations=[str(tmp_path)])
+    assert script.get_current_head() == "d4"
 
 
 def test_relay_history_is_backfilled_from_what_relays_say_today(fresh_url: str) -> None:
