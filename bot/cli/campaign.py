@@ -17,6 +17,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text as RichText
 
+from bot.cli import common as cli_common
 from bot.domain.campaign_store import LoadReport
 from bot.i18n import Text, _
 from bot.models import Language
@@ -214,3 +215,48 @@ def template(
         raise typer.Exit(1)
     write_template(out, lang)
     typer.echo(_("Empty calendar written to {path}: one row per post.", path=out).render(lang))
+
+
+@campaign_app.command("load")
+def campaign_load(
+    path: CampaignPath,
+    starting: Annotated[
+        datetime | None,
+        typer.Option(
+            formats=["%Y-%m-%d"],
+            help="Move the whole calendar so it begins that day (a rehearsal).",
+        ),
+    ] = None,
+    language: Lang = Language.FR,
+) -> None:
+    """Validate a campaign folder, then store it: nothing at all if anything is wrong.
+
+    Posts not sent yet follow the file; posts already sent never change and are never
+    sent again; future posts removed from the file are withdrawn. Loading twice changes
+    nothing.
+    """
+    from rich.console import Console
+
+    from bot.db import make_engine, make_session_factory
+    from bot.domain.campaign_loading import load_into
+
+    settings = cli_common.settings()
+    console = Console()
+    engine = make_engine(settings.database_url)
+    cli_common.check_schema(engine)
+    try:
+        report, warnings = load_into(
+            make_session_factory(engine), path, starting=starting.date() if starting else None
+        )
+    except CampaignInvalid as exc:
+        console.print(problems_table(exc.problems, language))
+        refused = _("Nothing was loaded: fix the errors above.").render(language)
+        console.print(refused, style="red", markup=False)
+        raise typer.Exit(1) from exc
+    finally:
+        engine.dispose()
+    if warnings:
+        console.print(problems_table(warnings, language))
+    for line in load_report_lines(report):
+        console.print(line.render(language), markup=False)
+    console.print(_("Campaign loaded.").render(language), style="green", markup=False)

@@ -13,27 +13,19 @@ import typer
 import uvicorn
 
 from bot.cli import common as cli_common
-from bot.cli.admin import admin_app
-from bot.cli.broadcast import broadcast_app
-from bot.cli.campaign import CampaignPath, Lang, campaign_app, load_report_lines, problems_table
-from bot.cli.quiz import quiz_app
-from bot.cli.report import report_app
-from bot.i18n import _
-from bot.models import Language
+from bot.cli.lazy import LazyGroups
 
 logger = logging.getLogger("relais")
+# report, campaign, broadcast, quiz and admin are imported when named (bot/cli/lazy.py):
+# `relais serve` does not load the campaign files' readers, rich or the report's code.
 app = typer.Typer(
     help="Relais: a chat bot for civic mobilisation relays, in French and Bambara.",
     no_args_is_help=True,
     add_completion=False,
+    cls=LazyGroups,
 )
 db_app = typer.Typer(help="Database schema (Alembic).", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-app.add_typer(report_app, name="report")
-app.add_typer(campaign_app, name="campaign")
-app.add_typer(broadcast_app, name="broadcast")
-app.add_typer(quiz_app, name="quiz")
-app.add_typer(admin_app, name="admin")
 
 Host = Annotated[str, typer.Option(help="Address to listen on.")]
 Port = Annotated[int, typer.Option(help="Port to listen on.")]
@@ -49,7 +41,7 @@ def _serve(host: str, port: int, *, background: bool) -> None:
     if background and not (settings.telegram_enabled or settings.twilio_enabled):
         # No platform: a rehearsal in the simulator. With no campaign loaded yet, the
         # sample campaigns start today so there is something to receive.
-        from bot.domain.campaign_loading import load_samples_if_empty
+        from bot.domain.samples import load_samples_if_empty
 
         today = datetime.now(settings.zone).date()
         for slug in load_samples_if_empty(application.state.services.factory, today):
@@ -128,52 +120,6 @@ def db_current() -> None:
     engine = make_engine(cli_common.settings().database_url)
     typer.echo(f"database: {current_revision(engine) or 'empty'}; code: {head_revision()}")
     engine.dispose()
-
-
-@campaign_app.command("load")
-def campaign_load(
-    path: CampaignPath,
-    starting: Annotated[
-        datetime | None,
-        typer.Option(
-            formats=["%Y-%m-%d"],
-            help="Move the whole calendar so it begins that day (a rehearsal).",
-        ),
-    ] = None,
-    language: Lang = Language.FR,
-) -> None:
-    """Validate a campaign folder, then store it: nothing at all if anything is wrong.
-
-    Posts not sent yet follow the file; posts already sent never change and are never
-    sent again; future posts removed from the file are withdrawn. Loading twice changes
-    nothing.
-    """
-    from rich.console import Console
-
-    from bot.db import make_engine, make_session_factory
-    from bot.domain.campaign_loading import load_into
-    from content.problems import CampaignInvalid
-
-    settings = cli_common.settings()
-    console = Console()
-    engine = make_engine(settings.database_url)
-    cli_common.check_schema(engine)
-    try:
-        report, warnings = load_into(
-            make_session_factory(engine), path, starting=starting.date() if starting else None
-        )
-    except CampaignInvalid as exc:
-        console.print(problems_table(exc.problems, language))
-        refused = _("Nothing was loaded: fix the errors above.").render(language)
-        console.print(refused, style="red", markup=False)
-        raise typer.Exit(1) from exc
-    finally:
-        engine.dispose()
-    if warnings:
-        console.print(problems_table(warnings, language))
-    for line in load_report_lines(report):
-        console.print(line.render(language), markup=False)
-    console.print(_("Campaign loaded.").render(language), style="green", markup=False)
 
 
 def main() -> None:
