@@ -16,18 +16,8 @@ from bot.group_commit import GroupCommit
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
-from bot.web.admin import broadcasts as admin_broadcasts
-from bot.web.admin import composer as admin_composer
-from bot.web.admin import contests as admin_contests
-from bot.web.admin import inbox as admin_inbox
-from bot.web.admin import login as admin_login
-from bot.web.admin import overview as admin_overview
-from bot.web.admin import posts as admin_posts
-from bot.web.admin import relays as admin_relays
 from bot.web.admin.auth import LoginRequired, login_url
-from bot.web.api import broadcasts as broadcasts_api
-from bot.web.api import contests as contests_api
-from bot.web.api import indicators as indicators_api
+from bot.web.deferred import DeferredRouters, IncludeDeferred
 from bot.web.health import router as health_router
 from bot.web.media_files import router as media_router
 from bot.web.metrics import router as metrics_router
@@ -35,24 +25,15 @@ from bot.web.services import Services
 from bot.web.webhooks import telegram as telegram_webhook
 from bot.web.webhooks import twilio as twilio_webhook
 
+# The dashboard's and the API's routers follow on the first request that needs them
+# (bot/web/deferred.py).
 ROUTERS: tuple[APIRouter, ...] = (
     health_router,
     metrics_router,
     telegram_webhook.router,
     twilio_webhook.router,
     simulator.router,
-    admin_login.router,
-    admin_overview.router,
-    admin_contests.router,
-    admin_relays.router,
-    admin_inbox.router,
-    admin_posts.router,
-    admin_composer.router,
-    admin_broadcasts.router,
     media_router,
-    broadcasts_api.router,
-    contests_api.router,
-    indicators_api.router,
     docs.router,
     home.router,
 )
@@ -104,4 +85,6 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
         app.include_router(router)
     app.mount("/static/admin", StaticFiles(directory=STATIC), name="admin-static")
     app.mount(docs.ASSETS, docs.assets(), name="docs-static")
+    app.state.deferred = DeferredRouters(app)
+    app.add_middleware(IncludeDeferred, deferred=app.state.deferred)
     return app
