@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time
+from typing import TYPE_CHECKING
 
 from bot.i18n import _
 from content.places import DEFAULT_PLACES, OTHER
-from content.yaml_source import YamlPath
+
+if TYPE_CHECKING:  # the checks of a value need no YAML parser, which is not light
+    from content.yaml_source import YamlPath
 
 LANGUAGES = ("fr", "bm")
 LANGUAGE_NAMES = {"fr": _("French"), "bm": _("Bambara")}

@@ -8,13 +8,12 @@ from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from bot.i18n import translations
+from bot.web.page_templates import templates
 from bot.web.ui_language import remember_language, ui_language
 
 router = APIRouter()
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 
 
@@ -22,7 +21,7 @@ FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 def home(request: Request) -> Response:
     """Links to what this Relais serves."""
     language = ui_language(request)
-    response = TEMPLATES.TemplateResponse(
+    response = templates().TemplateResponse(
         request, "home.html", {"_": translations(language).gettext, "lang": language.value}
     )
     remember_language(request, response)

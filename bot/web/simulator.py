@@ -7,13 +7,11 @@ the delivery worker "sends" console replies and the page polls what was sent.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response, status
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -27,12 +25,12 @@ from bot.i18n import _, translations
 from bot.models import Delivery, DeliveryStatus, InboundMessage, Relay
 from bot.outbound import MediaRef, Message, Option, Outbound, from_json
 from bot.web.access import COOKIE, require_operator
+from bot.web.page_templates import templates
 from bot.web.services import Services, ServicesDep
 from bot.web.ui_language import remember_language, ui_language
 
 CHANNEL = "console"
 PHONE = r"^[a-z0-9-]{3,40}$"
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
 
 
 def _operator(request: Request, services: ServicesDep) -> None:
@@ -102,7 +100,7 @@ def simulator_page(request: Request) -> Response:
             "document": _("Open the document"),
         }.items()
     }
-    page = TEMPLATES.TemplateResponse(
+    page = templates().TemplateResponse(
         request,
         "simulator.html",
         {

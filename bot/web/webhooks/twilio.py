@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.orm import Session
-from twilio.request_validator import RequestValidator
 
 from bot.channels.twilio import shapes
 from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
@@ -45,6 +44,8 @@ async def _signed_form(request: Request, services: Services) -> dict[str, str]:
         form = dict(parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False))
     except UnicodeDecodeError as exc:
         raise HTTPException(status.HTTP_400_BAD_REQUEST, "form is not UTF-8") from exc
+    from twilio.request_validator import RequestValidator  # the SDK only once Twilio is on
+
     url = settings.public_url + request.url.path
     if request.url.query:
         url += "?" + request.url.query
