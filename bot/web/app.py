@@ -16,7 +16,7 @@ from bot.group_commit import GroupCommit
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
-from bot.web.admin.auth import LoginRequired, login_url
+from bot.web.admin.login_required import LoginRequired, login_url
 from bot.web.deferred import DeferredRouters, IncludeDeferred
 from bot.web.health import router as health_router
 from bot.web.media_files import router as media_router

@@ -10,31 +10,19 @@ from __future__ import annotations
 
 import hmac
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import Depends, HTTPException, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from bot.domain import organisers
 from bot.domain.organisers import SignedIn
+from bot.web.admin.login_required import LoginRequired
 from bot.web.services import Services, ServicesDep
 
 SESSION_COOKIE = "relais_session"
 LOGIN_CSRF_COOKIE = "relais_login_csrf"
 CSRF_FIELD = "csrf"
 CSRF_HEADER = "x-csrf-token"
-
-
-class LoginRequired(Exception):
-    """No open session: the browser is sent to the login page, then back here."""
-
-    def __init__(self, back_to: str) -> None:
-        super().__init__(back_to)
-        self.back_to = back_to
-
-
-def login_url(back_to: str = "/admin") -> str:
-    return f"/admin/login?next={quote(back_to, safe='/')}"
 
 
 def safe_next(value: str | None) -> str:
