@@ -12,15 +12,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import Translations
-
 from bot.enums import Language
+
+if TYPE_CHECKING:  # Babel itself is imported on the first text rendered, not at start
+    from babel.support import Translations
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
@@ -29,6 +27,10 @@ DOMAIN = "messages"
 @cache
 def translations(language: Language) -> Translations:
     """The catalogue of one language, read from its .po file (no compiled .mo to go stale)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
     path = LOCALES_DIR / language.value / "LC_MESSAGES" / f"{DOMAIN}.po"
     with path.open("rb") as handle:
         catalog = read_po(handle, locale=language.value, domain=DOMAIN)
@@ -91,4 +93,6 @@ class Day:
     zone: ZoneInfo
 
     def render(self, language: Language) -> str:
+        from babel.dates import format_date
+
         return format_date(self.moment.astimezone(self.zone), format="long", locale=language.value)

@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from bot.enums import Language
 from bot.i18n import _
 from bot.models import CampaignRow, PostRow
@@ -27,6 +25,8 @@ class LongDay:
     day: date
 
     def render(self, language: Language) -> str:
+        from babel.dates import format_date  # on the first date written, not at start
+
         month = format_date(self.day, "MMMM", locale=language.value)
         values = {"day": self.day.day, "month": month, "year": self.day.year}
         if self.day.day == 1:
