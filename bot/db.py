@@ -60,9 +60,12 @@ def insert_ignore(
     ON CONFLICT DO NOTHING is race-safe on both databases: two requests carrying the
     same platform message can never both insert it.
     """
-    dialect = session.get_bind().dialect.name
-    statement = _insert_ignore_statement(dialect, table, tuple(unique))
-    return session.execute(statement, dict(values)).scalar_one_or_none()
+    connection = session.connection()
+    statement = _insert_ignore_statement(connection.dialect.name, table, tuple(unique))
+    # On the session's connection, not through Session.execute: a Core statement on a
+    # table gets nothing from the ORM's execution (no entities, no autoflush either way),
+    # whose layers cost as much as the INSERT itself on a webhook's hot path.
+    return connection.execute(statement, dict(values)).scalar_one_or_none()
 
 
 @functools.cache

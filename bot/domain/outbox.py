@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import Table, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -212,19 +212,23 @@ def hold(
 
 def release_held(*, session: Session, relay: Relay, now: datetime) -> int:
     """The relay wrote: what was held until they did may go now."""
-    result = session.execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    result = session.connection().execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
+    return int(result.rowcount or 0)
 
 
-# Built once: every inbound message runs it (building it cost more than running it).
+# Built once: every inbound message runs it (building it cost more than running it). A
+# Core UPDATE on the session's connection: the ORM's bulk UPDATE path cost 4× the statement.
+_DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 _RELEASE_HELD = (
-    update(Delivery)
-    .where(Delivery.relay_id == bindparam("relay"), Delivery.status == DeliveryStatus.HELD)
+    update(_DELIVERIES)
+    .where(
+        _DELIVERIES.c.relay_id == bindparam("relay"),
+        _DELIVERIES.c.status == DeliveryStatus.HELD,
+    )
     .values(
         status=DeliveryStatus.QUEUED,
-        next_attempt_at=bindparam("now", type_=Delivery.next_attempt_at.type),
+        next_attempt_at=bindparam("now", type_=_DELIVERIES.c.next_attempt_at.type),
         error=None,
         error_code=None,
     )
-    .execution_options(synchronize_session=False)
 )
