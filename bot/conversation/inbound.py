@@ -20,10 +20,10 @@ from bot.conversation.values import Inbound, Prepared
 from bot.conversation.words import Command, match_command
 from bot.db import insert_ignore
 from bot.domain.interactions import record_reply_or_reaction
-from bot.domain.outbox import enqueue, release_held, render
+from bot.domain.outbox import enqueue_many, release_held, render
 from bot.domain.relays import find_relay, heard_from, reachable_again
 from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
-from bot.outbound import ButtonAck
+from bot.outbound import ButtonAck, Outbound
 
 logger = logging.getLogger(__name__)
 
@@ -168,23 +168,12 @@ def _queue_replies(
     # from its row: the delivery carries the address itself until it is sent.
     keep_address = relay is None or relay.status is RelayStatus.ERASED
     address = inbound.address if keep_address else None
+    messages: list[tuple[str, str, Outbound]] = []
     if acknowledgement is not None:
-        enqueue(
-            session=session,
-            source_kind="ack",
-            source_ref=str(inbound_id),
-            message=acknowledgement,
-            relay=relay,
-            address=address,
-        )
+        messages.append(("ack", str(inbound_id), acknowledgement))
     for index, reply in enumerate(ctx.replies):
         source = reply.source if isinstance(reply, Prepared) else None
         kind, ref = source or ("reply", f"{inbound_id}.{index}")
-        enqueue(
-            session=session,
-            source_kind=kind,
-            source_ref=ref,
-            message=render(reply, language),
-            relay=relay,
-            address=address,
-        )
+        messages.append((kind, ref, render(reply, language)))
+    # One statement for all of them, in this order (the worker sends by id).
+    enqueue_many(session=session, messages=messages, relay=relay, address=address)

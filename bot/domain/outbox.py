@@ -6,9 +6,11 @@ the claimed delivery a worker holds, and holding a delivery until its relay writ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.conversation.values import Prepared, Reply
-from bot.db import insert_ignore
+from bot.db import core, insert_ignore
 from bot.i18n import Text, bilingual
 from bot.models import Delivery, DeliveryStatus, JSONDocument, Language, Relay
 from bot.outbound import MediaRef, Message, Option, Outbound, to_json
@@ -71,6 +73,44 @@ def enqueue(
         Delivery.__table__,  # type: ignore[arg-type]
         values,
         unique=["source_kind", "source_ref", "relay_id"],
+    )
+
+
+def enqueue_many(
+    *,
+    session: Session,
+    messages: list[tuple[str, str, Outbound]],
+    relay: Relay | None,
+    address: str | None = None,
+) -> None:
+    """Queue several messages (source kind, source ref, message) for one relay or address
+    in one statement, each once per (source, relay): a webhook's acknowledgement and
+    replies, which were one INSERT each."""
+    if relay is None and address is None:
+        raise ValueError("a delivery needs a relay or an address")
+    if not messages:
+        return
+    relay_id = relay.id if relay is not None else None
+    rows = [
+        {
+            "relay_id": relay_id,
+            "address": address,
+            "source_kind": kind,
+            "source_ref": ref,
+            "payload": to_json(message),
+            "status": DeliveryStatus.QUEUED,
+        }
+        for kind, ref, message in messages
+    ]
+    connection = core(session)
+    connection.execute(_enqueue_statement(connection.dialect.name), rows)
+
+
+@functools.cache
+def _enqueue_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Delivery.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["source_kind", "source_ref", "relay_id"]
     )
 
 
@@ -212,7 +252,7 @@ def hold(
 
 def release_held(*, session: Session, relay: Relay, now: datetime) -> int:
     """The relay wrote: what was held until they did may go now."""
-    result = session.connection().execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
+    result = core(session).execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
     return int(result.rowcount or 0)
 
 
