@@ -86,10 +86,10 @@ def enqueue_many(
     """Queue several messages (source kind, source ref, message) for one relay or address
     in one statement, each once per (source, relay): a webhook's acknowledgement and
     replies, which were one INSERT each."""
-    if relay is None and address is None:
-        raise ValueError("a delivery needs a relay or an address")
     if not messages:
         return
+    if relay is None and address is None:
+        raise ValueError("a delivery needs a relay or an address")
     relay_id = relay.id if relay is not None else None
     rows = [
         {

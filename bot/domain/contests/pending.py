@@ -74,5 +74,5 @@ def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Pol
     candidates += [(delivery, 0, Poll, poll) for poll, delivery in polls]
     if not candidates:
         return None
-    _sent, _order, kind, found = max(candidates, key=lambda item: (item[0], item[1]))
+    _when, _order, kind, found = max(candidates, key=lambda item: (item[0], item[1]))
     return session.get_one(kind, found)  # type: ignore[return-value]
