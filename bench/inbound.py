@@ -1,32 +1,43 @@
-"""A contest's burst of answers against `relais web`, beside a bare FastAPI endpoint under
-the same uvicorn settings, on SQLite and on PostgreSQL, at 16 and 64 connections.
+"""A contest's burst of answers against `relais web`, beside a bare FastAPI endpoint and
+a plain python-telegram-bot webhook bot (bench/plain_ptb.py) under the same uvicorn
+settings, on SQLite and on PostgreSQL, at 16 and 64 connections, for Telegram's updates
+and Twilio's signed WhatsApp form posts.
 
     python bench/inbound.py [--requests 3000] [--connections 16,64] [--postgres URL|'']
+                            [--kinds telegram,twilio] [--servers bare,ptb,relais]
 
 Each Telegram update comes from a distinct joined relay with its own update_id: a third
 are contest answers as callback_query taps, a third typed answers ("2"), a third plain
-text. Relais runs as an operator starts it (a real uvicorn server in a subprocess); the
-load comes from bench/load.py's keep-alive generator. After each run the stored inbound
-rows are counted and must equal the 200s. Not a test: it prints a table and the ratios,
-and each run stops after --limit seconds.
+text. Each WhatsApp message likewise (a quick-reply tap, "2", text), its own MessageSid,
+signed with twilio's RequestValidator over RELAIS_PUBLIC_URL as Twilio signs it. Every
+server runs as an operator starts it (a real uvicorn server in a subprocess), gets
+--warmup requests untimed, then the timed burst from bench/load.py's keep-alive
+generator; the server's CPU seconds over the timed burst are read from /proc. After each
+run the stored rows are counted and must equal the 200s (Relais's inbound_messages, the
+plain bot's plain_updates). Not a test: it prints a table and the ratios last
+(relais/bare, relais/PTB), and each run stops after --limit seconds.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/inbound.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy import func, insert, select, text  # noqa: E402
+from twilio.request_validator import RequestValidator  # noqa: E402
 
 from bench.load import (  # noqa: E402
     RELAIS,
@@ -55,10 +66,15 @@ POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 FIRST_CHAT = 500_000
 SECRET = "bench-secret"  # noqa: S105 - the benchmark's own webhook secret
 TOKEN = "123456:bench"  # noqa: S105 - Telegram is never called: `relais web` only queues
+ACCOUNT_SID = "AC" + "be" * 16
+AUTH_TOKEN = "bench-auth-token"  # noqa: S105 - the benchmark's own Twilio token
+WHATSAPP_FROM = "whatsapp:+22370000000"
+PUBLIC_URL = "https://relais.example.org"  # what Twilio signs; never reached
 
 
 def prepare(url: str, relays: int) -> int:
-    """`relays` joined Telegram relays and an open contest; the first question's id."""
+    """`relays` joined Telegram relays, as many on WhatsApp, and an open contest; the
+    first question's id."""
     upgrade(url)
     engine = make_engine(url)
     now = datetime.now(UTC)
@@ -74,6 +90,18 @@ def prepare(url: str, relays: int) -> int:
                     "status": RelayStatus.ACTIVE,
                     "consent_at": now,
                     "referral_code": f"B{n:09d}",
+                }
+                for n in range(relays)
+            ]
+            + [
+                {
+                    "address": whatsapp_address(n),
+                    "channel": "whatsapp",
+                    "language": Language.FR,
+                    "place": "kayes",
+                    "status": RelayStatus.ACTIVE,
+                    "consent_at": now,
+                    "referral_code": f"W{n:09d}",
                 }
                 for n in range(relays)
             ],
@@ -151,53 +179,215 @@ def burst(first: int, count: int, question: int) -> list[bytes]:
     ]
 
 
-def stored(url: str) -> int:
+def whatsapp_address(n: int) -> str:
+    return f"whatsapp:+2236{n:07d}"
+
+
+def form(n: int, question: int) -> dict[str, str]:
+    """The n-th WhatsApp message of the burst, as Twilio posts it, from the n-th relay: a
+    third quick-reply taps on the contest's question, a third typed answers, a third text."""
+    sid = f"SM{n:032x}"
+    fields = {
+        "SmsMessageSid": sid,
+        "NumMedia": "0",
+        "ProfileName": "Awa",
+        "MessageType": "text",
+        "SmsSid": sid,
+        "WaId": whatsapp_address(n).removeprefix("whatsapp:+"),
+        "SmsStatus": "received",
+        "Body": "2" if n % 3 == 1 else "Merci, on en parle au grin ce soir avec les jeunes",
+        "To": WHATSAPP_FROM,
+        "NumSegments": "1",
+        "ReferralNumMedia": "0",
+        "MessageSid": sid,
+        "AccountSid": ACCOUNT_SID,
+        "From": whatsapp_address(n),
+        "ApiVersion": "2010-04-01",
+    }
+    if n % 3 == 0:
+        fields.update(
+            MessageType="button",
+            Body="Le conseil",
+            ButtonText="Le conseil",
+            ButtonPayload=f"quiz:{question}.{n % 3}",
+        )
+    return fields
+
+
+def twilio_burst(first: int, count: int, question: int) -> list[bytes]:
+    """Signed as Twilio signs them: RequestValidator over the public URL and the form."""
+    validator = RequestValidator(AUTH_TOKEN)
+    url = PUBLIC_URL + "/webhooks/twilio"
+    requests = []
+    for n in range(first, first + count):
+        fields = form(n, question)
+        signature = validator.compute_signature(url, fields)
+        requests.append(
+            request_bytes(
+                "/webhooks/twilio",
+                urlencode(fields).encode(),
+                {"X-Twilio-Signature": signature},
+                content_type="application/x-www-form-urlencoded",
+            )
+        )
+    return requests
+
+
+def stored(url: str, channel: str) -> int:
     engine = make_engine(url)
     with engine.connect() as connection:
-        count = connection.scalar(select(func.count()).select_from(InboundMessage)) or 0
+        count = connection.scalar(
+            select(func.count())
+            .select_from(InboundMessage)
+            .where(InboundMessage.channel == channel)
+        )
     engine.dispose()
-    return int(count)
+    return int(count or 0)
 
 
-@contextmanager
-def relais_web(url: str) -> Iterator[int]:
-    port = free_port()
-    env = relais_env(database_url=url, telegram_token=TOKEN, telegram_secret=SECRET)
-    with server([str(RELAIS), "web", "--port", str(port)], port, env):
-        yield port
+def stored_plain(url: str, channel: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            text("SELECT count(*) FROM plain_updates WHERE channel = :channel"),
+            {"channel": channel},
+        )
+    engine.dispose()
+    return int(count or 0)
 
 
-def line(name: str, load: Load) -> str:
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process so far, all its threads (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def relais_command(port: int) -> list[str]:
+    return [str(RELAIS), "web", "--port", str(port)]
+
+
+def plain_command(port: int, url: str) -> list[str]:
+    return [sys.executable, str(Path(__file__).with_name("plain_ptb.py")), str(port), url]
+
+
+@dataclass(frozen=True)
+class Measured:
+    load: Load
+    cpu: float  # server CPU seconds over the timed burst
+    rows: int | None  # rows stored by the timed burst (None: the bare endpoint stores none)
+
+    @property
+    def cpu_ms(self) -> float:
+        answered = sum(self.load.statuses.values())
+        return self.cpu / answered * 1000 if answered else 0.0
+
+    @property
+    def durable(self) -> str:
+        if self.rows is None:
+            return "-"
+        if self.rows == self.load.ok:
+            return "rows == 200s"
+        return f"ROWS {self.rows} != 200s {self.load.ok}"
+
+
+def measure(
+    command: list[str],
+    port: int,
+    env: dict[str, str],
+    requests: list[bytes],
+    warmup: int,
+    connections: int,
+    limit: float,
+    rows: Callable[[], int] | None,
+) -> Measured:
+    """Start the server, warm it up with the first `warmup` requests, then time the rest."""
+    with server(command, port, env) as (process, _ready):
+        drive(port, requests[:warmup], connections, limit)
+        before = rows() if rows else 0
+        cpu = cpu_seconds(process.pid)
+        load = drive(port, requests[warmup:], connections, limit)
+        cpu = cpu_seconds(process.pid) - cpu
+        after = rows() if rows else 0
+    return Measured(load, cpu, after - before if rows else None)
+
+
+def line(name: str, measured: Measured) -> str:
+    load = measured.load
     return (
-        f"  {name:<28} {load.per_second:8.0f} req/s  p50 {load.percentile(0.5) * 1000:6.1f} ms"
-        f"  p99 {load.percentile(0.99) * 1000:7.1f} ms"
-        f"  200s {load.ok}/{sum(load.statuses.values())}"
+        f"  {name:<22} {load.per_second:7.0f} req/s  p50 {load.percentile(0.5) * 1000:6.1f} ms"
+        f"  p99 {load.percentile(0.99) * 1000:7.1f} ms  cpu {measured.cpu_ms:5.2f} ms/req"
+        f"  200s {load.ok}/{sum(load.statuses.values())}  {measured.durable}"
     )
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def run(backend: str, url: str, args: argparse.Namespace) -> list[str]:
     connections = [int(c) for c in args.connections.split(",")]
-    question = prepare(url, args.requests * len(connections))
+    per_run = args.warmup + args.requests
+    question = prepare(url, per_run * len(connections))
+    env = relais_env(
+        database_url=url,
+        telegram_token=TOKEN,
+        telegram_secret=SECRET,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_whatsapp_from=WHATSAPP_FROM,
+        public_url=PUBLIC_URL,
+    )
+    plain_env = relais_env()
+    plain_env.update(PLAIN_TELEGRAM_SECRET=SECRET, PLAIN_TWILIO_AUTH_TOKEN=AUTH_TOKEN)
+    plain_env.update(PLAIN_TELEGRAM_TOKEN=TOKEN, PLAIN_PUBLIC_URL=PUBLIC_URL)
     ratios: list[str] = []
+    kinds = [k for k in ("telegram", "twilio") if k in args.kinds.split(",")]
     for index, count in enumerate(connections):
-        print(f"{backend}, {count} connections, {args.requests} updates")
-        port = free_port()
-        with server(bare_command(port), port, relais_env()):
-            bare = drive(port, burst(0, args.requests, question), count, args.limit)
-        print(line("bare FastAPI", bare))
-        before = stored(url)
-        with relais_web(url) as port:
-            relais = drive(port, burst(index * args.requests, args.requests, question), count)
-        rows = stored(url) - before
-        print(line("relais web", relais))
-        durable = "rows == 200s" if rows == relais.ok else f"ROWS {rows} != 200s {relais.ok}"
-        print(f"  stored {rows} rows: {durable}")
-        ratio = relais.per_second / bare.per_second if bare.per_second else 0.0
-        ratios.append(
-            f"{backend:<10} {count:>3} conn: relais {relais.per_second:6.0f}/s"
-            f" p99 {relais.percentile(0.99) * 1000:6.1f} ms; bare {bare.per_second:6.0f}/s;"
-            f" ratio {ratio:.3f}; {durable}"
-        )
+        first = index * per_run
+        for kind in kinds:
+            if kind == "telegram":
+                requests, channel = burst(first, per_run, question), "telegram"
+            else:
+                requests, channel = twilio_burst(first, per_run, question), "whatsapp"
+            print(
+                f"{backend}, {kind}, {count} connections, {args.requests} updates"
+                f" after {args.warmup} to warm up (load {load_average()})"
+            )
+            figures: dict[str, Measured] = {}
+            for name in args.servers.split(","):
+                port = free_port()
+                if name == "bare":
+                    command, server_env, rows = bare_command(port), relais_env(), None
+                elif name == "ptb":
+                    command, server_env = plain_command(port, url), plain_env
+                    rows = partial(stored_plain, url, channel)
+                else:
+                    command, server_env = relais_command(port), env
+                    rows = partial(stored, url, channel)
+                figures[name] = measure(
+                    command, port, server_env, requests, args.warmup, count, args.limit, rows
+                )
+                print(
+                    line(
+                        {"bare": "bare FastAPI", "ptb": "plain PTB bot"}.get(name, name),
+                        figures[name],
+                    )
+                )
+            relais = figures.get("relais")
+            if relais is None:
+                continue
+            said = [
+                f"{backend:<10} {kind:<8} {count:>3} conn: relais {relais.load.per_second:6.0f}/s"
+                f" p99 {relais.load.percentile(0.99) * 1000:6.1f} ms"
+                f" cpu {relais.cpu_ms:.2f} ms/req"
+            ]
+            for name in ("bare", "ptb"):
+                other = figures.get(name)
+                if other is not None and other.load.per_second:
+                    ratio = relais.load.per_second / other.load.per_second
+                    said.append(f"relais/{name} {ratio:.3f}")
+            said.append(relais.durable + f"; load {load_average()}")
+            ratios.append("; ".join(said))
     return ratios
 
 
@@ -205,7 +395,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=3000, help="updates per run")
     parser.add_argument("--connections", default="16,64")
+    parser.add_argument("--warmup", type=int, default=300, help="untimed updates first")
     parser.add_argument("--limit", type=float, default=120.0, help="seconds per run, at most")
+    parser.add_argument("--kinds", default="telegram,twilio", help="telegram, twilio or both")
+    parser.add_argument(
+        "--servers", default="bare,ptb,relais", help="which of bare, ptb, relais to run"
+    )
     parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="admin URL ('' for none)")
     parser.add_argument("--sqlite", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
@@ -219,7 +414,7 @@ def main() -> None:
                 print(f"  (PostgreSQL: not measured, nothing answers at {args.postgres})")
             else:
                 ratios += run("postgresql", postgres_url, args)
-    print("\nratios (relais / bare FastAPI, same run; read these, not the seconds):")
+    print("\nratios (relais / bare FastAPI and / plain PTB bot, same run; read these):")
     for ratio in ratios:
         print("  " + ratio)
 

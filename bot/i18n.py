@@ -47,6 +47,12 @@ class Renderable(Protocol):
     def render(self, language: Language) -> str: ...
 
 
+def _renders(value: object) -> bool:
+    # A protocol's isinstance costs microseconds, and most arguments are plain numbers and
+    # strings: they are let through first (every reply renders its arguments).
+    return not isinstance(value, str | int) and isinstance(value, Renderable)
+
+
 @dataclass(frozen=True)
 class Text:
     """A user-facing text not yet rendered: a msgid (with a plural form) and its arguments."""
@@ -63,7 +69,7 @@ class Text:
         else:
             template = catalogue.ngettext(self.msgid, self.plural, self.count or 0)
         params = {
-            key: value.render(language) if isinstance(value, Renderable) else value
+            key: value.render(language) if _renders(value) else value
             for key, value in self.params.items()
         }
         return template.format(**params) if params else template

@@ -6,24 +6,26 @@ inbound row, the relay's changes and the queued replies commit together or not a
 
 from __future__ import annotations
 
+import functools
 import logging
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.addresses import mask
 from bot.conversation.router import DEFAULT_ZONE, Context, Router
 from bot.conversation.values import Inbound, Prepared
 from bot.conversation.words import Command, match_command
-from bot.db import insert_ignore
+from bot.db import core
 from bot.domain.interactions import record_reply_or_reaction
-from bot.domain.outbox import enqueue, release_held, render
-from bot.domain.relays import find_relay, heard_from, reachable_again
-from bot.models import InboundMedia, InboundMessage, Language, RelayStatus
-from bot.outbound import ButtonAck
+from bot.domain.outbox import enqueue_many, release_held, render
+from bot.domain.relays import heard_from_address, reachable_again
+from bot.models import InboundMedia, InboundMessage, Language, Relay, RelayStatus
+from bot.outbound import ButtonAck, Outbound
 
 logger = logging.getLogger(__name__)
 
@@ -70,29 +72,28 @@ def receive(
     `acknowledgement` is queued before the replies (Telegram: answer the callback query
     so the button stops spinning).
     """
-    relay = find_relay(session=session, address=inbound.address) if inbound else None
-    inbound_id = insert_ignore(
-        session,
-        InboundMessage.__table__,  # type: ignore[arg-type]
+    connection = core(session)
+    inbound_id = connection.execute(
+        _store_statement(connection.dialect.name),
         {
             "channel": channel,
             "platform_message_id": platform_message_id,
             "address": inbound.address if inbound else None,
-            "relay_id": relay.id if relay else None,
+            "relay_address": inbound.address if inbound else None,
             "kind": _kind(inbound),
             "text": _text(inbound),
             "payload": raw,
             "received_at": now,
         },
-        unique=["channel", "platform_message_id"],
-    )
+    ).scalar_one_or_none()
     if inbound_id is None:
         logger.info("replayed %s message %s acknowledged", channel, platform_message_id)
         return False
     if inbound is None:
         return True
+    # Found and marked as heard from in one statement, once the message is known to be new.
+    relay = heard_from_address(session=session, address=inbound.address, now=now)
     if relay is not None:
-        heard_from(session=session, relay=relay, now=now)
         reachable_again(session=session, relay=relay, now=now)
         release_held(session=session, relay=relay, now=now)  # their window is open again
         if inbound.replied_to is not None and not _is_share_word(inbound):
@@ -122,6 +123,23 @@ def receive(
         len(ctx.replies),
     )
     return True
+
+
+@functools.cache
+def _store_statement(dialect: str) -> Any:
+    """INSERT the inbound message unless (channel, platform message id) is stored; its
+    relay_id is the relay at its address, looked up inside the same statement."""
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table: Table = InboundMessage.__table__  # type: ignore[assignment]
+    relay_at_address = (
+        select(Relay.id).where(Relay.address == bindparam("relay_address")).scalar_subquery()
+    )
+    return (
+        insert(table)
+        .values(relay_id=relay_at_address)
+        .on_conflict_do_nothing(index_elements=["channel", "platform_message_id"])
+        .returning(table.c.id)
+    )
 
 
 def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:
@@ -168,23 +186,12 @@ def _queue_replies(
     # from its row: the delivery carries the address itself until it is sent.
     keep_address = relay is None or relay.status is RelayStatus.ERASED
     address = inbound.address if keep_address else None
+    messages: list[tuple[str, str, Outbound]] = []
     if acknowledgement is not None:
-        enqueue(
-            session=session,
-            source_kind="ack",
-            source_ref=str(inbound_id),
-            message=acknowledgement,
-            relay=relay,
-            address=address,
-        )
+        messages.append(("ack", str(inbound_id), acknowledgement))
     for index, reply in enumerate(ctx.replies):
         source = reply.source if isinstance(reply, Prepared) else None
         kind, ref = source or ("reply", f"{inbound_id}.{index}")
-        enqueue(
-            session=session,
-            source_kind=kind,
-            source_ref=ref,
-            message=render(reply, language),
-            relay=relay,
-            address=address,
-        )
+        messages.append((kind, ref, render(reply, language)))
+    # One statement for all of them, in this order (the worker sends by id).
+    enqueue_many(session=session, messages=messages, relay=relay, address=address)

@@ -21,7 +21,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import core, insert_ignore
 from bot.domain.outbox import enqueue
 from bot.enums import RelayStatus
 from bot.models import InboxEntry, InboxReply, Relay
@@ -46,7 +46,7 @@ _WAITING = (
 def keep(*, session: Session, relay: Relay, inbound_id: int, now: datetime) -> bool:
     """Keep an inbound message for the team; True when the relay should be told it reached
     them (see the acknowledgement rule above). Keeping the same message twice is a no-op."""
-    waiting = session.scalar(_WAITING, {"relay": relay.id})
+    waiting = core(session).scalar(_WAITING, {"relay": relay.id})
     kept = insert_ignore(
         session,
         InboxEntry.__table__,  # type: ignore[arg-type]

@@ -6,17 +6,19 @@ the claimed delivery a worker holds, and holding a delivery until its relay writ
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import Table, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.conversation.values import Prepared, Reply
-from bot.db import insert_ignore
+from bot.db import core, insert_ignore
 from bot.i18n import Text, bilingual
 from bot.models import Delivery, DeliveryStatus, JSONDocument, Language, Relay
 from bot.outbound import MediaRef, Message, Option, Outbound, to_json
@@ -71,6 +73,44 @@ def enqueue(
         Delivery.__table__,  # type: ignore[arg-type]
         values,
         unique=["source_kind", "source_ref", "relay_id"],
+    )
+
+
+def enqueue_many(
+    *,
+    session: Session,
+    messages: list[tuple[str, str, Outbound]],
+    relay: Relay | None,
+    address: str | None = None,
+) -> None:
+    """Queue several messages (source kind, source ref, message) for one relay or address
+    in one statement, each once per (source, relay): a webhook's acknowledgement and
+    replies, which were one INSERT each."""
+    if not messages:
+        return
+    if relay is None and address is None:
+        raise ValueError("a delivery needs a relay or an address")
+    relay_id = relay.id if relay is not None else None
+    rows = [
+        {
+            "relay_id": relay_id,
+            "address": address,
+            "source_kind": kind,
+            "source_ref": ref,
+            "payload": to_json(message),
+            "status": DeliveryStatus.QUEUED,
+        }
+        for kind, ref, message in messages
+    ]
+    connection = core(session)
+    connection.execute(_enqueue_statement(connection.dialect.name), rows)
+
+
+@functools.cache
+def _enqueue_statement(dialect: str) -> Any:
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return insert(Delivery.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
+        index_elements=["source_kind", "source_ref", "relay_id"]
     )
 
 
@@ -212,19 +252,23 @@ def hold(
 
 def release_held(*, session: Session, relay: Relay, now: datetime) -> int:
     """The relay wrote: what was held until they did may go now."""
-    result = session.execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    result = core(session).execute(_RELEASE_HELD, {"relay": relay.id, "now": now})
+    return int(result.rowcount or 0)
 
 
-# Built once: every inbound message runs it (building it cost more than running it).
+# Built once: every inbound message runs it (building it cost more than running it). A
+# Core UPDATE on the session's connection: the ORM's bulk UPDATE path cost 4× the statement.
+_DELIVERIES: Table = Delivery.__table__  # type: ignore[assignment]
 _RELEASE_HELD = (
-    update(Delivery)
-    .where(Delivery.relay_id == bindparam("relay"), Delivery.status == DeliveryStatus.HELD)
+    update(_DELIVERIES)
+    .where(
+        _DELIVERIES.c.relay_id == bindparam("relay"),
+        _DELIVERIES.c.status == DeliveryStatus.HELD,
+    )
     .values(
         status=DeliveryStatus.QUEUED,
-        next_attempt_at=bindparam("now", type_=Delivery.next_attempt_at.type),
+        next_attempt_at=bindparam("now", type_=_DELIVERIES.c.next_attempt_at.type),
         error=None,
         error_code=None,
     )
-    .execution_options(synchronize_session=False)
 )

@@ -19,8 +19,9 @@ from bot.domain.contests.questions import (
     QUESTION_SOURCE,
     choice_label,
     closing,
+    following_question,
+    kept_question,
     localized,
-    next_question,
     question_message,
     questions_of,
 )
@@ -42,7 +43,7 @@ def _unpack(value: str) -> tuple[int, int] | None:
 def choose(ctx: Context) -> None:
     """A pressed button: "<question id>.<choice>"."""
     found = _unpack(ctx.argument)
-    question = ctx.session.get(Question, found[0]) if found else None
+    question = kept_question(ctx.session, found[0]) if found else None
     if ctx.require_relay().status is not RelayStatus.ACTIVE:
         fallback(ctx)
     elif found is None or question is None or not 0 <= found[1] < len(question.choices):
@@ -112,8 +113,7 @@ def _follow_up(ctx: Context, question: Question) -> None:
     """The next question in a sequential contest; a word when every question is answered."""
     relay = ctx.require_relay()
     contest = question.contest
-    following = next_question(ctx.session, contest, relay)
-    total = len(questions_of(ctx.session, contest))
+    following, total = following_question(ctx.session, contest, relay)
     if following is None:
         ctx.reply(
             _(

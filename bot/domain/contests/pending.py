@@ -15,6 +15,7 @@ from sqlalchemy import String, and_, bindparam, cast, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.db import core
 from bot.domain.contests.questions import QUESTION_SOURCE
 from bot.models import Answer, Contest, Delivery, Poll, Question, Relay, Vote
 
@@ -32,8 +33,11 @@ def _sent(source_kind: str, ref: InstrumentedAttribute[int]) -> ColumnElement[bo
 
 
 # Built once: every typed message asks both, and building them cost more than running them.
+# They read ids only, on the session's connection: most typed text answers nothing, and
+# loading entities through the ORM cost more than the two queries; the one found is
+# loaded afterwards.
 _QUESTIONS = (
-    select(Question, Delivery.id)
+    select(Question.id, Question.contest_id, Question.position, Delivery.id)
     .join(Delivery, _sent(QUESTION_SOURCE, Question.id))
     .join(Contest, Contest.id == Question.contest_id)
     .where(
@@ -44,7 +48,7 @@ _QUESTIONS = (
     )
 )
 _POLLS = (
-    select(Poll, Delivery.id)
+    select(Poll.id, Delivery.id)
     .join(Delivery, _sent(POLL_SOURCE, Poll.id))
     .where(
         Poll.closes_at > bindparam("horizon"),
@@ -56,16 +60,19 @@ _POLLS = (
 def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Poll | None:
     """The question or poll a bare typed answer from this relay is meant for, if any."""
     parameters = {"relay_id": relay.id, "horizon": now - LATE_GRACE}
-    questions = session.execute(_QUESTIONS, parameters).all()
-    polls = session.execute(_POLLS, parameters).all()
+    connection = core(session)
+    questions = connection.execute(_QUESTIONS, parameters).all()
+    polls = connection.execute(_POLLS, parameters).all()
     # A contest counts from its latest question sent; its first unanswered one is asked.
     latest: dict[int, int] = {}
-    for question, delivery in questions:
-        latest[question.contest_id] = max(latest.get(question.contest_id, 0), delivery)
-    candidates: list[tuple[int, int, Question | Poll]] = [
-        (latest[question.contest_id], -question.position, question) for question, _ in questions
+    for _question, contest, _position, delivery in questions:
+        latest[contest] = max(latest.get(contest, 0), delivery)
+    candidates: list[tuple[int, int, type[Question] | type[Poll], int]] = [
+        (latest[contest], -position, Question, question)
+        for question, contest, position, _delivery in questions
     ]
-    candidates += [(delivery, 0, poll) for poll, delivery in polls]
+    candidates += [(delivery, 0, Poll, poll) for poll, delivery in polls]
     if not candidates:
         return None
-    return max(candidates, key=lambda item: (item[0], item[1]))[2]
+    _when, _order, kind, found = max(candidates, key=lambda item: (item[0], item[1]))
+    return session.get_one(kind, found)  # type: ignore[return-value]

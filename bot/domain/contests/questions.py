@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.conversation.values import Choice, ChoiceKind
+from bot.db import core
 from bot.domain.broadcasts import Audience
 from bot.domain.outbox import enqueue_in_each_language
 from bot.i18n import Day, _
@@ -110,6 +111,46 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
         )
 
     return sum(queue(question) for question in questions)
+
+
+_KEPT = "relais.questions"  # session.info: the questions a unit of work loaded, by id
+_ANSWERED = (
+    select(Answer.question_id)
+    .join(Question, Question.id == Answer.question_id)
+    .where(Answer.relay_id == bindparam("relay"), Question.contest_id == bindparam("contest"))
+)
+
+
+def kept_questions(session: Session, contest_id: int) -> list[Question]:
+    """The contest's questions in order, loaded once per session and kept referenced.
+
+    The session's identity map holds objects weakly: between two webhooks of one group
+    commit (one session) nothing referenced the question answered and its contest, so
+    each answer loaded them again (three SELECTs of question, one of contest, per tap).
+    """
+    kept: dict[int, list[Question]] = session.info.setdefault(_KEPT, {})
+    if contest_id not in kept:
+        kept[contest_id] = list(session.scalars(_QUESTIONS_OF, {"contest": contest_id}))
+    return kept[contest_id]
+
+
+def kept_question(session: Session, question_id: int) -> Question | None:
+    """A question by id, kept referenced with its contest's others for the session."""
+    question = session.get(Question, question_id)
+    if question is not None:
+        kept_questions(session, question.contest_id)
+    return question
+
+
+def following_question(
+    session: Session, contest: Contest, relay: Relay
+) -> tuple[Question | None, int]:
+    """next_question and how many questions the contest has: the questions kept for the
+    session, and only the ids this relay answered read from the database."""
+    questions = kept_questions(session, contest.id)
+    answered = set(core(session).scalars(_ANSWERED, {"relay": relay.id, "contest": contest.id}))
+    following = next((question for question in questions if question.id not in answered), None)
+    return following, len(questions)
 
 
 def next_question(session: Session, contest: Contest, relay: Relay) -> Question | None:

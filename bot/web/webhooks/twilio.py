@@ -51,12 +51,22 @@ async def _signed_form(request: Request, services: Services) -> dict[str, str]:
         url += "?" + request.url.query
     validator = RequestValidator(settings.twilio_auth_token.get_secret_value())
     signature = request.headers.get("X-Twilio-Signature", "")
-    if not signature or not validator.validate(url, form, signature):
+    if not signature or not validator.validate(url, _Form(form), signature):
         logger.warning(
             "Twilio webhook refused: wrong or missing signature for %s", request.url.path
         )
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing X-Twilio-Signature")
     return form
+
+
+class _Form(dict[str, str]):
+    """The form as RequestValidator reads it, one value per field. Given a plain dict it
+    asks for .getall, then .getlist, and takes the value only after both raise: four
+    exceptions per field per request (it signs the URL with and without the port), a
+    third of the webhook's own time under a burst."""
+
+    def getall(self, name: str) -> list[str]:
+        return [self[name]]
 
 
 def _senders(services: Services) -> set[str]:
