@@ -21,7 +21,6 @@ plain bot's plain_updates). Not a test: it prints a table and the ratios last
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import tempfile
@@ -30,15 +29,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/inbound.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text  # noqa: E402
-from twilio.request_validator import RequestValidator  # noqa: E402
 
+from bench.bursts import (  # noqa: E402
+    ACCOUNT_SID,
+    AUTH_TOKEN,
+    FIRST_CHAT,
+    PUBLIC_URL,
+    SECRET,
+    WHATSAPP_FROM,
+    burst,
+    twilio_burst,
+    whatsapp_address,
+)
 from bench.load import (  # noqa: E402
     RELAIS,
     Load,
@@ -46,7 +54,6 @@ from bench.load import (  # noqa: E402
     drive,
     free_port,
     relais_env,
-    request_bytes,
     server,
 )
 from bench.standings import postgres_database  # noqa: E402
@@ -63,13 +70,7 @@ from bot.models import (  # noqa: E402
 )
 
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-FIRST_CHAT = 500_000
-SECRET = "bench-secret"  # noqa: S105 - the benchmark's own webhook secret
 TOKEN = "123456:bench"  # noqa: S105 - Telegram is never called: `relais web` only queues
-ACCOUNT_SID = "AC" + "be" * 16
-AUTH_TOKEN = "bench-auth-token"  # noqa: S105 - the benchmark's own Twilio token
-WHATSAPP_FROM = "whatsapp:+22370000000"
-PUBLIC_URL = "https://relais.example.org"  # what Twilio signs; never reached
 
 
 def prepare(url: str, relays: int) -> int:
@@ -136,101 +137,6 @@ def prepare(url: str, relays: int) -> int:
         ).scalar_one()
     engine.dispose()
     return int(question)
-
-
-def update(n: int, question: int) -> dict[str, object]:
-    """The n-th update of the burst, from the n-th relay."""
-    chat = FIRST_CHAT + n
-    user = {"id": chat, "is_bot": False, "first_name": "Awa", "language_code": "fr"}
-    when = int(datetime.now(UTC).timestamp())
-    if n % 3 == 0:
-        return {
-            "update_id": 10_000_000 + n,
-            "callback_query": {
-                "id": str(90_000_000 + n),
-                "from": user,
-                "chat_instance": "1",
-                "data": f"quiz:{question}.{n % 3}",
-                "message": {
-                    "message_id": 7,
-                    "date": when,
-                    "chat": {"id": chat, "type": "private"},
-                    "from": {"id": 1, "is_bot": True, "first_name": "Relais"},
-                    "text": "Qui élit le maire ?",
-                },
-            },
-        }
-    text = "2" if n % 3 == 1 else "Merci, on en parle au grin ce soir avec les jeunes"
-    message = {
-        "message_id": 1000 + n,
-        "date": when,
-        "chat": {"id": chat, "type": "private", "first_name": "Awa"},
-        "from": user,
-        "text": text,
-    }
-    return {"update_id": 10_000_000 + n, "message": message}
-
-
-def burst(first: int, count: int, question: int) -> list[bytes]:
-    headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
-    return [
-        request_bytes("/webhooks/telegram", json.dumps(update(n, question)).encode(), headers)
-        for n in range(first, first + count)
-    ]
-
-
-def whatsapp_address(n: int) -> str:
-    return f"whatsapp:+2236{n:07d}"
-
-
-def form(n: int, question: int) -> dict[str, str]:
-    """The n-th WhatsApp message of the burst, as Twilio posts it, from the n-th relay: a
-    third quick-reply taps on the contest's question, a third typed answers, a third text."""
-    sid = f"SM{n:032x}"
-    fields = {
-        "SmsMessageSid": sid,
-        "NumMedia": "0",
-        "ProfileName": "Awa",
-        "MessageType": "text",
-        "SmsSid": sid,
-        "WaId": whatsapp_address(n).removeprefix("whatsapp:+"),
-        "SmsStatus": "received",
-        "Body": "2" if n % 3 == 1 else "Merci, on en parle au grin ce soir avec les jeunes",
-        "To": WHATSAPP_FROM,
-        "NumSegments": "1",
-        "ReferralNumMedia": "0",
-        "MessageSid": sid,
-        "AccountSid": ACCOUNT_SID,
-        "From": whatsapp_address(n),
-        "ApiVersion": "2010-04-01",
-    }
-    if n % 3 == 0:
-        fields.update(
-            MessageType="button",
-            Body="Le conseil",
-            ButtonText="Le conseil",
-            ButtonPayload=f"quiz:{question}.{n % 3}",
-        )
-    return fields
-
-
-def twilio_burst(first: int, count: int, question: int) -> list[bytes]:
-    """Signed as Twilio signs them: RequestValidator over the public URL and the form."""
-    validator = RequestValidator(AUTH_TOKEN)
-    url = PUBLIC_URL + "/webhooks/twilio"
-    requests = []
-    for n in range(first, first + count):
-        fields = form(n, question)
-        signature = validator.compute_signature(url, fields)
-        requests.append(
-            request_bytes(
-                "/webhooks/twilio",
-                urlencode(fields).encode(),
-                {"X-Twilio-Signature": signature},
-                content_type="application/x-www-form-urlencoded",
-            )
-        )
-    return requests
 
 
 def stored(url: str, channel: str) -> int:
