@@ -13,6 +13,7 @@ import typer
 import uvicorn
 
 from bot.cli import common as cli_common
+from bot.cli.entry import resume_collector
 from bot.cli.lazy import LazyGroups
 
 logger = logging.getLogger("relais")
@@ -46,6 +47,7 @@ def _serve(host: str, port: int, *, background: bool) -> None:
         today = datetime.now(settings.zone).date()
         for slug in load_samples_if_empty(application.state.services.factory, today):
             logger.info("no campaign loaded: sample %s starts today for the simulator", slug)
+    resume_collector()  # the app is built: what it loaded lives as long as the process
     config = uvicorn.Config(
         application, host=host, port=port, access_log=False, log_config=None, lifespan="on"
     )
@@ -82,6 +84,7 @@ def worker() -> None:
     cli_common.configure_logging()
     engine = make_engine(settings.database_url)
     cli_common.check_schema(engine)
+    resume_collector()
 
     async def run() -> None:
         stop = asyncio.Event()
