@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import statistics
 import subprocess
 import sys
@@ -68,6 +69,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     compile_project()
+    load_before = os.getloadavg()[0]
     relais: list[Start] = []
     bare: list[Start] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -85,6 +87,7 @@ def main() -> None:
     bare_ready = statistics.median(s.ready for s in bare)
     bare_cpu = statistics.median(s.cpu for s in bare)
     bare_rss = statistics.median(s.rss for s in bare)
+    print(f"load average {load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     heading = f"{'ready (s)':>10} {'CPU (s)':>8} {'idle RSS (MB)':>14}"
     print(f"{'':<16} {heading}   (median of {args.runs})")
     print(f"{'relais serve':<16} {ready:>10.2f} {cpu:>8.2f} {rss:>14.1f}")
