@@ -1,14 +1,15 @@
 """A broadcast sent by the delivery workers to the loopback fake Telegram, which enforces
 the configured limit for the whole bot and 1 message/s per chat, as Telegram does.
 
-    python bench/outbound.py [--rates 30 300 1000] [--seconds 20] [--postgres URL|'']
+    python bench/outbound.py [--rates 30 300 1000] [--seconds 20 | --relays 100000]
+                             [--unpaced 20000] [--postgres URL|'']
 
-For each rate: N = rate × seconds relays, one queued delivery each; SQLite with one
-worker, PostgreSQL with one and with two worker processes sharing the pace. It prints
-achieved/configured (sent over the time from the first send to the last, from the
-deliveries' sent_at), the 429s the fake answered, the deliveries lost (not sent when the
-run stopped) and the chats that got the broadcast twice. Then the unpaced capacity: one
-worker against a fake that enforces nothing, beside a bare asyncio sender
+For each rate: N = rate × seconds relays (or --relays of them), one queued delivery
+each; SQLite with one worker, PostgreSQL with one and with two worker processes sharing
+the pace. It prints achieved/configured (sent over the time from the first send to the
+last, from the deliveries' sent_at), the 429s the fake answered, the deliveries lost (not
+sent when the run stopped) and the chats that got the broadcast twice. Then the unpaced
+capacity: one worker against a fake that enforces nothing, beside a bare asyncio sender
 (bench/bare_sender.py) doing the same sends and recordings. The fake and each worker
 run in processes of their own. Not a test; each run is cut off after --limit seconds.
 """
@@ -185,11 +186,22 @@ def databases(postgres: str, tmp: Path, tag: str) -> Iterator[tuple[str, str | N
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rates", type=float, nargs="+", default=[30.0, 300.0, 1000.0])
+    parser.add_argument(
+        "--rates", type=float, nargs="*", default=[30.0, 300.0, 1000.0], help="none: unpaced only"
+    )
     parser.add_argument("--seconds", type=float, default=20.0, help="of sending at each rate")
-    parser.add_argument("--unpaced", type=int, default=20_000, help="deliveries, unpaced run")
+    parser.add_argument(
+        "--relays", type=int, help="relays in each paced run, whatever the rate (not --seconds)"
+    )
+    parser.add_argument(
+        "--unpaced", type=int, default=20_000, help="deliveries in the unpaced run (0: none)"
+    )
     parser.add_argument("--batch", type=int, default=50, help="claim size")
-    parser.add_argument("--limit", type=float, default=120.0, help="seconds per run, at most")
+    parser.add_argument(
+        "--limit",
+        type=float,
+        help="seconds per run, at most (default: twice the sending time, plus 60)",
+    )
     parser.add_argument("--postgres", default=POSTGRES_ADMIN, help="admin URL ('' for none)")
     parser.add_argument("--serve-fake", type=float, help=argparse.SUPPRESS)
     parser.add_argument(
@@ -213,7 +225,8 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as name:
         for rate in args.rates:
-            count = int(rate * args.seconds)
+            count = args.relays or int(rate * args.seconds)
+            limit = args.limit or 2 * count / rate + 60
             for workers, most in itertools.product((1, 2), variants):
                 tag = f"r{rate:g}w{workers}f{most}"
                 for db, url in databases(args.postgres, Path(name), tag):
@@ -225,7 +238,7 @@ def main() -> None:
                         count=count,
                         workers=workers,
                         batch=args.batch,
-                        limit=args.limit,
+                        limit=limit,
                         enforce=True,
                         most=most,
                     )
@@ -237,6 +250,8 @@ def main() -> None:
                         flush=True,
                     )
         unpaced = {}
+        if not args.unpaced:
+            return
         for most in variants:
             unpaced[most] = run(
                 f"sqlite:///{Path(name) / f'unpaced{most}.db'}",
@@ -244,7 +259,7 @@ def main() -> None:
                 count=args.unpaced,
                 workers=1,
                 batch=args.batch,
-                limit=args.limit,
+                limit=args.limit or 2 * args.unpaced / 100 + 60,
                 enforce=False,
                 most=most,
             )
