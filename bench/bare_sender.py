@@ -8,9 +8,10 @@ order: the floor under the worker's bookkeeping.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 from sqlalchemy import bindparam, select, update
@@ -27,8 +28,13 @@ RECORD_EVERY = 100
 Fake = Callable[[float], AbstractContextManager[tuple[str, str, dict[str, int]]]]
 
 
-def bare_run(url: str, *, count: int, fake: Fake) -> float:
-    """Send `count` queued deliveries; returns msg/s from the first send to the last."""
+class Result(NamedTuple):
+    rate: float  # msg/s from the first send to the last
+    cpu_ms: float  # CPU this process spent per message while sending (every thread)
+
+
+def bare_run(url: str, *, count: int, fake: Fake) -> Result:
+    """Send `count` queued deliveries."""
     upgrade(url)
     queue_broadcast(url, count, first_chat=FIRST_CHAT, source_ref="bench")
     engine = make_engine(url)
@@ -80,7 +86,9 @@ def bare_run(url: str, *, count: int, fake: Fake) -> float:
             await client.aclose()
 
     with fake(0) as (api_url, token, _):
+        started = time.process_time()
         asyncio.run(send_all(api_url, token))
+        cpu = time.process_time() - started
     with engine.connect() as connection:
         first, last = (
             connection.execute(
@@ -92,4 +100,4 @@ def bare_run(url: str, *, count: int, fake: Fake) -> float:
         )
     engine.dispose()
     seconds = (last - first).total_seconds()
-    return (count - 1) / seconds if seconds else 0.0
+    return Result((count - 1) / seconds if seconds else 0.0, 1000 * cpu / count)
