@@ -1,8 +1,10 @@
 """The Telegram channel: messages out through the Bot API, at Telegram's pace.
 
-Sending uses python-telegram-bot's Bot with base_url taken from RELAIS_TELEGRAM_API_URL,
-so a local Bot API server or a test fake can stand in. Options are inline buttons. A
-campaign file is uploaded once, then sent by the file_id Telegram gave it (media.py).
+Text messages and button acknowledgements are JSON calls made directly (api.py); media
+go through python-telegram-bot's Bot, which uploads files. Both take their base URL from
+RELAIS_TELEGRAM_API_URL, so a local Bot API server or a test fake can stand in. Options
+are inline buttons. A campaign file is uploaded once, then sent by the file_id Telegram
+gave it (media.py).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import (
     Channel,
+    DeliveryError,
     Pacing,
     RateLimited,
     Rejected,
@@ -37,6 +40,7 @@ from bot.channels.base import (
     Temporary,
     Unreachable,
 )
+from bot.channels.telegram.api import BotApi
 from bot.channels.telegram.media import CampaignFiles
 from bot.channels.telegram.updates import CHANNEL, MEDIA_URL_PREFIX
 from bot.conversation.values import MediaKind
@@ -93,6 +97,11 @@ def keyboard(options: tuple[Option, ...]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(rows)
 
 
+def _markup(message: Message) -> InlineKeyboardMarkup | None:
+    # The share button travels with no forward: Telegram drops a bot's buttons.
+    return keyboard(message.options + ((message.share,) if message.share else ()))
+
+
 def _seconds(value: int | timedelta) -> float:
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
@@ -115,6 +124,9 @@ class TelegramChannel(Channel):
         logging.getLogger("httpx").setLevel(logging.WARNING)
         concurrency = in_flight(rate)
         self.pacing = Pacing(rate=rate, concurrency=concurrency, spacing=CHAT_SPACING)
+        self._api = BotApi(
+            token=token, api_url=api_url, calls=concurrency, pool_size=POOL_SIZE, timeout=timeout
+        )
         pools = math.ceil(concurrency / POOL_SIZE)
         self._bots = [
             Bot(
@@ -146,15 +158,17 @@ class TelegramChannel(Channel):
                 self._ready = True
 
     async def send(self, identifier: str, message: Outbound) -> str | None:
+        if isinstance(message, ButtonAck):
+            await self._acknowledge(int(identifier), message)
+            return None
+        if not isinstance(message, Message):
+            raise Rejected(f"telegram cannot send a {type(message).__name__}")
+        if message.media is None:
+            return await self._send_text(int(identifier), message.text, _markup(message))
         try:
             if not self._ready:
                 await self._initialize()
-            if isinstance(message, ButtonAck):
-                await self._acknowledge(int(identifier), message)
-                return None
-            if not isinstance(message, Message):
-                raise Rejected(f"telegram cannot send a {type(message).__name__}")
-            sent = await self._send_message(int(identifier), message)
+            sent = await self._send_media(int(identifier), message)
             return str(sent.message_id)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
@@ -170,14 +184,20 @@ class TelegramChannel(Channel):
         except TelegramError as exc:
             raise Temporary(f"telegram: {exc}") from exc
 
-    async def _send_message(self, chat_id: int, message: Message) -> TelegramMessage:
-        # The share button travels with no forward: Telegram drops a bot's buttons.
-        markup = keyboard(message.options + ((message.share,) if message.share else ()))
+    async def _send_text(self, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> str:
+        """sendMessage, as JSON: the platform's id for the message."""
+        parameters: dict[str, object] = {"chat_id": chat_id, "text": text}
+        if markup is not None:
+            parameters["reply_markup"] = markup.to_dict()
+        sent = await self._api.call("sendMessage", parameters)
+        return str(sent["message_id"])
+
+    async def _send_media(self, chat_id: int, message: Message) -> TelegramMessage:
+        markup = _markup(message)
         text = message.text
         media = message.media
+        assert media is not None  # noqa: S101 - text alone goes by _send_text
         bot = self._bot
-        if media is None:
-            return await bot.send_message(chat_id, text, reply_markup=markup)
         send_media: dict[str, Callable[..., Awaitable[TelegramMessage]]] = {
             MediaKind.PHOTO: bot.send_photo,
             MediaKind.VOICE: bot.send_voice,
@@ -209,17 +229,23 @@ class TelegramChannel(Channel):
         """Stop the button spinning, then take the buttons off the message they were on."""
         try:
             if ack.callback_query_id is not None:
-                await self._bot.answer_callback_query(ack.callback_query_id)
-        except BadRequest as exc:
+                query = {"callback_query_id": ack.callback_query_id}
+                await self._api.call("answerCallbackQuery", query)
+        except DeliveryError as exc:
+            if exc.code != "400":
+                raise
             # A query older than 15 minutes cannot be answered; nothing is lost.
-            logger.info("callback query not answered: %s", exc.message)
+            logger.info("callback query not answered: %s", exc)
         if ack.message_id is None:
             return
         try:
-            await self._bot.edit_message_reply_markup(chat_id, ack.message_id, reply_markup=None)
-        except BadRequest as exc:
+            edit = {"chat_id": chat_id, "message_id": ack.message_id}
+            await self._api.call("editMessageReplyMarkup", edit)
+        except DeliveryError as exc:
+            if exc.code != "400":
+                raise
             # Already edited (a double tap) or deleted: the buttons are gone either way.
-            logger.info("buttons not removed: %s", exc.message)
+            logger.info("buttons not removed: %s", exc)
 
     @property
     def _bot(self) -> Bot:
@@ -227,6 +253,7 @@ class TelegramChannel(Channel):
         return next(self._turn)
 
     async def close(self) -> None:
+        await self._api.close()
         if self._ready:
             for bot in self._bots:
                 await bot.shutdown()
