@@ -18,7 +18,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Row, and_, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -50,6 +50,9 @@ def claim(
     retry_after for that chat): a destination's messages go in order. Each claimed
     delivery carries when its relay last received a message, if within `recent`, so the
     worker can space messages to one chat.
+
+    The rows are read as plain columns and marked sending by one UPDATE: loaded as ORM
+    objects and flushed one UPDATE each, a claim of 50 cost several times more.
     """
     postgres = session.get_bind().dialect.name == "postgresql"
     if postgres:
@@ -59,35 +62,43 @@ def claim(
         rows += _due(session, now=now, limit=limit - len(rows), retries=True, postgres=postgres)
     last_sent = _last_sent(
         session=session,
-        relay_ids={delivery.relay_id for delivery, _ in rows if delivery.relay_id is not None},
+        relay_ids={row.relay_id for row in rows if row.relay_id is not None},
         since=now - recent,
     )
     claimed = []
-    for delivery, relay in rows:
-        address = delivery.address
-        if address is None and relay is not None and relay.status is not RelayStatus.ERASED:
-            address = relay.address
+    for row in rows:
+        address = row.address
+        erased = row.relay_status is RelayStatus.ERASED
+        if address is None and row.relay_status is not None and not erased:
+            address = row.relay_address
         try:
-            message = from_json(delivery.payload)
+            message = from_json(row.payload)
         except PayloadError as exc:
-            logger.error("delivery %s has no message it can send: %s", delivery.id, exc)
-            delivery.status = DeliveryStatus.FAILED
-            delivery.error = f"unreadable payload: {exc}"[:500]
+            logger.error("delivery %s has no message it can send: %s", row.id, exc)
+            session.execute(
+                update(Delivery)
+                .where(Delivery.id == row.id)
+                .values(status=DeliveryStatus.FAILED, error=f"unreadable payload: {exc}"[:500])
+                .execution_options(synchronize_session=False)
+            )
             continue
-        delivery.status = DeliveryStatus.SENDING
-        delivery.claimed_at = now
-        delivery.attempts += 1
         claimed.append(
             Claimed(
-                delivery.id,
-                delivery.relay_id,
+                row.id,
+                row.relay_id,
                 address,
                 message,
-                delivery.attempts,
-                last_sent.get(delivery.relay_id) if delivery.relay_id is not None else None,
+                row.attempts + 1,
+                last_sent.get(row.relay_id) if row.relay_id is not None else None,
             )
         )
-    session.flush()
+    if claimed:
+        session.execute(
+            update(Delivery)
+            .where(Delivery.id.in_([item.id for item in claimed]))
+            .values(status=DeliveryStatus.SENDING, claimed_at=now, attempts=Delivery.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
     return claimed
 
 
@@ -98,9 +109,14 @@ def _of_kind(attempts: Any, retries: bool) -> ColumnElement[bool]:
 
 def _due(
     session: Session, *, now: datetime, limit: int, retries: bool, postgres: bool
-) -> list[tuple[Delivery, Relay | None]]:
+) -> list[Row[Any]]:
     """Due deliveries of one kind (fresh, or retries), oldest first, whose destination is
-    free and has nothing earlier waiting that this pass does not take."""
+    free and has nothing earlier waiting that this pass does not take.
+
+    Every condition is a look-up by destination (ix_delivery_relay_status), and the
+    candidates are walked in id order by ix_delivery_claim (status, attempts, id), so a
+    claim reads about `limit` rows however many are queued. (Grouping every waiting row
+    by destination first made a claim of 50 take 330 ms with 100,000 queued.)"""
     other = aliased(Delivery)
     # A relay's deliveries, and those sent to a bare address (someone with no relay row),
     # each in a subquery of its own: an OR of the two would read every row for each.
@@ -113,48 +129,49 @@ def _due(
         other.address == Delivery.address,
         other.status == DeliveryStatus.SENDING,
     )
-    # The first delivery of each destination that waits and is not taken now (not due, or
-    # of the other kind): what comes after it waits too. Found once for the whole claim,
-    # not once per candidate.
+    # An earlier delivery to the same destination that waits and is not taken now (not
+    # due, or of the other kind): what comes after it waits too.
     waits = and_(
         other.status == DeliveryStatus.QUEUED,
+        other.id < Delivery.id,
         or_(other.next_attempt_at > now, ~_of_kind(other.attempts, retries)),
     )
-    relay_waits = (
-        select(other.relay_id.label("place"), func.min(other.id).label("first"))
-        .where(waits, other.relay_id.is_not(None))
-        .group_by(other.relay_id)
-        .subquery()
+    relay_waits = select(other.id).where(waits, other.relay_id == Delivery.relay_id)
+    address_waits = select(other.id).where(
+        waits,
+        Delivery.relay_id.is_(None),
+        other.relay_id.is_(None),
+        other.address == Delivery.address,
     )
-    address_waits = (
-        select(other.address.label("place"), func.min(other.id).label("first"))
-        .where(waits, other.relay_id.is_(None))
-        .group_by(other.address)
-        .subquery()
-    )
+    # SQLite, with no statistics, would rather find every due row by ix_delivery_due and
+    # sort them all; said to be likely, the condition is checked on the rows walked instead.
+    due = Delivery.next_attempt_at <= now
     query = (
-        select(Delivery, Relay)
-        .outerjoin(Relay, Delivery.relay_id == Relay.id)
-        .outerjoin(relay_waits, relay_waits.c.place == Delivery.relay_id)
-        .outerjoin(
-            address_waits,
-            and_(Delivery.relay_id.is_(None), address_waits.c.place == Delivery.address),
+        select(
+            Delivery.id,
+            Delivery.relay_id,
+            Delivery.address,
+            Delivery.payload,
+            Delivery.attempts,
+            Relay.status.label("relay_status"),
+            Relay.address.label("relay_address"),
         )
+        .outerjoin(Relay, Delivery.relay_id == Relay.id)
         .where(
             Delivery.status == DeliveryStatus.QUEUED,
-            Delivery.next_attempt_at <= now,
+            due if postgres else func.likelihood(due, literal_column("0.9")),
             _of_kind(Delivery.attempts, retries),
             ~relay_busy.exists(),
             ~address_busy.exists(),
-            or_(relay_waits.c.first.is_(None), relay_waits.c.first > Delivery.id),
-            or_(address_waits.c.first.is_(None), address_waits.c.first > Delivery.id),
+            ~relay_waits.exists(),
+            ~address_waits.exists(),
         )
         .order_by(Delivery.id)
         .limit(limit)
     )
     if postgres:
-        query = query.with_for_update(skip_locked=True, of=Delivery)
-    return [(delivery, relay) for delivery, relay in session.execute(query).all()]
+        query = query.with_for_update(skip_locked=True, of=Delivery.__table__)
+    return list(session.execute(query).all())
 
 
 def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dict[int, datetime]:

@@ -71,12 +71,15 @@ class Delivery(Base):
     __table_args__ = (
         UniqueConstraint("source_kind", "source_ref", "relay_id"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        # A claim walks the queue in order (fresh work, then retries) and looks each
+        # candidate's destination up for a delivery in sending or waiting before it
+        # (scheduler/claims.py): each a few rows, however long the queue.
+        Index("ix_delivery_claim", "status", "attempts", "id"),
+        Index("ix_delivery_relay_status", "relay_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
-    relay_id: Mapped[int | None] = mapped_column(
-        ForeignKey("relay.id", ondelete="CASCADE"), index=True
-    )
+    relay_id: Mapped[int | None] = mapped_column(ForeignKey("relay.id", ondelete="CASCADE"))
     source_kind: Mapped[str] = mapped_column(String(16))
     source_ref: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]]
