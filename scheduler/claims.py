@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 import random
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Row, and_, func, literal_column, or_, select, update
+from sqlalchemy import Row, Table, and_, bindparam, func, literal_column, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -207,14 +207,52 @@ class Withdrawn(Exception):
     """A claimed delivery was cancelled (its broadcast was) before it went out."""
 
 
-def still_claimed(factory: sessionmaker[Session], delivery_id: int) -> bool:
-    """Checked before each send waits for its slot (a fraction of a second; checked after,
-    the thread hop made sends that left on time reach the platform in bunches on a busy
-    host): cancelling a broadcast withdraws its claimed deliveries, and those withdrawn
-    by then do not go out."""
+def still_claimed(factory: sessionmaker[Session], delivery_ids: list[int]) -> set[int]:
+    """Which of these are still claimed. Checked before each send waits for its slot (a
+    fraction of a second; checked after, the thread hop made sends that left on time reach
+    the platform in bunches on a busy host): cancelling a broadcast withdraws its claimed
+    deliveries, and those withdrawn by then do not go out. One query for the sends about
+    to wait together (scheduler/recorder.py groups them)."""
     with factory() as session:
-        status = session.scalar(select(Delivery.status).where(Delivery.id == delivery_id))
-    return status is DeliveryStatus.SENDING
+        query = select(Delivery.id).where(
+            Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.SENDING
+        )
+        return set(session.scalars(query))
+
+
+class Sent(NamedTuple):
+    """A send the platform took: recorded with others by mark_all_sent."""
+
+    delivery_id: int
+    at: datetime
+    platform_id: str | None
+    template_sid: str | None = None
+
+
+_TABLE = cast(Table, Delivery.__table__)
+_MARK_SENT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("key"))
+    .values(
+        status=DeliveryStatus.SENT,
+        sent_at=bindparam("at"),
+        platform_message_id=bindparam("pid"),
+        template_sid=bindparam("sid"),
+        error=None,
+        error_code=None,
+    )
+)
+
+
+def mark_all_sent(*, session: Session, sent: list[Sent]) -> None:
+    """Record these sends with one statement (executemany): no row is loaded first."""
+    if not sent:
+        return
+    rows = [
+        {"key": one.delivery_id, "at": one.at, "pid": one.platform_id, "sid": one.template_sid}
+        for one in sent
+    ]
+    session.execute(_MARK_SENT, rows)
 
 
 def mark_sent(
@@ -225,14 +263,19 @@ def mark_sent(
     platform_id: str | None,
     template_sid: str | None = None,
 ) -> None:
-    delivery = session.get_one(Delivery, item.id)
-    delivery.status = DeliveryStatus.SENT
-    delivery.sent_at = now
-    delivery.platform_message_id = platform_id
-    delivery.template_sid = template_sid
-    delivery.error = None
-    delivery.error_code = None
-    session.flush()  # the channel's after_sent may look the delivery up by platform id
+    """One send, by one UPDATE (a delivery this session holds is updated with it)."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.id == item.id)
+        .values(
+            status=DeliveryStatus.SENT,
+            sent_at=now,
+            platform_message_id=platform_id,
+            template_sid=template_sid,
+            error=None,
+            error_code=None,
+        )
+    )
 
 
 def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None = None) -> None:

@@ -9,7 +9,11 @@ previous commit: a lone send is still recorded at once.
 
 What is recorded is the same and as soon: each caller returns once its own outcome is
 committed. An outcome that cannot be written with the others is written on its own, so
-one bad record never loses the rest.
+one bad record never loses the rest. The sends of a group are written by one statement
+(claims.mark_all_sent), not one load and one UPDATE each.
+
+The check made before each send waits for its slot (is the delivery still claimed, or was it
+withdrawn?) is grouped the same way: the sends about to leave together ask once.
 """
 
 from __future__ import annotations
@@ -17,25 +21,38 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
+from scheduler import claims
 
 logger = logging.getLogger(__name__)
 Write = Callable[[Session], None]
 Run = Callable[..., Awaitable[Any]]
 
 
+@dataclass(frozen=True)
+class SentWrite:
+    """A send to record, and what the channel writes with it (its after_sent), if any."""
+
+    sent: claims.Sent
+    after: Write | None = None
+
+
+Entry = Write | SentWrite
+
+
 class Recorder:
     def __init__(self, factory: sessionmaker[Session], run: Run) -> None:
         self._factory = factory
         self._run = run  # runs blocking work in the worker's database threads
-        self._waiting: list[tuple[Write, asyncio.Future[None]]] = []
+        self._waiting: list[tuple[Entry, asyncio.Future[None]]] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def record(self, write: Write) -> None:
+    async def record(self, write: Entry) -> None:
         """Write this in the next shared transaction; return once it is committed."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiting.append((write, done))
@@ -58,7 +75,7 @@ class Recorder:
             for _, done in batch:
                 _settle(done)
 
-    async def _one_by_one(self, batch: list[tuple[Write, asyncio.Future[None]]]) -> None:
+    async def _one_by_one(self, batch: list[tuple[Entry, asyncio.Future[None]]]) -> None:
         for write, done in batch:
             try:
                 await self._run(self._commit, [write])
@@ -67,10 +84,49 @@ class Recorder:
             else:
                 _settle(done)
 
-    def _commit(self, writes: list[Write]) -> None:
+    def _commit(self, writes: list[Entry]) -> None:
         with unit_of_work(self._factory) as session:
+            sent = [write.sent for write in writes if isinstance(write, SentWrite)]
+            claims.mark_all_sent(session=session, sent=sent)
             for write in writes:
-                write(session)
+                if not isinstance(write, SentWrite):
+                    write(session)
+                elif write.after is not None:
+                    write.after(session)
+
+
+class StillClaimed:
+    """Asks, for every send about to leave, whether its delivery is still claimed: the
+    asks that arrive while one query runs are answered together by the next."""
+
+    def __init__(self, factory: sessionmaker[Session], run: Run) -> None:
+        self._factory = factory
+        self._run = run
+        self._waiting: list[tuple[int, asyncio.Future[bool]]] = []
+        self._asker: asyncio.Task[None] | None = None
+
+    async def __call__(self, delivery_id: int) -> bool:
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._waiting.append((delivery_id, answer))
+        if self._asker is None or self._asker.done():
+            self._asker = asyncio.create_task(self._ask_all(), name="delivery-checks")
+        return await answer
+
+    async def _ask_all(self) -> None:
+        while self._waiting:
+            batch, self._waiting = self._waiting, []
+            try:
+                claimed = await self._run(
+                    claims.still_claimed, self._factory, [key for key, _ in batch]
+                )
+            except Exception as exc:
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for key, answer in batch:
+                if not answer.done():
+                    answer.set_result(key in claimed)
 
 
 def _settle(done: asyncio.Future[None], *, error: BaseException | None = None) -> None:

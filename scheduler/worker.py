@@ -53,7 +53,7 @@ from bot.outbound import Outbound, is_message, sent_template
 from scheduler import claims, telemetry
 from scheduler.floods import Floods
 from scheduler.ratelimit import Pace, SharedBucket
-from scheduler.recorder import Recorder
+from scheduler.recorder import Recorder, SentWrite, StillClaimed
 from scheduler.spacing import ChatSpacing
 
 logger = logging.getLogger(__name__)
@@ -113,6 +113,7 @@ class DeliveryWorker:
         self._max_attempts = max_attempts
         self._spacing = ChatSpacing(self._channels)
         self._recorder = Recorder(factory, self._call)
+        self._still_claimed = StillClaimed(factory, self._call)
         self._floods = {name: Floods() for name in self._channels}
         self._in_hand: set[int] = set()  # claimed and not yet recorded: the lease covers them
         self.sent = 0  # messages the platforms took from this worker
@@ -281,23 +282,8 @@ class DeliveryWorker:
             channel.hold(session=session, item=item, code=code, now=_now())
 
     @staticmethod
-    def _record_sent(
-        channel: Channel,
-        item: Claimed,
-        platform_id: str | None,
-        message: Outbound,
-        session: Session,
-    ) -> None:
-        """The send and the channel's after_sent, in one shared unit of work (recorder.py)."""
-        template = sent_template(message)
-        now = _now()
-        claims.mark_sent(
-            session=session,
-            item=item,
-            now=now,
-            platform_id=platform_id,
-            template_sid=template.sid if template is not None else None,
-        )
+    def _after_sent(channel: Channel, item: Claimed, now: datetime, session: Session) -> None:
+        """The channel's after_sent, in the unit of work that records the send."""
         channel.after_sent(session=session, item=item, now=now)
 
     async def _send(
@@ -306,7 +292,7 @@ class DeliveryWorker:
         """Wait for a place among the sends in flight, then for the channel's pace (not an
         acknowledgement), then send: (seconds the channel is paused, platform id, error)."""
         async with self._gates[channel.name]:
-            if not await self._call(claims.still_claimed, self._factory, item.id):
+            if not await self._still_claimed(item.id):
                 raise claims.Withdrawn  # cancelled while it waited for a place: not sent
             if is_message(message):
                 paused = await self._limiters[channel.name].acquire()
@@ -357,9 +343,13 @@ class DeliveryWorker:
             return await self._failed(channel, item, failure)
         self._spacing.sent_to(item)
         self.sent += 1
-        await self._recorder.record(
-            functools.partial(self._record_sent, channel, item, platform_id, message)
-        )
+        now = _now()
+        template = sent_template(message)
+        sent = claims.Sent(item.id, now, platform_id, template.sid if template else None)
+        after = None
+        if type(channel).after_sent is not Channel.after_sent:  # most channels write nothing
+            after = functools.partial(self._after_sent, channel, item, now)
+        await self._recorder.record(SentWrite(sent, after))
         return Outcome.DONE
 
     async def _failed(self, channel: Channel, item: Claimed, exc: DeliveryError) -> Outcome:
