@@ -248,9 +248,11 @@ def mark_all_sent(*, session: Session, sent: list[Sent]) -> None:
     """Record these sends with one statement (executemany): no row is loaded first."""
     if not sent:
         return
+    # In id order, as renew() takes its rows: two transactions locking the same rows in
+    # opposite orders deadlock on PostgreSQL (the lease renewal saw it).
     rows = [
         {"key": one.delivery_id, "at": one.at, "pid": one.platform_id, "sid": one.template_sid}
-        for one in sent
+        for one in sorted(sent, key=lambda one: one.delivery_id)
     ]
     session.execute(_MARK_SENT, rows)
 
