@@ -116,7 +116,7 @@ def test_no_answer_is_temporary() -> None:
 
     error = asyncio.run(run())
     assert type(error) is Temporary
-    assert str(error).startswith("telegram: NetworkError: httpx.ConnectError")
+    assert str(error).startswith("telegram: NetworkError: httpcore.ConnectError")
 
 
 def test_an_acknowledgement_shrugs_off_a_400_and_passes_on_a_429(telegram: FakeTelegram) -> None:
