@@ -265,19 +265,8 @@ def mark_sent(
     platform_id: str | None,
     template_sid: str | None = None,
 ) -> None:
-    """One send, by one UPDATE (a delivery this session holds is updated with it)."""
-    session.execute(
-        update(Delivery)
-        .where(Delivery.id == item.id)
-        .values(
-            status=DeliveryStatus.SENT,
-            sent_at=now,
-            platform_message_id=platform_id,
-            template_sid=template_sid,
-            error=None,
-            error_code=None,
-        )
-    )
+    """One send, recorded as mark_all_sent records a group (no row loaded first)."""
+    mark_all_sent(session=session, sent=[Sent(item.id, now, platform_id, template_sid)])
 
 
 def mark_failed(*, session: Session, item: Claimed, error: str, code: str | None = None) -> None:
