@@ -5,13 +5,17 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, select
+from sqlalchemy import Connection, Engine, Row, Table, create_engine, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Mapper, Session, make_transient_to_detached, sessionmaker
+from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import ConnectionPoolEntry
+
+M = TypeVar("M")
 
 
 def make_engine(url: str | URL) -> Engine:
@@ -58,6 +62,44 @@ def core(session: Session) -> Connection:
     cost as much as a small statement itself, and give a table's statement nothing."""
     session.flush()  # nothing to do, and cheap, when no ORM object changed
     return session.connection()
+
+
+def as_loaded(session: Session, mapped: type[M], row: Row[Any]) -> M:
+    """The object of a Core row of `mapped`'s table (every column, in the table's order), in
+    the session as if the ORM had loaded it: the object already there takes the row's
+    values (as populate_existing would), else a new one is added, unchanged.
+
+    On the webhook's hot path the ORM's loading of one row (from_statement, result
+    processing, instances) cost 175-280 µs; the Core row and this, 100 µs.
+    """
+    columns = _KEYS.get(mapped) or _column_keys(mapped)
+    existing = session.identity_map.get(identity_key(mapped, row[0]))
+    if existing is not None:
+        for key, value in zip(columns, row, strict=True):
+            set_committed_value(existing, key, value)
+        return existing
+    instance = manager_of_class(mapped).new_instance()
+    state = instance.__dict__
+    for key, value in zip(columns, row, strict=True):
+        state[key] = value
+    make_transient_to_detached(instance)  # its identity from the primary key, no history
+    session.add(instance)
+    return instance
+
+
+_KEYS: dict[Any, tuple[str, ...]] = {}
+
+
+def _column_keys(mapped: Any) -> tuple[str, ...]:
+    """The attribute of each of the table's columns, in the table's order; the primary key
+    must come first (as_loaded reads the identity from it)."""
+    mapper: Mapper[Any] = mapped.__mapper__
+    table = mapper.local_table
+    (primary,) = mapper.primary_key
+    if next(iter(table.columns)) is not primary:
+        raise TypeError(f"{mapped.__name__}: the primary key is not the first column")
+    keys = tuple(mapper.get_property_by_column(column).key for column in table.columns)
+    return _KEYS.setdefault(mapped, keys)
 
 
 def insert_ignore(

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Table, bindparam, delete, null, select, update
 from sqlalchemy.orm import Session
 
+from bot.db import as_loaded, core
 from bot.models import (
     Delivery,
     DeliveryStatus,
@@ -36,25 +37,23 @@ def find_relay(*, session: Session, address: str) -> Relay | None:
 
 def heard_from_address(*, session: Session, address: str, now: datetime) -> Relay | None:
     """find_relay and heard_from in one statement: the relay at this address, if any,
-    marked as having written just now (UPDATE … RETURNING the row, loaded as the Relay)."""
-    return session.scalars(_HEARD_FROM_ADDRESS, {"at_address": address, "now": now}).one_or_none()
+    marked as having written just now (UPDATE … RETURNING the row, taken as the Relay)."""
+    row = core(session).execute(_HEARD_FROM_ADDRESS, {"at_address": address, "now": now})
+    found = row.one_or_none()
+    return as_loaded(session, Relay, found) if found is not None else None
 
 
 # Built once: every inbound message runs _HEARD_FROM_ADDRESS (building it cost more than
 # running it). Before, a SELECT found the relay and an UPDATE marked it; one statement now.
+# A Core statement, its row taken as the Relay by as_loaded: the relay as the database now
+# has it, over any copy the session holds (core() flushed pending changes first).
 _BY_ADDRESS = select(Relay).where(Relay.address == bindparam("address"))
 _RELAYS: Table = Relay.__table__  # type: ignore[assignment]
-# The relay as the database now has it, over any copy the session holds (pending changes
-# were flushed first: session.scalars autoflushes).
 _HEARD_FROM_ADDRESS = (
-    select(Relay)
-    .from_statement(
-        update(_RELAYS)
-        .where(_RELAYS.c.address == bindparam("at_address"))
-        .values(last_inbound_at=bindparam("now", type_=_RELAYS.c.last_inbound_at.type))
-        .returning(*_RELAYS.c)
-    )
-    .execution_options(populate_existing=True)
+    update(_RELAYS)
+    .where(_RELAYS.c.address == bindparam("at_address"))
+    .values(last_inbound_at=bindparam("now", type_=_RELAYS.c.last_inbound_at.type))
+    .returning(*_RELAYS.c)
 )
 
 
