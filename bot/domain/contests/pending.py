@@ -10,10 +10,12 @@ number is no longer read as an answer (the late answer is still recorded until t
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import String, and_, bindparam, cast, select
+from sqlalchemy import String, and_, bindparam, cast, literal, null, select, union_all
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from bot.db import core
 from bot.domain.contests.questions import QUESTION_SOURCE
@@ -32,12 +34,18 @@ def _sent(source_kind: str, ref: InstrumentedAttribute[int]) -> ColumnElement[bo
     )
 
 
-# Built once: every typed message asks both, and building them cost more than running them.
-# They read ids only, on the session's connection: most typed text answers nothing, and
-# loading entities through the ORM cost more than the two queries; the one found is
-# loaded afterwards.
+# Built once: every typed message asks it, and building it cost more than running it. It
+# reads ids only, on the session's connection: most typed text answers nothing, and
+# loading entities through the ORM cost more than the query; the one found is loaded
+# afterwards. Questions and polls in one statement (UNION ALL): two cost 50-70 µs more.
 _QUESTIONS = (
-    select(Question.id, Question.contest_id, Question.position, Delivery.id)
+    select(
+        literal(True).label("is_question"),
+        Question.id,
+        Question.contest_id,
+        Question.position,
+        Delivery.id.label("delivery"),
+    )
     .join(Delivery, _sent(QUESTION_SOURCE, Question.id))
     .join(Contest, Contest.id == Question.contest_id)
     .where(
@@ -48,30 +56,29 @@ _QUESTIONS = (
     )
 )
 _POLLS = (
-    select(Poll.id, Delivery.id)
+    select(literal(False), Poll.id, null(), literal(0), Delivery.id)
     .join(Delivery, _sent(POLL_SOURCE, Poll.id))
     .where(
         Poll.closes_at > bindparam("horizon"),
         Poll.id.not_in(select(Vote.poll_id).where(Vote.relay_id == bindparam("relay_id"))),
     )
 )
+_WAITING: CompoundSelect[Any] = union_all(_QUESTIONS, _POLLS)
 
 
 def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Poll | None:
     """The question or poll a bare typed answer from this relay is meant for, if any."""
     parameters = {"relay_id": relay.id, "horizon": now - LATE_GRACE}
-    connection = core(session)
-    questions = connection.execute(_QUESTIONS, parameters).all()
-    polls = connection.execute(_POLLS, parameters).all()
+    rows = core(session).execute(_WAITING, parameters).all()
     # A contest counts from its latest question sent; its first unanswered one is asked.
     latest: dict[int, int] = {}
-    for _question, contest, _position, delivery in questions:
-        latest[contest] = max(latest.get(contest, 0), delivery)
+    for is_question, _id, contest, _position, delivery in rows:
+        if is_question:
+            latest[contest] = max(latest.get(contest, 0), delivery)
     candidates: list[tuple[int, int, type[Question] | type[Poll], int]] = [
-        (latest[contest], -position, Question, question)
-        for question, contest, position, _delivery in questions
+        (latest[contest], -position, Question, found) if is_question else (delivery, 0, Poll, found)
+        for is_question, found, contest, position, delivery in rows
     ]
-    candidates += [(delivery, 0, Poll, poll) for poll, delivery in polls]
     if not candidates:
         return None
     _when, _order, kind, found = max(candidates, key=lambda item: (item[0], item[1]))
