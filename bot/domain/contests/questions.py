@@ -14,7 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from bot.conversation.values import Choice, ChoiceKind
 from bot.db import core
@@ -113,6 +113,7 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
     return sum(queue(question) for question in questions)
 
 
+_WITH_CONTEST = (joinedload(Question.contest),)
 _KEPT = "relais.questions"  # session.info: the questions a unit of work loaded, by id
 _ANSWERED = (
     select(Answer.question_id)
@@ -136,7 +137,8 @@ def kept_questions(session: Session, contest_id: int) -> list[Question]:
 
 def kept_question(session: Session, question_id: int) -> Question | None:
     """A question by id, kept referenced with its contest's others for the session."""
-    question = session.get(Question, question_id)
+    # Its contest in the same SELECT: every answer reads it, and a lazy load was a second.
+    question = session.get(Question, question_id, options=_WITH_CONTEST)
     if question is not None:
         kept_questions(session, question.contest_id)
     return question
