@@ -8,7 +8,9 @@ For each rate: N = rate × seconds relays (or --relays of them), one queued deli
 each; SQLite with one worker, PostgreSQL with one and with two worker processes sharing
 the pace. It prints achieved/configured (sent over the time from the first send to the
 last, from the deliveries' sent_at), the 429s the fake answered, the deliveries lost (not
-sent when the run stopped) and the chats that got the broadcast twice. Then the unpaced
+sent when the run stopped), the chats that got the broadcast twice, the most sends the
+fake saw in any one second, and, for each whole second from the first send, the fewest
+sends and how many seconds fell under 0.9 of the rate (where a shortfall went). Then the unpaced
 capacity: one worker against a fake that enforces nothing, beside a bare asyncio sender
 (bench/bare_sender.py) doing the same sends and recordings. The fake and each worker
 run in processes of their own. Not a test; each run is cut off after --limit seconds.
@@ -90,11 +92,17 @@ def serve_fake(rate: float) -> None:
             while at - times[start] >= 1.0:
                 start += 1
             busiest = max(busiest, end - start + 1)
+        # Each whole second from the first send: the fewest sends in one, and how many
+        # fell under 0.9 of the rate (where a paced run's shortfall went).
+        per_second = Counter(int(at - times[0]) for at in times) if times else Counter()
+        whole = [per_second[i] for i in range(max(per_second, default=0))]
         seen = {
             "sent": len(sent),
             "twice": sum(1 for n in chats.values() if n > 1),
             "refused_429": sum(1 for r in fake.refused if r.status == 429),
             "busiest_second": busiest,
+            "slowest_second": min(whole, default=0),
+            "seconds_under_0.9": sum(1 for n in whole if n < 0.9 * rate) if rate else 0,
         }
         print(json.dumps(seen), flush=True)
 
@@ -233,7 +241,8 @@ def main() -> None:
     variants = [telegram_channel.MAX_IN_FLIGHT] + ([8] if args.before else [])
     print(
         f"{'database':<11}{'workers':>8}{'flight':>7}{'rate':>6}{'sent':>7}{'msg/s':>8}"
-        f"{'ratio':>7}{'429':>5}{'lost':>6}{'twice':>6}{'max/1s':>7}{'cpu ms':>7}"
+        f"{'ratio':>7}{'429':>5}{'lost':>6}{'twice':>6}{'max/1s':>7}{'min/1s':>7}"
+        f"{'<0.9':>6}{'cpu ms':>7}"
     )
     with tempfile.TemporaryDirectory() as name:
         for rate in args.rates:
@@ -258,7 +267,8 @@ def main() -> None:
                         f"{db:<11}{workers:>8}{most:>7}{rate:>6g}{got['sent']:>7.0f}"
                         f"{got['achieved']:>8.0f}{got['achieved'] / rate:>7.2f}"
                         f"{got['refused_429']:>5.0f}{got['lost']:>6.0f}{got['twice']:>6.0f}"
-                        f"{got['busiest_second']:>7.0f}{got['cpu_ms']:>7.2f}",
+                        f"{got['busiest_second']:>7.0f}{got['slowest_second']:>7.0f}"
+                        f"{got['seconds_under_0.9']:>6.0f}{got['cpu_ms']:>7.2f}",
                         flush=True,
                     )
         unpaced = {}
