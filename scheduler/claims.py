@@ -130,11 +130,14 @@ def _due(
         other.status == DeliveryStatus.SENDING,
     )
     # An earlier delivery to the same destination that waits and is not taken now (not
-    # due, or of the other kind): what comes after it waits too.
+    # due, or of the other kind): what comes after it waits too. "Of the other kind" is
+    # the other kind's own range (attempts > 0, or = 0), not NOT(this kind): PostgreSQL
+    # can find `attempts <> 0` through no index, and once the table was analyzed it read
+    # the whole table for it on every claim (20-25 ms with 100,000 queued, against 1-2).
     waits = and_(
         other.status == DeliveryStatus.QUEUED,
         other.id < Delivery.id,
-        or_(other.next_attempt_at > now, ~_of_kind(other.attempts, retries)),
+        or_(other.next_attempt_at > now, _of_kind(other.attempts, not retries)),
     )
     relay_waits = select(other.id).where(waits, other.relay_id == Delivery.relay_id)
     address_waits = select(other.id).where(
@@ -178,15 +181,20 @@ def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dic
     """When each of these relays last received a message (not an acknowledgement)."""
     if not relay_ids:
         return {}
-    rows = session.execute(
-        select(Delivery.relay_id, func.max(Delivery.sent_at))
+    # Asked relay by relay (a correlated subquery): as one GROUP BY over `relay_id IN
+    # (…)`, PostgreSQL read the whole table while it had no statistics for it (13-20 ms a
+    # claim with 100,000 queued, against about 1 ms); per relay, the index on relay_id is
+    # the only sensible way whatever the statistics say.
+    last = (
+        select(func.max(Delivery.sent_at))
         .where(
-            Delivery.relay_id.in_(relay_ids),
+            Delivery.relay_id == Relay.id,
             Delivery.sent_at > since,
             Delivery.platform_message_id.is_not(None),
         )
-        .group_by(Delivery.relay_id)
+        .scalar_subquery()
     )
+    rows = session.execute(select(Relay.id, last).where(Relay.id.in_(relay_ids)))
     return {relay_id: sent for relay_id, sent in rows if relay_id is not None and sent}
 
 
