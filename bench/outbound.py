@@ -3,6 +3,7 @@ the configured limit for the whole bot and 1 message/s per chat, as Telegram doe
 
     python bench/outbound.py [--rates 30 300 1000] [--seconds 20 | --relays 100000]
                              [--unpaced 20000] [--postgres URL|'']
+                             [--runs sqlite1,postgresql1,postgresql2]
 
 For each rate: N = rate × seconds relays (or --relays of them), one queued delivery
 each; SQLite with one worker, PostgreSQL with one and with two worker processes sharing
@@ -218,6 +219,11 @@ def main() -> None:
     )
     parser.add_argument("--batch", type=int, default=50, help="claim size")
     parser.add_argument(
+        "--runs",
+        default="sqlite1,postgresql1,postgresql2",
+        help="which paced runs: database and workers, comma-separated",
+    )
+    parser.add_argument(
         "--limit",
         type=float,
         help="seconds per run, at most (default: twice the sending time, plus 60)",
@@ -251,7 +257,7 @@ def main() -> None:
             for workers, most in itertools.product((1, 2), variants):
                 tag = f"r{rate:g}w{workers}f{most}"
                 for db, url in databases(args.postgres, Path(name), tag):
-                    if url is None or (db == "sqlite" and workers > 1):
+                    if url is None or f"{db}{workers}" not in args.runs.split(","):
                         continue
                     got = run(
                         url,
