@@ -195,7 +195,7 @@ def _last_sent(*, session: Session, relay_ids: set[int], since: datetime) -> dic
         .scalar_subquery()
     )
     rows = session.execute(select(Relay.id, last).where(Relay.id.in_(relay_ids)))
-    return {relay_id: sent for relay_id, sent in rows if relay_id is not None and sent}
+    return {relay_id: sent for relay_id, sent in rows if sent is not None}
 
 
 def renew(*, session: Session, ids: list[int], now: datetime) -> int:
