@@ -250,14 +250,17 @@ def main() -> None:
         f"{'ratio':>7}{'429':>5}{'lost':>6}{'twice':>6}{'max/1s':>7}{'min/1s':>7}"
         f"{'<0.9':>6}{'cpu ms':>7}"
     )
+    runs = set(args.runs.split(","))
     with tempfile.TemporaryDirectory() as name:
         for rate in args.rates:
             count = args.relays or int(rate * args.seconds)
             limit = args.limit or 2 * count / rate + 60
             for workers, most in itertools.product((1, 2), variants):
                 tag = f"r{rate:g}w{workers}f{most}"
-                for db, url in databases(args.postgres, Path(name), tag):
-                    if url is None or f"{db}{workers}" not in args.runs.split(","):
+                # No PostgreSQL database is made for a run not asked for.
+                postgres = args.postgres if f"postgresql{workers}" in runs else ""
+                for db, url in databases(postgres, Path(name), tag):
+                    if url is None or f"{db}{workers}" not in runs:
                         continue
                     got = run(
                         url,
