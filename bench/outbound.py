@@ -117,9 +117,13 @@ def work(
     engine = make_engine(url)
     factory = make_session_factory(engine)
 
+    # Unpaced (rate 0): the channel keeps its most sends in flight (what it would at 1,000/s)
+    # and the limiter is bypassed.
+    limiters = {"telegram": Unpaced()} if rate == 0 else None
+    pace = rate or 1000.0
+
     async def drain() -> None:
-        channel = TelegramChannel(token=token, api_url=api_url, rate=rate)
-        limiters = {"telegram": Unpaced()} if rate == 0 else None
+        channel = TelegramChannel(token=token, api_url=api_url, rate=pace)
         worker = DeliveryWorker(
             factory=factory, channels={"telegram": channel}, batch_size=batch, limiters=limiters
         )
@@ -132,8 +136,6 @@ def work(
         stop.set()
         await running
 
-    if rate == 0:
-        rate = 1000.0  # the channel's own figure; the limiter is bypassed
     started = time.process_time()
     asyncio.run(drain())
     # The CPU this process spent sending (every thread), for the parent: on a shared,
