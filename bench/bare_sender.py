@@ -1,6 +1,7 @@
 """The baseline of bench/outbound.py's unpaced run: what a bare asyncio sender does with
 the same queued broadcast and the same fake. It reads every queued delivery at once, keeps
-64 sends in flight over 4 HTTP clients, and records the outcomes 100 at a time with one
+64 sends in flight over one aiohttp connection pool (the HTTP client the worker's
+Telegram channel uses), and records the outcomes 100 at a time with one
 Core UPDATE each (status, sent_at, platform id), in a thread. No pace, no lease, no per-chat
 order: the floor under the worker's bookkeeping.
 """
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import Any, NamedTuple
 
-import httpx
+import aiohttp
 from sqlalchemy import bindparam, select, update
 
 from bot.db import make_engine
@@ -23,7 +24,6 @@ from tests.bulk import queue_broadcast
 
 FIRST_CHAT = 10_000
 IN_FLIGHT = 64
-CLIENTS = 4
 RECORD_EVERY = 100
 Fake = Callable[[float], AbstractContextManager[tuple[str, str, dict[str, int]]]]
 
@@ -59,31 +59,33 @@ def bare_run(url: str, *, count: int, fake: Fake) -> Result:
 
     async def send_all(api_url: str, token: str) -> None:
         base = f"{api_url}/bot{token}/sendMessage"
-        limits = httpx.Limits(max_connections=IN_FLIGHT // CLIENTS)
-        clients = [httpx.AsyncClient(limits=limits, timeout=10) for _ in range(CLIENTS)]
+        client = aiohttp.ClientSession(
+            connector=aiohttp.TCPConnector(limit=IN_FLIGHT),
+            timeout=aiohttp.ClientTimeout(total=10),
+        )
         queue: asyncio.Queue[tuple[int, str]] = asyncio.Queue()
         for row in todo:
             queue.put_nowait((row.id, row.address))
         writes: list[asyncio.Future[None]] = []
 
-        async def sender(client: httpx.AsyncClient) -> None:
+        async def sender() -> None:
             while not queue.empty():
                 key, address = queue.get_nowait()
                 chat = int(address.split(":", 1)[1])
-                answer = await client.post(base, json={"chat_id": chat, "text": "Réunion"})
-                pid = str(answer.json()["result"]["message_id"])
+                body = {"chat_id": chat, "text": "Réunion"}
+                async with client.post(base, json=body) as answer:
+                    pid = str((await answer.json())["result"]["message_id"])
                 done.append({"key": key, "at": utcnow(), "pid": pid})
                 if len(done) >= RECORD_EVERY:
                     batch = done[:]
                     done.clear()
                     writes.append(asyncio.ensure_future(asyncio.to_thread(record, batch)))
 
-        await asyncio.gather(*(sender(clients[n % CLIENTS]) for n in range(IN_FLIGHT)))
+        await asyncio.gather(*(sender() for _ in range(IN_FLIGHT)))
         if done:
             record(done)
         await asyncio.gather(*writes)
-        for client in clients:
-            await client.aclose()
+        await client.close()
 
     with fake(0) as (api_url, token, _):
         started = time.process_time()

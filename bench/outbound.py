@@ -301,7 +301,7 @@ def main() -> None:
         )
     print(f"unpaced, SQLite, {args.unpaced} deliveries, instant fake:")
     print(
-        f"  bare asyncio sender (64 in flight, 4 clients): {bare.rate:.0f} msg/s, "
+        f"  bare asyncio sender (64 in flight, one aiohttp pool): {bare.rate:.0f} msg/s, "
         f"{bare.cpu_ms:.2f} ms CPU/msg"
     )
     for most, ours in unpaced.items():

@@ -5,7 +5,11 @@ the same words recorded, and the same message sent."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import pytest
@@ -116,7 +120,7 @@ def test_no_answer_is_temporary() -> None:
 
     error = asyncio.run(run())
     assert type(error) is Temporary
-    assert str(error).startswith("telegram: NetworkError: httpcore.ConnectError")
+    assert str(error).startswith("telegram: NetworkError: aiohttp.ClientConnectorError")
 
 
 def test_an_acknowledgement_shrugs_off_a_400_and_passes_on_a_429(telegram: FakeTelegram) -> None:
@@ -141,3 +145,122 @@ def test_descriptions_are_worded_as_python_telegram_bot_words_them() -> None:
         "Forbidden: bot was blocked by the user"
     )
     assert describe("Error: boom") == "Boom"
+
+
+@contextmanager
+def raw_server(answer: bytes | None, heard: list[bytes] | None = None) -> Iterator[str]:
+    """A server on 127.0.0.1 that reads a request (into `heard`), then sends `answer` and
+    closes (None: says nothing and keeps the connection open until the test ends)."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+    held: list[socket.socket] = []
+
+    def serve() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except TimeoutError:
+                continue
+            request = connection.recv(65536)
+            if heard is not None:
+                heard.append(request)
+            if answer is None:
+                held.append(connection)
+                continue
+            connection.sendall(answer)
+            connection.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        for connection in held:
+            connection.close()
+        listener.close()
+
+
+def failure_from(api_url: str, timeout: float = 5) -> DeliveryError:
+    async def run() -> DeliveryError:
+        channel = TelegramChannel(token="1:x", api_url=api_url, rate=25, timeout=timeout)
+        try:
+            with pytest.raises(DeliveryError) as caught:
+                await channel.send("5", Message("hi"))
+            return caught.value
+        finally:
+            await channel.close()
+
+    return asyncio.run(run())
+
+
+def test_an_answer_that_never_comes_times_out_as_temporary() -> None:
+    started = time.monotonic()
+    with raw_server(None) as url:
+        error = failure_from(url, timeout=0.5)
+    assert type(error) is Temporary
+    assert str(error).startswith("telegram: TimedOut")
+    assert time.monotonic() - started < 4
+
+
+def test_an_unreadable_answer_and_a_dropped_connection_are_temporary() -> None:
+    page = b"HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\n<html>no"
+    with raw_server(page) as url:
+        unreadable = failure_from(url)
+    assert type(unreadable) is Temporary
+    assert str(unreadable) == "telegram: Invalid server response (200)"
+    with raw_server(b"") as url:
+        dropped = failure_from(url)
+    assert type(dropped) is Temporary
+    assert str(dropped).startswith("telegram: NetworkError: aiohttp.ServerDisconnectedError")
+
+
+def test_one_channel_sends_from_one_event_loop_then_another(telegram: FakeTelegram) -> None:
+    """A pool belongs to the loop it was opened in and is closed with the channel: a
+    channel used again under a new loop (a worker restarted in the same process) opens a
+    new one instead of failing."""
+    channel = TelegramChannel(token=telegram.token, api_url=telegram.api_url, rate=25)
+
+    async def send(chat: str) -> str | None:
+        try:
+            return await channel.send(chat, Message("hi"))
+        finally:
+            await channel.close()
+
+    first = asyncio.run(send("41"))
+    second = asyncio.run(send("42"))
+    assert first is not None
+    assert second is not None
+    assert [len(telegram.messages(chat)) for chat in (41, 42)] == [1, 1]
+
+
+def test_a_proxy_named_in_the_environment_carries_the_calls(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    body = b'{"ok":true,"result":{"message_id":7}}'
+    answer = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s" % (
+        len(body),
+        body,
+    )
+    heard: list[bytes] = []
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    with raw_server(answer, heard) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+
+        async def send() -> str | None:
+            # Nothing listens at the Bot API's own address: only the proxy can answer.
+            channel = TelegramChannel(token="1:x", api_url="http://127.0.0.1:9", rate=25)
+            try:
+                return await channel.send("5", Message("hi"))
+            finally:
+                await channel.close()
+
+        assert asyncio.run(send()) == "7"
+        assert heard[0].startswith(b"POST http://127.0.0.1:9/bot1:x/sendMessage HTTP/1.1")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        bypassed = failure_from("http://127.0.0.1:9")
+    assert str(bypassed).startswith("telegram: NetworkError: aiohttp.ClientConnectorError")
+    assert len(heard) == 1

@@ -60,9 +60,10 @@ CHAT_SPACING = 1.0
 # Sends in flight at once: at least CONCURRENCY, so a few sends stalled until their
 # timeout leave enough to keep the pace; at a high pace, enough to keep it across the
 # round trip (IN_FLIGHT_SECONDS of sends), up to MAX_IN_FLIGHT. The pace, not the number
-# in flight, decides when each send leaves, so more in flight sends no bunches. They are
-# spread over clients of POOL_SIZE connections each: one httpx pool of 64 stalled near
-# 250 messages/s on the 2-core machine where several pools reached 750-915.
+# in flight, decides when each send leaves, so more in flight sends no bunches. Text goes
+# over one pool (api.py); media through python-telegram-bot's clients, POOL_SIZE
+# connections each: one httpx pool of 64 stalled near 250 messages/s on the 2-core machine
+# where several pools reached 750-915.
 CONCURRENCY = 8
 IN_FLIGHT_SECONDS = 0.064
 MAX_IN_FLIGHT = 64
@@ -124,9 +125,7 @@ class TelegramChannel(Channel):
         logging.getLogger("httpx").setLevel(logging.WARNING)
         concurrency = in_flight(rate)
         self.pacing = Pacing(rate=rate, concurrency=concurrency, spacing=CHAT_SPACING)
-        self._api = BotApi(
-            token=token, api_url=api_url, calls=concurrency, pool_size=POOL_SIZE, timeout=timeout
-        )
+        self._api = BotApi(token=token, api_url=api_url, calls=concurrency, timeout=timeout)
         pools = math.ceil(concurrency / POOL_SIZE)
         self._bots = [
             Bot(
