@@ -22,6 +22,7 @@ from sqlalchemy import Row, Table, and_, bindparam, func, literal_column, or_, s
 from sqlalchemy.orm import Session, aliased, sessionmaker
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.db import core
 from bot.domain import relays
 from bot.domain.outbox import Claimed
 from bot.models import Delivery, DeliveryStatus, Relay, RelayStatus
@@ -222,10 +223,16 @@ def still_claimed(factory: sessionmaker[Session], delivery_ids: list[int]) -> se
     deliveries, and those withdrawn by then do not go out. One query for the sends about
     to wait together (scheduler/recorder.py groups them)."""
     with factory() as session:
-        query = select(Delivery.id).where(
-            Delivery.id.in_(delivery_ids), Delivery.status == DeliveryStatus.SENDING
-        )
-        return set(session.scalars(query))
+        return set(core(session).execute(_STILL_SENDING, {"ids": delivery_ids}).scalars())
+
+
+_TABLE = cast(Table, Delivery.__table__)
+# Built once, as the recorder's statement is: built for each check, the statement and its
+# cache key cost more than the query (260 µs of CPU a check of one on SQLite, against 130).
+_STILL_SENDING = select(_TABLE.c.id).where(
+    _TABLE.c.id.in_(bindparam("ids", expanding=True)),
+    _TABLE.c.status == DeliveryStatus.SENDING,
+)
 
 
 class Sent(NamedTuple):
@@ -237,7 +244,6 @@ class Sent(NamedTuple):
     template_sid: str | None = None
 
 
-_TABLE = cast(Table, Delivery.__table__)
 _MARK_SENT = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("key"))
@@ -262,7 +268,7 @@ def mark_all_sent(*, session: Session, sent: list[Sent]) -> None:
         {"key": one.delivery_id, "at": one.at, "pid": one.platform_id, "sid": one.template_sid}
         for one in sorted(sent, key=lambda one: one.delivery_id)
     ]
-    session.execute(_MARK_SENT, rows)
+    core(session).execute(_MARK_SENT, rows)
 
 
 def mark_sent(

@@ -28,13 +28,13 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import unit_of_work
+from bot.db import core, unit_of_work
 from bot.models import ChannelRate
 
 BURST_SECONDS = 0.01  # bucket capacity: this many seconds of sends, at least one
@@ -84,26 +84,34 @@ class _State:
     slowed_until: float
 
 
+_TABLE = cast(Table, ChannelRate.__table__)
+# Built once: a grant is two statements, and building and cache-keying them afresh cost
+# more than running them: 730-773 µs of CPU a grant on SQLite, against 376-397 with these.
+_READ = select(
+    _TABLE.c.tokens, _TABLE.c.refilled_at, _TABLE.c.paused_until, _TABLE.c.slowed_until
+).where(_TABLE.c.channel == bindparam("channel"))
+_READ_LOCKED = _READ.with_for_update()
+_STORE = (
+    update(_TABLE)
+    .where(_TABLE.c.channel == bindparam("c"))
+    .values(tokens=bindparam("t"), refilled_at=bindparam("r"))
+)
+
+
 def _lock(session: Session, channel: str, now: datetime, tokens: float = 0.0) -> _State:
     """The channel's row, locked until the transaction ends (created with `tokens`)."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    query = select(
-        ChannelRate.tokens,
-        ChannelRate.refilled_at,
-        ChannelRate.paused_until,
-        ChannelRate.slowed_until,
-    ).where(ChannelRate.channel == channel)
-    if postgres:
-        query = query.with_for_update()
-    row = session.execute(query).one_or_none()
+    connection = core(session)
+    postgres = connection.dialect.name == "postgresql"
+    query = _READ_LOCKED if postgres else _READ
+    row = connection.execute(query, {"channel": channel}).one_or_none()
     if row is None:
         insert = postgresql.insert if postgres else sqlite.insert
-        session.execute(
+        connection.execute(
             insert(ChannelRate)
             .values(channel=channel, tokens=tokens, refilled_at=now)
             .on_conflict_do_nothing(index_elements=["channel"])
         )
-        row = session.execute(query).one()
+        row = connection.execute(query, {"channel": channel}).one()
     return _State(
         row.tokens, _stamp(row.refilled_at), _stamp(row.paused_until), _stamp(row.slowed_until)
     )
@@ -122,17 +130,16 @@ def _store(
     paused_until: float | None = None,
     slowed_until: float | None = None,
 ) -> None:
-    values: dict[str, object] = {"tokens": tokens, "refilled_at": _when(refilled_at)}
+    if paused_until is None and slowed_until is None:  # every grant
+        values = {"c": channel, "t": tokens, "r": _when(refilled_at)}
+        core(session).execute(_STORE, values)
+        return
+    changed: dict[str, object] = {"tokens": tokens, "refilled_at": _when(refilled_at)}
     if paused_until is not None:
-        values["paused_until"] = _when(paused_until)
+        changed["paused_until"] = _when(paused_until)
     if slowed_until is not None:
-        values["slowed_until"] = _when(slowed_until)
-    session.execute(
-        update(ChannelRate)
-        .where(ChannelRate.channel == channel)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+        changed["slowed_until"] = _when(slowed_until)
+    core(session).execute(update(_TABLE).where(_TABLE.c.channel == channel).values(**changed))
 
 
 def _refill(state: _State, rate: float, start: float, end: float) -> float:
