@@ -125,7 +125,10 @@ def work(
     async def drain() -> None:
         channel = TelegramChannel(token=token, api_url=api_url, rate=pace)
         worker = DeliveryWorker(
-            factory=factory, channels={"telegram": channel}, batch_size=batch, limiters=limiters
+            factory=factory,
+            channels={"telegram": channel},
+            batch_size=batch or None,
+            limiters=limiters,
         )
         stop = asyncio.Event()
         running = asyncio.create_task(worker.run(stop))
@@ -219,7 +222,7 @@ def main() -> None:
     parser.add_argument(
         "--unpaced", type=int, default=20_000, help="deliveries in the unpaced run (0: none)"
     )
-    parser.add_argument("--batch", type=int, default=50, help="claim size")
+    parser.add_argument("--batch", type=int, default=0, help="claim size (0: the worker's own)")
     parser.add_argument(
         "--runs",
         default="sqlite1,postgresql1,postgresql2",

@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     # Timeouts and 5xx are retried with backoff until this many attempts, then failed.
     delivery_max_attempts: int = Field(default=6, ge=1, le=50)
     # Deliveries a worker claims at once: at most this many may go twice after a crash.
-    delivery_batch_size: int = Field(default=50, ge=1, le=1000)
+    # None: 50, or a tenth of a second at the fastest channel's pace (scheduler/worker.py).
+    delivery_batch_size: int | None = Field(default=None, ge=1, le=1000)
     # The indicators' small-group rule: a breakdown cell with fewer relays than this shows
     # "<N" to people (bot/domain/indicators/DEFINITIONS.md).
     min_group: int = Field(default=5, ge=1, le=100)

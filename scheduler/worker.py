@@ -26,8 +26,9 @@ import contextlib
 import enum
 import functools
 import logging
+import math
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import ParamSpec, TypeVar
@@ -64,12 +65,24 @@ OUTCOME_NAMES: tuple[tuple[type[DeliveryError], str], ...] = (
     (Rejected, "rejected"),
     (WaitsForRelay, "held"),
 )
+BATCH = 50
+BATCH_SECONDS = 0.1
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def default_batch(channels: Iterable[Channel]) -> int:
+    """Deliveries claimed at once when the settings name no number: BATCH, or
+    BATCH_SECONDS of sending at the fastest channel's pace, whichever is more. A claimed
+    delivery stays in hand until its send is recorded, some tens of milliseconds after it
+    leaves; at 1,000 messages a second a batch of 50 ran dry within that (0.65-0.81 of the
+    rate, against 0.96-0.98 with 100)."""
+    fastest = max((channel.pacing.rate for channel in channels), default=0.0)
+    return max(BATCH, math.ceil(fastest * BATCH_SECONDS))
 
 
 class Outcome(enum.Enum):
@@ -84,7 +97,7 @@ class DeliveryWorker:
         *,
         factory: sessionmaker[Session],
         channels: Mapping[str, Channel],
-        batch_size: int = 50,
+        batch_size: int | None = None,
         idle_seconds: float = 0.5,
         lease_seconds: float = claims.STALE_CLAIM.total_seconds(),
         max_attempts: int = claims.MAX_ATTEMPTS,
@@ -107,7 +120,7 @@ class DeliveryWorker:
             name: asyncio.Semaphore(max(1, channel.pacing.concurrency))
             for name, channel in self._channels.items()
         }
-        self._batch_size = batch_size
+        self._batch_size = batch_size or default_batch(self._channels.values())
         self._idle_seconds = idle_seconds
         self._lease_seconds = lease_seconds
         self._max_attempts = max_attempts
