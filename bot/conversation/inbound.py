@@ -194,4 +194,4 @@ def _queue_replies(
         kind, ref = source or ("reply", f"{inbound_id}.{index}")
         messages.append((kind, ref, render(reply, language)))
     # One statement for all of them, in this order (the worker sends by id).
-    enqueue_many(session=session, messages=messages, relay=relay, address=address)
+    enqueue_many(session=session, messages=messages, relay=relay, address=address, now=ctx.now)

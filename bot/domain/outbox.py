@@ -82,10 +82,12 @@ def enqueue_many(
     messages: list[tuple[str, str, Outbound]],
     relay: Relay | None,
     address: str | None = None,
+    now: datetime,
 ) -> None:
     """Queue several messages (source kind, source ref, message) for one relay or address
     in one statement, each once per (source, relay): a webhook's acknowledgement and
-    replies, which were one INSERT each."""
+    replies, which were one INSERT each. They are due, and made, at `now`: the message's
+    own time, as a post queued by the clock is due at the clock's."""
     if not messages:
         return
     if relay is None and address is None:
@@ -99,6 +101,9 @@ def enqueue_many(
             "source_ref": ref,
             "payload": to_json(message),
             "status": DeliveryStatus.QUEUED,
+            "next_attempt_at": now,
+            "created_at": now,
+            "updated_at": now,
         }
         for kind, ref, message in messages
     ]
