@@ -21,6 +21,7 @@ from tests.serving import query, relais_serve
 from tests.waiting import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+POSTS = "SELECT id FROM delivery WHERE source_kind = 'post'"
 
 
 def say(url: str, phone: str, message_id: str, **body: str) -> None:
@@ -56,7 +57,9 @@ def test_the_simulator_joins_in_bambara_and_gets_the_sample_kit(tmp_path: Path) 
         page = httpx.get(f"{served.url}/simulator", timeout=10)
     assert page.status_code == 200
     assert joined[2]["text"].startswith("I bisimila kampaɲi ka relaw cɛma")
-    kits = out[len(joined) :]
+    # A post of the calendar due at this hour may reach the new relay meanwhile: not a kit.
+    posts = {f"out-{key}" for (key,) in query(served.database, POSTS)}
+    kits = [message for message in out[len(joined) :] if message["id"] not in posts]
     assert len(kits) == 2  # one message per campaign, its parts laid out, its picture with it
     assert kits[0]["text"].startswith("Kampaɲi ka minɛnw (kit): #EngageonsNous")
     assert kits[1]["text"].startswith(last_kit)
