@@ -51,7 +51,7 @@ def due(
 
 @functools.cache
 def _due_statement(*, retries: bool, postgres: bool) -> Select[Any]:
-    """_due's statement, built once for each kind and database: built for every claim, it
+    """due()'s statement, built once for each kind and database: built for every claim, it
     cost more than running it (a claim every 25 messages at 1,000/s)."""
     now = bindparam("now", type_=Delivery.__table__.c.next_attempt_at.type)
     other = aliased(Delivery)

@@ -18,13 +18,7 @@ import random
 from datetime import datetime, timedelta
 from typing import NamedTuple, cast
 
-from sqlalchemy import (
-    Table,
-    bindparam,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import core
