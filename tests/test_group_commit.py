@@ -118,3 +118,21 @@ def test_the_writer_thread_ends_when_idle_and_comes_back(factory: sessionmaker[S
     }
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Relay)) == 2
+
+
+def test_work_runs_in_arrival_order(factory: sessionmaker[Session]) -> None:
+    ran: list[int] = []
+
+    def noted(index: int) -> Callable[[Session], int]:
+        def work(session: Session) -> int:
+            if index == 0:
+                time.sleep(0.1)  # the rest queue behind the first
+            ran.append(index)
+            return index
+
+        return work
+
+    results = _run_all(GroupCommit(factory), [noted(index) for index in range(30)])
+
+    assert results == list(range(30))
+    assert ran == list(range(30))

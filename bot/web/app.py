@@ -49,7 +49,7 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
         engine=engine,
         factory=factory,
         router=build_router(),
-        group=GroupCommit(factory) if engine.dialect.name == "sqlite" else None,
+        group=GroupCommit(factory),
     )
 
     @asynccontextmanager

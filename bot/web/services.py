@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from bot.conversation.router import Router
-from bot.db import unit_of_work
 from bot.group_commit import GroupCommit
 from bot.settings import Settings
 
@@ -29,10 +28,10 @@ class Services:
     engine: Engine
     factory: sessionmaker[Session]
     router: Router
+    # The one writer: the webhooks' units of work committed in groups (group_commit.py).
+    group: GroupCommit
     # Tells an in-process delivery worker that replies are waiting (relais serve).
     wake_worker: Callable[[], None] = field(default=_nothing)
-    # SQLite's one writer: the webhooks' units of work committed in groups (group_commit.py).
-    group: GroupCommit | None = None
 
     async def read(self, query: Callable[[Session], T]) -> T:
         """Answer `query` from its own session, off the event loop (a GET route's work)."""
@@ -45,14 +44,7 @@ class Services:
 
     async def write(self, work: Callable[[Session], T]) -> T:
         """Run `work` in a unit of work, off the event loop; returns once it is committed."""
-        if self.group is not None:
-            return await self.group.run(work)
-
-        def run() -> T:
-            with unit_of_work(self.factory) as session:
-                return work(session)
-
-        return await run_in_threadpool(run)
+        return await self.group.run(work)
 
 
 async def get_services(request: Request) -> Services:
