@@ -36,13 +36,17 @@ def make_engine(url: str | URL) -> Engine:
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock up front: a read-then-write unit of work can
-        # never fail half-way because another writer got in between.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
-
+    # IMMEDIATE takes the write lock up front: a read-then-write unit of work can never
+    # fail half-way because another writer got in between. Emitted by this engine's
+    # dialect rather than from a "begin" event listener: any connection event makes every
+    # statement walk the engine's (otherwise empty) execute and cursor event lists, about
+    # 8 % of a webhook's unit of work.
+    engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
     return engine
+
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    dbapi_connection.execute("BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
