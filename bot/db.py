@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Row, Table, create_engine, event, select
+from sqlalchemy import Connection, Engine, Table, create_engine, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached, sessionmaker
@@ -68,7 +68,7 @@ def core(session: Session) -> Connection:
     return session.connection()
 
 
-def as_loaded(session: Session, mapped: type[M], row: Row[Any]) -> M:
+def as_loaded(session: Session, mapped: type[M], row: Sequence[Any]) -> M:
     """The object of a Core row of `mapped`'s table (every column, in the table's order), in
     the session as if the ORM had loaded it: the object already there takes the row's
     values (as populate_existing would), else a new one is added, unchanged.

@@ -11,8 +11,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import core, unit_of_work
+from bot.domain.outbox import enqueue_many
 from bot.domain.relays import heard_from_address
-from bot.models import Language, Relay, RelayStatus
+from bot.models import Delivery, DeliveryStatus, Language, Relay, RelayStatus
+from bot.outbound import Message
 from tests.factories import make_relay
 
 NOW = datetime(2026, 12, 2, 9, 30, tzinfo=UTC)
@@ -25,8 +27,10 @@ def test_the_relay_comes_back_as_stored_and_marked_heard_from(
         made = make_relay(session, address="telegram:7001", language=Language.BM, place="kayes")
         made_id = made.id
     with unit_of_work(factory) as session:
-        relay = heard_from_address(session=session, address="telegram:7001", now=NOW)
-        assert relay is not None
+        heard = heard_from_address(session=session, address="telegram:7001", now=NOW)
+        assert heard is not None
+        relay, held = heard
+        assert held is False
         assert (relay.id, relay.language, relay.place) == (made_id, Language.BM, "kayes")
         assert relay.status is RelayStatus.ACTIVE
         assert relay.last_inbound_at is not None
@@ -52,16 +56,42 @@ def test_a_copy_the_session_holds_takes_the_row_s_values(
     with unit_of_work(factory) as session:
         make_relay(session, address="telegram:7002", language=Language.FR)
     with unit_of_work(factory) as session:
-        first = heard_from_address(session=session, address="telegram:7002", now=NOW)
-        assert first is not None
+        heard = heard_from_address(session=session, address="telegram:7002", now=NOW)
+        assert heard is not None
+        first = heard.relay
         # Another statement changes the row behind the session's copy.
         core(session).execute(
             update(Relay).where(Relay.id == first.id).values(language=Language.BM)
         )
         later = NOW + timedelta(seconds=5)
         again = heard_from_address(session=session, address="telegram:7002", now=later)
-        assert again is first  # one object per row in a session
+        assert again is not None
+        assert again.relay is first  # one object per row in a session
         assert first.language is Language.BM
         assert first.last_inbound_at is not None
         assert first.last_inbound_at.replace(tzinfo=UTC) == later
         assert first not in session.dirty
+
+
+def test_it_says_whether_a_message_of_theirs_is_held(factory: sessionmaker[Session]) -> None:
+    with unit_of_work(factory) as session:
+        relay = make_relay(session, address="whatsapp:+22370000010")
+        other = make_relay(session, address="whatsapp:+22370000011")
+        for owner, status in ((relay, DeliveryStatus.HELD), (other, DeliveryStatus.QUEUED)):
+            enqueue_many(
+                session=session,
+                messages=[("reply", f"r-{owner.id}", Message(text="Bonjour"))],
+                relay=owner,
+                now=NOW,
+            )
+            session.flush()
+            core(session).execute(
+                update(Delivery).where(Delivery.relay_id == owner.id).values(status=status)
+            )
+    with unit_of_work(factory) as session:
+        held = heard_from_address(session=session, address="whatsapp:+22370000010", now=NOW)
+        not_held = heard_from_address(session=session, address="whatsapp:+22370000011", now=NOW)
+        assert held is not None
+        assert held.held is True
+        assert not_held is not None
+        assert not_held.held is False

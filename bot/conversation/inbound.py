@@ -92,10 +92,12 @@ def receive(
     if inbound is None:
         return True
     # Found and marked as heard from in one statement, once the message is known to be new.
-    relay = heard_from_address(session=session, address=inbound.address, now=now)
-    if relay is not None:
+    heard = heard_from_address(session=session, address=inbound.address, now=now)
+    relay = heard.relay if heard is not None else None
+    if heard is not None and relay is not None:
         reachable_again(session=session, relay=relay, now=now)
-        release_held(session=session, relay=relay, now=now)  # their window is open again
+        if heard.held:
+            release_held(session=session, relay=relay, now=now)  # their window is open again
         if inbound.replied_to is not None and not _is_share_word(inbound):
             record_reply_or_reaction(
                 session=session,

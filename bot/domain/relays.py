@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import Table, bindparam, delete, null, select, update
+from sqlalchemy import Boolean, Table, bindparam, delete, literal_column, null, select, update
 from sqlalchemy.orm import Session
 
 from bot.db import as_loaded, core
@@ -35,12 +36,21 @@ def find_relay(*, session: Session, address: str) -> Relay | None:
     return session.scalars(_BY_ADDRESS, {"address": address}).one_or_none()
 
 
-def heard_from_address(*, session: Session, address: str, now: datetime) -> Relay | None:
+class Heard(NamedTuple):
+    relay: Relay
+    held: bool  # messages of theirs are held until they write (outbox.release_held)
+
+
+def heard_from_address(*, session: Session, address: str, now: datetime) -> Heard | None:
     """find_relay and heard_from in one statement: the relay at this address, if any,
-    marked as having written just now (UPDATE … RETURNING the row, taken as the Relay)."""
+    marked as having written just now (UPDATE … RETURNING the row, taken as the Relay),
+    and whether any message of theirs is held until they write."""
     row = core(session).execute(_HEARD_FROM_ADDRESS, {"at_address": address, "now": now})
     found = row.one_or_none()
-    return as_loaded(session, Relay, found) if found is not None else None
+    if found is None:
+        return None
+    *columns, held = found
+    return Heard(as_loaded(session, Relay, columns), bool(held))
 
 
 # Built once: every inbound message runs _HEARD_FROM_ADDRESS (building it cost more than
@@ -49,11 +59,20 @@ def heard_from_address(*, session: Session, address: str, now: datetime) -> Rela
 # has it, over any copy the session holds (core() flushed pending changes first).
 _BY_ADDRESS = select(Relay).where(Relay.address == bindparam("address"))
 _RELAYS: Table = Relay.__table__  # type: ignore[assignment]
+# Whether anything is held comes back with the row: most relays have nothing held, and the
+# UPDATE that releases it cost as much as this statement on every message.
+# Written out whole: SQLite's compiler names every column in RETURNING bare, a subquery's
+# too, and a bare "id" or "status" there could be read as the relay's.
+_HELD = literal_column(
+    "EXISTS (SELECT 1 FROM delivery WHERE delivery.relay_id = relay.id"
+    " AND delivery.status = 'held')",  # DeliveryStatus.HELD (tests/test_heard_from.py)
+    Boolean,
+)
 _HEARD_FROM_ADDRESS = (
     update(_RELAYS)
     .where(_RELAYS.c.address == bindparam("at_address"))
     .values(last_inbound_at=bindparam("now", type_=_RELAYS.c.last_inbound_at.type))
-    .returning(*_RELAYS.c)
+    .returning(*_RELAYS.c, _HELD)
 )
 
 
