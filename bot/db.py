@@ -16,6 +16,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import ConnectionPoolEntry
 
 M = TypeVar("M")
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the write lock
 
 
 def make_engine(url: str | URL) -> Engine:
@@ -23,7 +24,9 @@ def make_engine(url: str | URL) -> Engine:
     url = make_url(url)
     if url.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    engine = create_engine(
+        url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+    )
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
@@ -33,7 +36,7 @@ def make_engine(url: str | URL) -> Engine:
         cursor.execute("PRAGMA foreign_keys=ON")
         if url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     # IMMEDIATE takes the write lock up front: a read-then-write unit of work can never

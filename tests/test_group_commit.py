@@ -1,9 +1,12 @@
 """Group commit: work that queues meanwhile shares one commit, one failing piece is undone
-alone, nothing is reported done before its commit, and the thread goes when idle."""
+alone, nothing is reported done before its commit, work runs in arrival order, and the
+thread goes when idle; on SQLite the same of the groups run on the event loop, which hand
+a group to the writer thread when another writer holds the lock."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -14,7 +17,7 @@ from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import make_session_factory
-from bot.group_commit import GroupCommit
+from bot.group_commit import GroupCommit, LoopGroupCommit
 from bot.models import Relay
 from tests.factories import make_relay
 
@@ -36,6 +39,19 @@ def _adds(address: str, *, pause: float = 0.0, fail: bool = False) -> Callable[[
     return work
 
 
+Make = Callable[[sessionmaker[Session]], GroupCommit]
+
+
+@pytest.fixture(params=["thread", "loop"])
+def make_group(request: pytest.FixtureRequest, engine: Engine) -> Make:
+    """The writer thread's groups (both databases), and SQLite's groups on the loop."""
+    if request.param == "thread":
+        return GroupCommit
+    if engine.dialect.name != "sqlite":
+        pytest.skip("groups run on the event loop on SQLite only")
+    return lambda factory: LoopGroupCommit(factory, engine)
+
+
 def _run_all(group: GroupCommit, works: list[Callable[[Session], int]]) -> list[Any]:
     async def main() -> list[Any]:
         return await asyncio.gather(*(group.run(work) for work in works), return_exceptions=True)
@@ -50,27 +66,27 @@ def _commits(engine: Engine) -> list[int]:
 
 
 def test_work_queued_meanwhile_shares_one_commit(
-    engine: Engine, factory: sessionmaker[Session]
+    engine: Engine, factory: sessionmaker[Session], make_group: Make
 ) -> None:
     commits = _commits(engine)
     addresses = [f"console:group-{n}" for n in range(40)]
     works = [_adds(addresses[0], pause=0.2)] + [_adds(a) for a in addresses[1:]]
 
-    results = _run_all(GroupCommit(factory), works)
+    results = _run_all(make_group(factory), works)
 
     assert all(isinstance(result, int) for result in results), results
     assert _relays(factory, *addresses) == set(addresses)
     assert 1 <= len(commits) <= 3  # the first alone at most, then everything that queued
 
 
-def test_failing_work_is_undone_alone(factory: sessionmaker[Session]) -> None:
+def test_failing_work_is_undone_alone(factory: sessionmaker[Session], make_group: Make) -> None:
     works = [
         _adds("console:kept-1", pause=0.1),
         _adds("console:refused", fail=True),
         _adds("console:kept-2"),
     ]
 
-    first, refused, last = _run_all(GroupCommit(factory), works)
+    first, refused, last = _run_all(make_group(factory), works)
 
     assert isinstance(first, int)
     assert isinstance(last, int)
@@ -81,17 +97,18 @@ def test_failing_work_is_undone_alone(factory: sessionmaker[Session]) -> None:
     }
 
 
-def test_a_failed_commit_fails_every_piece_of_work(engine: Engine) -> None:
+def test_a_failed_commit_fails_every_piece_of_work(engine: Engine, make_group: Make) -> None:
     failing = make_session_factory(engine)
 
-    @event.listens_for(failing, "before_commit")
-    def _refuse(_session: Session) -> None:
+    @event.listens_for(engine, "commit")
+    def _refuse(_connection: Any) -> None:
         raise RuntimeError("disk full")
 
     addresses = ["console:lost-1", "console:lost-2", "console:lost-3"]
     works = [_adds(addresses[0], pause=0.1), _adds(addresses[1]), _adds(addresses[2])]
 
-    results = _run_all(GroupCommit(failing), works)
+    results = _run_all(make_group(failing), works)
+    event.remove(engine, "commit", _refuse)
 
     assert [type(result) for result in results] == [RuntimeError] * 3
     assert _relays(make_session_factory(engine), *addresses) == set()
@@ -120,7 +137,7 @@ def test_the_writer_thread_ends_when_idle_and_comes_back(factory: sessionmaker[S
         assert session.scalar(select(func.count()).select_from(Relay)) == 2
 
 
-def test_work_runs_in_arrival_order(factory: sessionmaker[Session]) -> None:
+def test_work_runs_in_arrival_order(factory: sessionmaker[Session], make_group: Make) -> None:
     ran: list[int] = []
 
     def noted(index: int) -> Callable[[Session], int]:
@@ -132,7 +149,76 @@ def test_work_runs_in_arrival_order(factory: sessionmaker[Session]) -> None:
 
         return work
 
-    results = _run_all(GroupCommit(factory), [noted(index) for index in range(30)])
+    results = _run_all(make_group(factory), [noted(index) for index in range(80)])
 
-    assert results == list(range(30))
-    assert ran == list(range(30))
+    assert results == list(range(80))
+    assert ran == list(range(80))
+
+
+def _thread_of_each(count: int) -> tuple[list[Callable[[Session], int]], list[int]]:
+    threads: list[int] = []
+
+    def noted(index: int) -> Callable[[Session], int]:
+        def work(session: Session) -> int:
+            make_relay(session, address=f"console:where-{index}")
+            threads.append(threading.get_ident())
+            return index
+
+        return work
+
+    return [noted(index) for index in range(count)], threads
+
+
+@pytest.mark.usefixtures("engine")
+def test_on_sqlite_groups_run_on_the_event_loop_s_thread(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    works, threads = _thread_of_each(10)
+
+    assert _run_all(LoopGroupCommit(factory, engine), works) == list(range(10))
+    assert set(threads) == {threading.get_ident()}  # asyncio.run's loop runs here
+
+
+def test_another_writer_s_lock_sends_the_group_to_the_writer_thread(
+    engine: Engine, factory: sessionmaker[Session]
+) -> None:
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    database = engine.url.database
+    assert database is not None
+    other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+    release = threading.Timer(0.3, other.rollback)
+    works, threads = _thread_of_each(5)
+    ticks: list[float] = []
+
+    async def main() -> list[Any]:
+        group = LoopGroupCommit(factory, engine)
+
+        async def tick() -> None:  # the loop goes on while the group waits for the lock
+            while len(ticks) < 1000 and not all(task.done() for task in tasks):
+                ticks.append(time.monotonic())
+                await asyncio.sleep(0.01)
+
+        tasks = [asyncio.ensure_future(group.run(work)) for work in works]
+        ticking = asyncio.ensure_future(tick())
+        results = await asyncio.gather(*tasks)
+        await ticking
+        return results
+
+    release.start()
+    try:
+        results = asyncio.run(main())
+    finally:
+        release.join()
+        other.close()
+
+    assert results == list(range(5))
+    assert threading.get_ident() not in threads  # run by the writer thread
+    assert len(ticks) >= 10  # about 30 over the 0.3 s: the loop was never held
+    assert ticks[-1] - ticks[0] >= 0.2
+    assert _relays(factory, *(f"console:where-{n}" for n in range(5))) == {
+        f"console:where-{n}" for n in range(5)
+    }

@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.conversation.handlers import build_router
 from bot.db import make_engine, make_session_factory
-from bot.group_commit import GroupCommit
+from bot.group_commit import GroupCommit, LoopGroupCommit
 from bot.migrations import check_up_to_date
 from bot.settings import Settings
 from bot.web import docs, home, simulator
@@ -49,7 +49,13 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
         engine=engine,
         factory=factory,
         router=build_router(),
-        group=GroupCommit(factory),
+        # SQLite's groups run on the event loop; PostgreSQL's, whose every statement may
+        # wait on the network, on the writer thread (group_commit.py).
+        group=(
+            LoopGroupCommit(factory, engine)
+            if engine.dialect.name == "sqlite"
+            else GroupCommit(factory)
+        ),
     )
 
     @asynccontextmanager
