@@ -187,14 +187,35 @@ class LoopGroupCommit(GroupCommit):
                     if not future.done() and future.get_loop() is loop:
                         group.append((work, future))
                 if group:
-                    await self._on_loop(group)
+                    await self._settled(group)
         finally:
             self._drainer = None
+
+    async def _settled(
+        self, group: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]]
+    ) -> None:
+        """Run a group; whatever happens, no request of it is left waiting."""
+        try:
+            await self._on_loop(group)
+        except asyncio.CancelledError:  # the loop is closing: so is every request
+            for _, future in [*group, *self._waiting]:
+                future.cancel()
+            self._waiting.clear()
+            raise
+        except Exception as exc:
+            logger.exception("a group of %d units of work failed", len(group))
+            for _, future in group:
+                if not future.done():
+                    future.set_exception(exc)
 
     async def _on_loop(
         self, group: list[tuple[Callable[[Session], Any], asyncio.Future[Any]]]
     ) -> None:
-        connection = self._engine.connect()
+        try:
+            connection = self._engine.connect()
+        except OperationalError:  # the writer thread reports it to each piece of work
+            await self._in_thread(group)
+            return
         try:
             transaction = _begin_without_waiting(connection)
         except OperationalError:  # another writer holds the lock

@@ -10,13 +10,15 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import make_session_factory
+from bot.db import make_engine, make_session_factory
 from bot.group_commit import GroupCommit, LoopGroupCommit
 from bot.models import Relay
 from tests.factories import make_relay
@@ -222,3 +224,21 @@ def test_another_writer_s_lock_sends_the_group_to_the_writer_thread(
     assert _relays(factory, *(f"console:where-{n}" for n in range(5))) == {
         f"console:where-{n}" for n in range(5)
     }
+
+
+def test_a_database_that_cannot_be_opened_fails_each_request_rather_than_hang(
+    tmp_path: Path,
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'missing' / 'relais.db'}")  # no such folder
+    group = LoopGroupCommit(make_session_factory(engine), engine)
+
+    async def main() -> list[Any]:
+        runs = [group.run(_adds(f"console:nowhere-{n}")) for n in range(3)]
+        return await asyncio.wait_for(asyncio.gather(*runs, return_exceptions=True), 10)
+
+    try:
+        results = asyncio.run(main())
+    finally:
+        engine.dispose()
+
+    assert [type(result) for result in results] == [OperationalError] * 3
