@@ -9,7 +9,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import make_engine, make_session_factory
 from bot.group_commit import GroupCommit, LoopGroupCommit
 from bot.models import Relay
+from tests.databases import migrated
 from tests.factories import make_relay
 
 
@@ -42,16 +43,33 @@ def _adds(address: str, *, pause: float = 0.0, fail: bool = False) -> Callable[[
 
 
 Make = Callable[[sessionmaker[Session]], GroupCommit]
+# The writer thread's groups on both databases; groups on the event loop on SQLite alone.
+WRITERS = pytest.mark.parametrize(
+    ("database_url", "writer"),
+    [
+        pytest.param("sqlite", "thread", id="sqlite-thread"),
+        pytest.param("postgresql", "thread", id="postgresql-thread", marks=pytest.mark.postgres),
+        pytest.param("sqlite", "loop", id="sqlite-loop"),
+    ],
+    indirect=["database_url"],
+    scope="session",
+)
 
 
-@pytest.fixture(params=["thread", "loop"])
-def make_group(request: pytest.FixtureRequest, engine: Engine) -> Make:
-    """The writer thread's groups (both databases), and SQLite's groups on the loop."""
-    if request.param == "thread":
+@pytest.fixture
+def make_group(writer: str, engine: Engine) -> Make:
+    if writer == "thread":
         return GroupCommit
-    if engine.dialect.name != "sqlite":
-        pytest.skip("groups run on the event loop on SQLite only")
     return lambda factory: LoopGroupCommit(factory, engine)
+
+
+@pytest.fixture
+def sqlite(tmp_path: Path) -> Iterator[tuple[Engine, sessionmaker[Session]]]:
+    """A SQLite database of this test's own, at the migration head."""
+    with migrated("sqlite", tmp_path) as url:
+        engine = make_engine(url)
+        yield engine, make_session_factory(engine)
+        engine.dispose()
 
 
 def _run_all(group: GroupCommit, works: list[Callable[[Session], int]]) -> list[Any]:
@@ -67,6 +85,7 @@ def _commits(engine: Engine) -> list[int]:
     return counted
 
 
+@WRITERS
 def test_work_queued_meanwhile_shares_one_commit(
     engine: Engine, factory: sessionmaker[Session], make_group: Make
 ) -> None:
@@ -81,6 +100,7 @@ def test_work_queued_meanwhile_shares_one_commit(
     assert 1 <= len(commits) <= 3  # the first alone at most, then everything that queued
 
 
+@WRITERS
 def test_failing_work_is_undone_alone(factory: sessionmaker[Session], make_group: Make) -> None:
     works = [
         _adds("console:kept-1", pause=0.1),
@@ -99,6 +119,7 @@ def test_failing_work_is_undone_alone(factory: sessionmaker[Session], make_group
     }
 
 
+@WRITERS
 def test_a_failed_commit_fails_every_piece_of_work(engine: Engine, make_group: Make) -> None:
     failing = make_session_factory(engine)
 
@@ -116,20 +137,19 @@ def test_a_failed_commit_fails_every_piece_of_work(engine: Engine, make_group: M
     assert _relays(make_session_factory(engine), *addresses) == set()
 
 
-def _writers() -> int:
-    return sum(thread.name == "relais-group-commit" for thread in threading.enumerate())
+def _writers() -> set[threading.Thread]:
+    return {thread for thread in threading.enumerate() if thread.name == "relais-group-commit"}
 
 
 @pytest.mark.usefixtures("engine")
 def test_the_writer_thread_ends_when_idle_and_comes_back(factory: sessionmaker[Session]) -> None:
     group = GroupCommit(factory, idle=0.05)
-    before = _writers()
+    before = _writers()  # other tests' writers, which end in their own time
 
     assert isinstance(_run_all(group, [_adds("console:idle-1")])[0], int)
-    deadline = time.monotonic() + 5
-    while _writers() > before and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert _writers() == before
+    (own,) = _writers() - before
+    own.join(5)
+    assert not own.is_alive()
     assert isinstance(_run_all(group, [_adds("console:idle-2")])[0], int)
     assert _relays(factory, "console:idle-1", "console:idle-2") == {
         "console:idle-1",
@@ -139,6 +159,7 @@ def test_the_writer_thread_ends_when_idle_and_comes_back(factory: sessionmaker[S
         assert session.scalar(select(func.count()).select_from(Relay)) == 2
 
 
+@WRITERS
 def test_work_runs_in_arrival_order(factory: sessionmaker[Session], make_group: Make) -> None:
     ran: list[int] = []
 
@@ -171,12 +192,10 @@ def _thread_of_each(count: int) -> tuple[list[Callable[[Session], int]], list[in
     return [noted(index) for index in range(count)], threads
 
 
-@pytest.mark.usefixtures("engine")
 def test_on_sqlite_groups_run_on_the_event_loop_s_thread(
-    engine: Engine, factory: sessionmaker[Session]
+    sqlite: tuple[Engine, sessionmaker[Session]],
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
+    engine, factory = sqlite
     works, threads = _thread_of_each(10)
 
     assert _run_all(LoopGroupCommit(factory, engine), works) == list(range(10))
@@ -184,10 +203,9 @@ def test_on_sqlite_groups_run_on_the_event_loop_s_thread(
 
 
 def test_another_writer_s_lock_sends_the_group_to_the_writer_thread(
-    engine: Engine, factory: sessionmaker[Session]
+    sqlite: tuple[Engine, sessionmaker[Session]],
 ) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite only")
+    engine, factory = sqlite
     database = engine.url.database
     assert database is not None
     other = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
