@@ -94,14 +94,14 @@ def receive(
     # Found and marked as heard from in one statement, once the message is known to be new.
     heard = heard_from_address(session=session, address=inbound.address, now=now)
     relay = heard.relay if heard is not None else None
-    if heard is not None and relay is not None:
-        reachable_again(session=session, relay=relay, now=now)
-        if heard.held:
-            release_held(session=session, relay=relay, now=now)  # their window is open again
+    if heard is not None:
+        reachable_again(session=session, relay=heard.relay, now=now)
+        if heard.held:  # their window is open again
+            release_held(session=session, relay=heard.relay, now=now)
         if inbound.replied_to is not None and not _is_share_word(inbound):
             record_reply_or_reaction(
                 session=session,
-                relay=relay,
+                relay=heard.relay,
                 replied_to=inbound.replied_to,
                 reaction=inbound.reaction,
                 inbound_key=f"{channel}:{platform_message_id}",

@@ -43,7 +43,8 @@ class Services:
         return await run_in_threadpool(run)
 
     async def write(self, work: Callable[[Session], T]) -> T:
-        """Run `work` in a unit of work, off the event loop; returns once it is committed."""
+        """Run `work` in a unit of work, in order with those that queued meanwhile, which
+        commit together (group_commit.py); returns once it is committed."""
         return await self.group.run(work)
 
 
