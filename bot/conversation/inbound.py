@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, exists, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -23,7 +23,13 @@ from bot.conversation.words import Command, match_command
 from bot.db import core
 from bot.domain.interactions import record_reply_or_reaction
 from bot.domain.outbox import enqueue_many, release_held, render
-from bot.domain.relays import heard_from_address, reachable_again
+from bot.domain.relays import (
+    HEARD_FROM_ADDRESS,
+    Heard,
+    heard_from_address,
+    heard_from_row,
+    reachable_again,
+)
 from bot.models import InboundMedia, InboundMessage, Language, Relay, RelayStatus
 from bot.outbound import ButtonAck, Outbound
 
@@ -73,26 +79,35 @@ def receive(
     so the button stops spinning).
     """
     connection = core(session)
-    inbound_id = connection.execute(
-        _store_statement(connection.dialect.name),
-        {
-            "channel": channel,
-            "platform_message_id": platform_message_id,
-            "address": inbound.address if inbound else None,
-            "relay_address": inbound.address if inbound else None,
-            "kind": _kind(inbound),
-            "text": _text(inbound),
-            "payload": raw,
-            "received_at": now,
-        },
-    ).scalar_one_or_none()
+    values = {
+        "message_channel": channel,
+        "message_platform_id": platform_message_id,
+        "message_address": inbound.address if inbound else None,
+        "relay_address": inbound.address if inbound else None,
+        "message_kind": _kind(inbound),
+        "message_text": _text(inbound),
+        "message_payload": raw,
+        "message_at": now,
+    }
+    heard: Heard | None = None
+    if inbound is not None and connection.dialect.name == "postgresql":
+        # Stored and, when new, its relay found and marked as heard from: one round trip.
+        values.update(at_address=inbound.address, now=now)
+        row = connection.execute(_store_and_hear_statement(), values).one_or_none()
+        inbound_id = row[0] if row is not None else None
+        if row is not None:
+            heard = heard_from_row(session, row[1:])
+    else:
+        statement = _store_statement(connection.dialect.name)
+        inbound_id = connection.execute(statement, values).scalar_one_or_none()
+        if inbound_id is not None and inbound is not None:
+            # Found and marked as heard from, once the message is known to be new.
+            heard = heard_from_address(session=session, address=inbound.address, now=now)
     if inbound_id is None:
         logger.info("replayed %s message %s acknowledged", channel, platform_message_id)
         return False
     if inbound is None:
         return True
-    # Found and marked as heard from in one statement, once the message is known to be new.
-    heard = heard_from_address(session=session, address=inbound.address, now=now)
     relay = heard.relay if heard is not None else None
     if heard is not None:
         reachable_again(session=session, relay=heard.relay, now=now)
@@ -136,12 +151,42 @@ def _store_statement(dialect: str) -> Any:
     relay_at_address = (
         select(Relay.id).where(Relay.address == bindparam("relay_address")).scalar_subquery()
     )
+    # Parameters named after no column of either table: a statement executed with a
+    # parameter named like a column of its table would also set that column (the UPDATE
+    # of the relay in _store_and_hear_statement would have taken "address" and "channel").
+    given = {
+        "channel": "message_channel",
+        "platform_message_id": "message_platform_id",
+        "address": "message_address",
+        "kind": "message_kind",
+        "text": "message_text",
+        "payload": "message_payload",
+        "received_at": "message_at",
+    }
     return (
         insert(table)
-        .values(relay_id=relay_at_address)
+        .values(
+            {
+                **{
+                    column: bindparam(name, type_=table.c[column].type)
+                    for column, name in given.items()
+                },
+                "relay_id": relay_at_address,
+            }
+        )
         .on_conflict_do_nothing(index_elements=["channel", "platform_message_id"])
         .returning(table.c.id)
     )
+
+
+@functools.cache
+def _store_and_hear_statement() -> Any:
+    """PostgreSQL: _store_statement and HEARD_FROM_ADDRESS in one statement; the relay is
+    marked only if the message was new. One row (the message's id, then the relay's
+    columns, None when no relay is at the address), or none for a replay."""
+    stored = _store_statement("postgresql").cte("stored")
+    heard = HEARD_FROM_ADDRESS.where(exists(select(stored.c.id))).cte("heard")
+    return select(stored.c.id, *heard.c).select_from(stored.outerjoin(heard, true()))
 
 
 def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:

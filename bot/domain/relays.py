@@ -8,8 +8,9 @@ work decides.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Boolean, Table, bindparam, delete, literal_column, null, select, update
 from sqlalchemy.orm import Session
@@ -45,15 +46,21 @@ def heard_from_address(*, session: Session, address: str, now: datetime) -> Hear
     """find_relay and heard_from in one statement: the relay at this address, if any,
     marked as having written just now (UPDATE … RETURNING the row, taken as the Relay),
     and whether any message of theirs is held until they write."""
-    row = core(session).execute(_HEARD_FROM_ADDRESS, {"at_address": address, "now": now})
+    row = core(session).execute(HEARD_FROM_ADDRESS, {"at_address": address, "now": now})
     found = row.one_or_none()
-    if found is None:
+    return heard_from_row(session, found) if found is not None else None
+
+
+def heard_from_row(session: Session, row: Sequence[Any]) -> Heard | None:
+    """What heard_from_address answers, from the columns of HEARD_FROM_ADDRESS's RETURNING
+    (all None when no relay was found), as another statement returned them."""
+    *columns, held = row
+    if columns[0] is None:
         return None
-    *columns, held = found
     return Heard(as_loaded(session, Relay, columns), bool(held))
 
 
-# Built once: every inbound message runs _HEARD_FROM_ADDRESS (building it cost more than
+# Built once: every inbound message runs HEARD_FROM_ADDRESS (building it cost more than
 # running it). Before, a SELECT found the relay and an UPDATE marked it; one statement now.
 # A Core statement, its row taken as the Relay by as_loaded: the relay as the database now
 # has it, over any copy the session holds (core() flushed pending changes first).
@@ -67,11 +74,16 @@ _HELD = literal_column(
     "EXISTS (SELECT 1 FROM delivery WHERE delivery.relay_id = relay.id"
     " AND delivery.status = 'held')",  # DeliveryStatus.HELD (tests/test_heard_from.py)
     Boolean,
-)
-_HEARD_FROM_ADDRESS = (
+).label("held")
+HEARD_FROM_ADDRESS = (
     update(_RELAYS)
     .where(_RELAYS.c.address == bindparam("at_address"))
-    .values(last_inbound_at=bindparam("now", type_=_RELAYS.c.last_inbound_at.type))
+    # updated_at given, not left to its Python-side default: inside the PostgreSQL CTE of
+    # bot/conversation/inbound.py no default is computed for it.
+    .values(
+        last_inbound_at=bindparam("now", type_=_RELAYS.c.last_inbound_at.type),
+        updated_at=bindparam("now", type_=_RELAYS.c.updated_at.type),
+    )
     .returning(*_RELAYS.c, _HELD)
 )
 
