@@ -50,7 +50,9 @@ def test_a_message_marks_its_relay_and_changes_nothing_else_of_it(
     assert fresh is True
     updates = [s for s in statements if re.search(r"\bUPDATE relay SET\b", s)]
     assert len(updates) == 1
-    assert re.search(r"UPDATE relay SET (.*?) WHERE", updates[0]).group(1).count("=") == 2
+    assignments = re.search(r"UPDATE relay SET (.*?) WHERE", updates[0])
+    assert assignments is not None
+    assert assignments.group(1).count("=") == 2
     assert "last_inbound_at=" in updates[0]
     assert "updated_at=" in updates[0]
     stored = [s for s in statements if "INSERT INTO inbound_message" in s]
