@@ -16,8 +16,9 @@ thread and a session across its round trips cost 2.4 ms of CPU (threads queueing
 interpreter), against 1.7 ms through the one writer, whose waits on the server leave the
 event loop free; one commit a group instead of one a request; and one relay's messages in
 order there too. Two or four writers sharing the work by address did no better (2.0-2.4
-ms a request). A deadlock with another transaction fails the group's statement like any
-error: the group is rolled back and each piece runs alone.
+ms a request). A deadlock with another transaction (another process's group taking the
+same rows in another order) fails the group's statement like any error: the group is
+rolled back and each piece runs alone, again if the database undoes it once more.
 
 The thread starts with the first piece of work and ends after a second with none, so an
 app that is never written to (or a test's) keeps no thread and no connection.
@@ -28,7 +29,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+import random
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -43,6 +46,8 @@ from bot.db import BUSY_TIMEOUT_MS
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+ALONE_ATTEMPTS = 5  # a piece of work run alone after its group failed, at most
+RETRYABLE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
 
 
 @dataclass(frozen=True)
@@ -125,13 +130,33 @@ class GroupCommit:
             return results
 
     def _alone(self, job: _Job[Any]) -> None:
-        try:
-            with self._factory() as session, session.begin():
-                result = job.work(session)
-        except Exception as exc:
-            job.future.set_exception(exc)
-        else:
-            job.future.set_result(result)
+        for attempt in range(1, ALONE_ATTEMPTS + 1):
+            try:
+                with self._factory() as session, session.begin():
+                    result = job.work(session)
+            except Exception as exc:
+                if attempt < ALONE_ATTEMPTS and _try_again(exc):
+                    logger.info("a unit of work undone by the database (%s); again", _state(exc))
+                    time.sleep(random.uniform(0.005, 0.05) * attempt)  # noqa: S311 - jitter
+                    continue
+                job.future.set_exception(exc)
+            else:
+                job.future.set_result(result)
+            return
+
+
+def _try_again(exc: Exception) -> bool:
+    """PostgreSQL chose this transaction to undo a deadlock (or a serialization failure):
+    run again, it will very likely go through. Two processes' groups can deadlock when
+    they take the same rows in different orders (the same update delivered to both, or
+    two messages of one relay)."""
+    return _state(exc) in RETRYABLE
+
+
+def _state(exc: Exception) -> str | None:
+    """The SQLSTATE of a database error (psycopg's), if it has one."""
+    state = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return state if isinstance(state, str) else None
 
 
 class _WorkFailed(Exception):

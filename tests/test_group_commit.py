@@ -260,3 +260,40 @@ def test_a_database_that_cannot_be_opened_fails_each_request_rather_than_hang(
         engine.dispose()
 
     assert [type(result) for result in results] == [OperationalError] * 3
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # what psycopg's DeadlockDetected carries
+
+
+@pytest.mark.usefixtures("engine")
+def test_work_the_database_undid_to_break_a_deadlock_runs_again(
+    factory: sessionmaker[Session],
+) -> None:
+    calls: list[int] = []
+
+    def work(session: Session) -> int:
+        calls.append(1)
+        if len(calls) <= 2:  # in its group, then alone once: chosen as the deadlock's victim
+            raise OperationalError("UPDATE relay …", {}, _Deadlock("deadlock detected"))
+        return make_relay(session, address="console:deadlocked").id
+
+    (result,) = _run_all(GroupCommit(factory), [work])
+
+    assert isinstance(result, int)
+    assert len(calls) == 3
+    assert _relays(factory, "console:deadlocked") == {"console:deadlocked"}
+
+
+@pytest.mark.usefixtures("engine")
+def test_other_database_errors_are_not_run_again(factory: sessionmaker[Session]) -> None:
+    calls: list[int] = []
+
+    def work(_session: Session) -> int:
+        calls.append(1)
+        raise OperationalError("INSERT …", {}, ValueError("disk full"))
+
+    (result,) = _run_all(GroupCommit(factory), [work])
+
+    assert isinstance(result, OperationalError)
+    assert len(calls) == 2  # in its group, then alone: no more
