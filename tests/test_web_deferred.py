@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.web.app import create_app
-from bot.web.deferred import DEFERRED
+from bot.web.deferred import DEFERRED, SERVED_KEPT
 from tests.conftest import SettingsFactory
 
 
@@ -84,3 +84,37 @@ def test_building_the_app_imports_none_of_the_deferred_routers(tmp_path: Path) -
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=tmp_path
     )
     assert found.stdout.strip() == "[]"
+
+
+def _scope(path: str, method: str = "POST") -> dict[str, object]:
+    return {"type": "http", "method": method, "path": path, "root_path": "", "headers": []}
+
+
+def test_a_served_path_is_matched_against_the_routes_once(
+    make_settings: SettingsFactory, factory: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    del factory
+    deferred = create_app(make_settings()).state.deferred
+    assert not deferred.needed_for(_scope("/webhooks/telegram"))
+
+    def no_matching(_self: object, _scope: object) -> None:
+        raise AssertionError("the routes were matched again")
+
+    for route in deferred.app.router.routes:
+        monkeypatch.setattr(type(route), "matches", no_matching)
+    assert not deferred.needed_for(_scope("/webhooks/telegram"))
+    with pytest.raises(AssertionError, match="matched again"):
+        deferred.needed_for(_scope("/webhooks/telegram", method="PUT"))
+
+
+def test_what_is_not_served_is_never_remembered_and_the_memory_is_bounded(
+    make_settings: SettingsFactory, factory: sessionmaker[Session]
+) -> None:
+    del factory
+    deferred = create_app(make_settings()).state.deferred
+    for _ in range(2):
+        assert deferred.needed_for(_scope("/admin/login", method="GET"))
+    assert not deferred.included
+    for n in range(SERVED_KEPT + 50):
+        assert not deferred.needed_for(_scope(f"/media/sahel/{n}.jpg", method="GET"))
+    assert len(deferred._served) == SERVED_KEPT
