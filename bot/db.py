@@ -7,13 +7,15 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, select
+from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached, sessionmaker
 from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from bot.precompiled import Precompiled
 
 M = TypeVar("M")
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite writer waits for the write lock
@@ -118,16 +120,25 @@ def insert_ignore(
     same platform message can never both insert it.
     """
     connection = core(session)
-    statement = _insert_ignore_statement(connection.dialect.name, table, tuple(unique))
-    return connection.execute(statement, dict(values)).scalar_one_or_none()
+    statement = _insert_ignore(connection.dialect.name, table, tuple(unique), tuple(values))
+    inserted = statement.scalar(connection, values)
+    return int(inserted) if inserted is not None else None
 
 
 @functools.cache
-def _insert_ignore_statement(dialect: str, table: Table, unique: tuple[str, ...]) -> Any:
-    # Built once and given its values as parameters: a webhook inserts three or four rows,
-    # and building and cache-keying a fresh statement for each cost more than running it.
+def _insert_ignore(
+    dialect: str, table: Table, unique: tuple[str, ...], columns: tuple[str, ...]
+) -> Precompiled:
+    # Built once for each set of columns given, and run below SQLAlchemy's execution
+    # layers: a webhook inserts three or four rows, and building and cache-keying a fresh
+    # statement for each cost more than running it.
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(table).on_conflict_do_nothing(index_elements=list(unique)).returning(table.c.id)
+    return Precompiled(
+        insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
+        .on_conflict_do_nothing(index_elements=list(unique))
+        .returning(table.c.id)
+    )
 
 
 def ping(session: Session) -> None:

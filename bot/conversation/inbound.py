@@ -32,6 +32,7 @@ from bot.domain.relays import (
 )
 from bot.models import InboundMedia, InboundMessage, Language, Relay, RelayStatus
 from bot.outbound import ButtonAck, Outbound
+from bot.precompiled import Precompiled
 
 logger = logging.getLogger(__name__)
 
@@ -93,13 +94,12 @@ def receive(
     if inbound is not None and connection.dialect.name == "postgresql":
         # Stored and, when new, its relay found and marked as heard from: one round trip.
         values.update(at_address=inbound.address, now=now)
-        row = connection.execute(_store_and_hear_statement(), values).one_or_none()
+        row = _store_and_hear().first(connection, values)
         inbound_id = row[0] if row is not None else None
         if row is not None:
             heard = heard_from_row(session, row[1:])
     else:
-        statement = _store_statement(connection.dialect.name)
-        inbound_id = connection.execute(statement, values).scalar_one_or_none()
+        inbound_id = _store(connection.dialect.name).scalar(connection, values)
         if inbound_id is not None and inbound is not None:
             # Found and marked as heard from, once the message is known to be new.
             heard = heard_from_address(session=session, address=inbound.address, now=now)
@@ -177,6 +177,16 @@ def _store_statement(dialect: str) -> Any:
         .on_conflict_do_nothing(index_elements=["channel", "platform_message_id"])
         .returning(table.c.id)
     )
+
+
+@functools.cache
+def _store(dialect: str) -> Precompiled:
+    return Precompiled(_store_statement(dialect))
+
+
+@functools.cache
+def _store_and_hear() -> Precompiled:
+    return Precompiled(_store_and_hear_statement())
 
 
 @functools.cache

@@ -26,6 +26,7 @@ from bot.domain.outbox import enqueue
 from bot.enums import RelayStatus
 from bot.models import InboxEntry, InboxReply, Relay
 from bot.outbound import MediaRef, Message
+from bot.precompiled import Precompiled
 
 REPLY_SOURCE = "inbox"  # a delivery's source_kind; its source_ref is the reply's id
 TEXT_LIMIT = 4000  # characters: under Telegram's 4096 and WhatsApp's 4096
@@ -36,7 +37,7 @@ class ReplyRefused(ValueError):
 
 
 # Built once: every message for the team runs it.
-_WAITING = (
+_WAITING = Precompiled(
     select(InboxEntry.id)
     .where(InboxEntry.relay_id == bindparam("relay"), InboxEntry.answered_at.is_(None))
     .limit(1)
@@ -46,7 +47,7 @@ _WAITING = (
 def keep(*, session: Session, relay: Relay, inbound_id: int, now: datetime) -> bool:
     """Keep an inbound message for the team; True when the relay should be told it reached
     them (see the acknowledgement rule above). Keeping the same message twice is a no-op."""
-    waiting = core(session).scalar(_WAITING, {"relay": relay.id})
+    waiting = _WAITING.scalar(core(session), {"relay": relay.id})
     kept = insert_ignore(
         session,
         InboxEntry.__table__,  # type: ignore[arg-type]

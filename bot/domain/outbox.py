@@ -10,7 +10,6 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Table, bindparam, func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +21,7 @@ from bot.db import core, insert_ignore
 from bot.i18n import Text, bilingual
 from bot.models import Delivery, DeliveryStatus, JSONDocument, Language, Relay
 from bot.outbound import MediaRef, Message, Option, Outbound, to_json
+from bot.precompiled import Precompiled
 
 
 def render(reply: Reply | Prepared, language: Language) -> Message:
@@ -108,14 +108,19 @@ def enqueue_many(
         for kind, ref, message in messages
     ]
     connection = core(session)
-    connection.execute(_enqueue_statement(connection.dialect.name), rows)
+    _enqueue_statement(connection.dialect.name).many(connection, rows)
 
 
 @functools.cache
-def _enqueue_statement(dialect: str) -> Any:
+def _enqueue_statement(dialect: str) -> Precompiled:
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return insert(Delivery.__table__).on_conflict_do_nothing(  # type: ignore[arg-type]
-        index_elements=["source_kind", "source_ref", "relay_id"]
+    table: Table = Delivery.__table__  # type: ignore[assignment]
+    given = ["relay_id", "address", "source_kind", "source_ref", "payload", "status"]
+    given += ["next_attempt_at", "created_at", "updated_at"]
+    return Precompiled(
+        insert(table)
+        .values({name: bindparam(name, type_=table.c[name].type) for name in given})
+        .on_conflict_do_nothing(index_elements=["source_kind", "source_ref", "relay_id"])
     )
 
 

@@ -27,6 +27,7 @@ from bot.models import (
     RelayEventKind,
     RelayStatus,
 )
+from bot.precompiled import Precompiled
 
 # No 0/O or 1/I: codes are read aloud and copied by hand.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -46,8 +47,7 @@ def heard_from_address(*, session: Session, address: str, now: datetime) -> Hear
     """find_relay and heard_from in one statement: the relay at this address, if any,
     marked as having written just now (UPDATE … RETURNING the row, taken as the Relay),
     and whether any message of theirs is held until they write."""
-    row = core(session).execute(HEARD_FROM_ADDRESS, {"at_address": address, "now": now})
-    found = row.one_or_none()
+    found = _HEARD.first(core(session), {"at_address": address, "now": now})
     return heard_from_row(session, found) if found is not None else None
 
 
@@ -86,6 +86,7 @@ HEARD_FROM_ADDRESS = (
     )
     .returning(*_RELAYS.c, _HELD)
 )
+_HEARD = Precompiled(HEARD_FROM_ADDRESS)
 
 
 def find_by_referral_code(*, session: Session, code: str) -> Relay | None:

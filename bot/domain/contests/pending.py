@@ -20,6 +20,7 @@ from sqlalchemy.sql.selectable import CompoundSelect
 from bot.db import core
 from bot.domain.contests.questions import QUESTION_SOURCE
 from bot.models import Answer, Contest, Delivery, Poll, Question, Relay, Vote
+from bot.precompiled import Precompiled
 
 POLL_SOURCE = "poll"  # source_ref: the poll's id
 LATE_GRACE = timedelta(days=3)
@@ -64,12 +65,13 @@ _POLLS = (
     )
 )
 _WAITING: CompoundSelect[Any] = union_all(_QUESTIONS, _POLLS)
+_WAITING_ROWS = Precompiled(_WAITING)
 
 
 def pending_for(session: Session, relay: Relay, now: datetime) -> Question | Poll | None:
     """The question or poll a bare typed answer from this relay is meant for, if any."""
     parameters = {"relay_id": relay.id, "horizon": now - LATE_GRACE}
-    rows = core(session).execute(_WAITING, parameters).all()
+    rows = _WAITING_ROWS.rows(core(session), parameters)
     # A contest counts from its latest question sent; its first unanswered one is asked.
     latest: dict[int, int] = {}
     for is_question, _id, contest, _position, delivery in rows:

@@ -23,6 +23,7 @@ from bot.domain.outbox import enqueue_in_each_language
 from bot.i18n import Day, _
 from bot.models import Answer, Contest, ContestMode, Language, Question, Relay
 from bot.outbound import Message, Option, Subject, media_from_json
+from bot.precompiled import Precompiled
 
 QUESTION_SOURCE = "question"  # source_ref: the question's id
 
@@ -115,7 +116,7 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
 
 _WITH_CONTEST = (joinedload(Question.contest),)
 _KEPT = "relais.questions"  # session.info: the questions a unit of work loaded, by id
-_ANSWERED = (
+_ANSWERED = Precompiled(
     select(Answer.question_id)
     .join(Question, Question.id == Answer.question_id)
     .where(Answer.relay_id == bindparam("relay"), Question.contest_id == bindparam("contest"))
@@ -150,7 +151,8 @@ def following_question(
     """next_question and how many questions the contest has: the questions kept for the
     session, and only the ids this relay answered read from the database."""
     questions = kept_questions(session, contest.id)
-    answered = set(core(session).scalars(_ANSWERED, {"relay": relay.id, "contest": contest.id}))
+    rows = _ANSWERED.rows(core(session), {"relay": relay.id, "contest": contest.id})
+    answered = {question_id for (question_id,) in rows}
     following = next((question for question in questions if question.id not in answered), None)
     return following, len(questions)
 
