@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from bot.channels.telegram.updates import CHANNEL, ParsedUpdate, UpdateError, parse_update
 from bot.conversation.inbound import receive
-from bot.web.services import Services, ServicesDep
+from bot.web.services import Services
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
+from bot.web.webhooks.route import webhook
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -70,8 +71,8 @@ def _finite(text: str) -> float:
     return number
 
 
-@router.post("/webhooks/telegram", include_in_schema=False)
-async def telegram_webhook(request: Request, services: ServicesDep) -> Response:
+@webhook(router, "/webhooks/telegram")
+async def telegram_webhook(request: Request, services: Services) -> Response:
     """Takes one update from Telegram; answers 200 only once it is committed."""
     _check_secret(request, services)
     body = await read_limited(request)

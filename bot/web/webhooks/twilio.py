@@ -24,9 +24,10 @@ from bot.channels.twilio import shapes
 from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
 from bot.channels.twilio.status import record_callback
 from bot.conversation.inbound import receive
-from bot.web.services import Services, ServicesDep
+from bot.web.services import Services
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
+from bot.web.webhooks.route import webhook
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
@@ -100,8 +101,8 @@ def _take_message(
     return work
 
 
-@router.post("/webhooks/twilio", include_in_schema=False)
-async def twilio_message(request: Request, services: ServicesDep) -> Response:
+@webhook(router, "/webhooks/twilio")
+async def twilio_message(request: Request, services: Services) -> Response:
     """Takes one WhatsApp or SMS message; answers empty TwiML once it is committed."""
     form = await _signed_form(request, services)
     account = services.settings.twilio_account_sid or ""
@@ -151,8 +152,8 @@ def _callback(form: dict[str, str], services: Services) -> Callback:
     return Callback(sid, statuses[0], shapes.error_code(form))
 
 
-@router.post("/webhooks/twilio/status", include_in_schema=False)
-async def twilio_status(request: Request, services: ServicesDep) -> Response:
+@webhook(router, "/webhooks/twilio/status")
+async def twilio_status(request: Request, services: Services) -> Response:
     """Records what became of a message Relais sent (sent, delivered, read, failed…)."""
     form = await _signed_form(request, services)
     try:
