@@ -61,7 +61,8 @@ def test_a_typed_answer_takes_the_question_buttons_off_on_telegram(
     with factory() as session:
         first = session.scalars(select(Question).order_by(Question.id)).first()
     assert first is not None
-    assert sorted(acks(factory, relay)) == [f"question:{first.id}", f"question:{first.id + 1}"]
+    expected = [f"question:{first.id}", f"question:{first.id + 1}"]
+    assert sorted(acks(factory, relay)) == sorted(expected)  # as text: "question:10" < ":9"
     assert telegram.refused == []
 
 
