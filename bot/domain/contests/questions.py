@@ -114,8 +114,13 @@ def queue_opening(*, session: Session, contest: Contest, now: datetime, zone: Zo
     return sum(queue(question) for question in questions)
 
 
-_WITH_CONTEST = (joinedload(Question.contest),)
-_KEPT = "relais.questions"  # session.info: the questions a unit of work loaded, by id
+_KEPT = "relais.questions"  # session.info: the questions a unit of work loaded, by contest
+_KEPT_BY_ID = "relais.questions.by_id"  # session.info: the same, by question id
+# Each question with its contest, in one SELECT: every answer reads the contest.
+_QUESTIONS_WITH_CONTEST = _QUESTIONS_OF.options(joinedload(Question.contest))
+_CONTEST_OF_QUESTION = Precompiled(
+    select(Question.contest_id).where(Question.id == bindparam("question"))
+)
 _ANSWERED = Precompiled(
     select(Answer.question_id)
     .join(Question, Question.id == Answer.question_id)
@@ -124,7 +129,8 @@ _ANSWERED = Precompiled(
 
 
 def kept_questions(session: Session, contest_id: int) -> list[Question]:
-    """The contest's questions in order, loaded once per session and kept referenced.
+    """The contest's questions in order, with their contest, loaded once per session and
+    kept referenced.
 
     The session's identity map holds objects weakly: between two webhooks of one group
     commit (one session) nothing referenced the question answered and its contest, so
@@ -132,17 +138,27 @@ def kept_questions(session: Session, contest_id: int) -> list[Question]:
     """
     kept: dict[int, list[Question]] = session.info.setdefault(_KEPT, {})
     if contest_id not in kept:
-        kept[contest_id] = list(session.scalars(_QUESTIONS_OF, {"contest": contest_id}))
+        questions = list(session.scalars(_QUESTIONS_WITH_CONTEST, {"contest": contest_id}))
+        kept[contest_id] = questions
+        by_id: dict[int, Question] = session.info.setdefault(_KEPT_BY_ID, {})
+        by_id.update((question.id, question) for question in questions)
     return kept[contest_id]
 
 
 def kept_question(session: Session, question_id: int) -> Question | None:
-    """A question by id, kept referenced with its contest's others for the session."""
-    # Its contest in the same SELECT: every answer reads it, and a lazy load was a second.
-    question = session.get(Question, question_id, options=_WITH_CONTEST)
-    if question is not None:
-        kept_questions(session, question.contest_id)
-    return question
+    """A question by id, kept referenced with its contest's others for the session.
+
+    Its contest's id is read on the driver's cursor, then the contest's questions once:
+    a `Session.get` with its contest joined built and compiled its SELECT on every call,
+    which cost more than the two statements (a session answering one tap, in process:
+    535-558 → 298-346 µs)."""
+    by_id: dict[int, Question] = session.info.setdefault(_KEPT_BY_ID, {})
+    if question_id not in by_id:
+        contest_id = _CONTEST_OF_QUESTION.scalar(core(session), {"question": question_id})
+        if contest_id is None:
+            return None
+        kept_questions(session, contest_id)
+    return by_id.get(question_id)
 
 
 def following_question(

@@ -1,0 +1,91 @@
+"""Taps answered in one unit of work (one group commit) read the contest's questions once:
+the tapped question's contest by id, then its questions with their contest, whichever
+question each relay taps. A tap on a question that no longer exists is told so and
+records nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversation.inbound import receive
+from bot.conversation.router import Router
+from bot.conversation.values import Choice, ChoiceKind, Inbound
+from bot.db import unit_of_work
+from bot.models import Answer, ContestState, Delivery, Question
+from tests.contest_factories import make_contest
+from tests.factories import make_relay
+
+NOW = datetime.now(UTC)
+
+
+def _tap(session: Session, router: Router, address: str, data: str, n: int) -> None:
+    receive(
+        session=session,
+        router=router,
+        channel="telegram",
+        platform_message_id=f"tap-{n}",
+        inbound=Inbound(address=address, choice=Choice(ChoiceKind.QUIZ, data)),
+        raw={"data": data},
+        now=NOW,
+    )
+
+
+def test_a_group_of_taps_reads_the_questions_once(
+    engine: Engine, factory: sessionmaker[Session], router: Router
+) -> None:
+    contest_id = make_contest(factory, state=ContestState.OPEN)
+    with factory() as session:
+        first, second = session.scalars(
+            select(Question.id).where(Question.contest_id == contest_id).order_by(Question.id)
+        )
+    with unit_of_work(factory) as session:
+        addresses = [
+            make_relay(session, address=f"telegram:{9100 + n}", channel="telegram").address
+            for n in range(4)
+        ]
+    statements: list[str] = []
+
+    def _seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", _seen)
+    try:
+        with unit_of_work(factory) as session:
+            for n, address in enumerate(addresses):
+                _tap(session, router, address, f"{(first, second)[n % 2]}.1", n)
+    finally:
+        event.remove(engine, "before_cursor_execute", _seen)
+
+    reads = [s for s in statements if re.match(r"SELECT .* FROM question\b", s)]
+    assert len(reads) == 2, reads  # the contest of the first tapped question; its questions
+    assert reads[0].startswith("SELECT question.contest_id FROM question WHERE question.id")
+    assert "JOIN contest" in reads[1]  # with their contest: no lazy load of it later
+    with factory() as session:
+        answers = session.scalars(select(Answer).order_by(Answer.relay_id)).all()
+        assert [a.question_id for a in answers] == [first, second, first, second]
+        assert all(a.correct and a.points == 15 for a in answers)
+
+
+def test_a_tap_on_a_question_that_is_gone_is_told_so(
+    factory: sessionmaker[Session], router: Router
+) -> None:
+    make_contest(factory, state=ContestState.OPEN)
+    with unit_of_work(factory) as session:
+        relay = make_relay(session, address="telegram:9200", channel="telegram")
+        relay_id = relay.id
+    with factory() as session:
+        missing = (session.scalar(select(func.max(Question.id))) or 0) + 1000
+    with unit_of_work(factory) as session:
+        _tap(session, router, "telegram:9200", f"{missing}.0", 1)
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Answer)) == 0
+        texts = [
+            d.payload.get("text", "")
+            for d in session.scalars(select(Delivery).where(Delivery.relay_id == relay_id))
+        ]
+    assert any("n'existe plus" in text for text in texts), texts
