@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine, event, select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.inbound import receive
@@ -18,6 +17,7 @@ from bot.conversation.values import Inbound
 from bot.db import unit_of_work
 from bot.models import InboundMessage, Relay
 from tests.factories import make_relay
+from tests.statements import statements_run
 
 NOW = datetime(2026, 12, 2, 18, 0, tzinfo=UTC)
 
@@ -27,25 +27,16 @@ def test_a_message_marks_its_relay_and_changes_nothing_else_of_it(
 ) -> None:
     with unit_of_work(factory) as session:
         relay_id = make_relay(session, address="telegram:7007", channel="telegram").id
-    statements: list[str] = []
-
-    def _seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
-        with unit_of_work(factory) as session:
-            fresh = receive(
-                session=session,
-                router=router,
-                channel="whatsapp",  # not the relay's: it must stay telegram
-                platform_message_id="m-7007",
-                inbound=Inbound(address="telegram:7007", text="Merci pour le message"),
-                raw={"text": "Merci pour le message"},
-                now=NOW,
-            )
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+    with statements_run(engine) as statements, unit_of_work(factory) as session:
+        fresh = receive(
+            session=session,
+            router=router,
+            channel="whatsapp",  # not the relay's: it must stay telegram
+            platform_message_id="m-7007",
+            inbound=Inbound(address="telegram:7007", text="Merci pour le message"),
+            raw={"text": "Merci pour le message"},
+            now=NOW,
+        )
 
     assert fresh is True
     updates = [s for s in statements if re.search(r"\bUPDATE relay SET\b", s)]

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from typing import Any
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversation.inbound import receive
@@ -19,6 +18,7 @@ from bot.db import unit_of_work
 from bot.models import Answer, ContestState, Delivery, Question
 from tests.contest_factories import make_contest
 from tests.factories import make_relay
+from tests.statements import statements_run
 
 NOW = datetime.now(UTC)
 
@@ -48,18 +48,9 @@ def test_a_group_of_taps_reads_the_questions_once(
             make_relay(session, address=f"telegram:{9100 + n}", channel="telegram").address
             for n in range(4)
         ]
-    statements: list[str] = []
-
-    def _seen(_c: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    event.listen(engine, "before_cursor_execute", _seen)
-    try:
-        with unit_of_work(factory) as session:
-            for n, address in enumerate(addresses):
-                _tap(session, router, address, f"{(first, second)[n % 2]}.1", n)
-    finally:
-        event.remove(engine, "before_cursor_execute", _seen)
+    with statements_run(engine) as statements, unit_of_work(factory) as session:
+        for n, address in enumerate(addresses):
+            _tap(session, router, address, f"{(first, second)[n % 2]}.1", n)
 
     reads = [s for s in statements if re.match(r"SELECT .* FROM question\b", s)]
     assert len(reads) == 2, reads  # the contest of the first tapped question; its questions
