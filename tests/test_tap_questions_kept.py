@@ -15,9 +15,9 @@ from bot.conversation.inbound import receive
 from bot.conversation.router import Router
 from bot.conversation.values import Choice, ChoiceKind, Inbound
 from bot.db import unit_of_work
-from bot.models import Answer, ContestState, Delivery, Question
+from bot.models import Answer, ContestState, Question
 from tests.contest_factories import make_contest
-from tests.factories import make_relay
+from tests.factories import converse, make_relay, new_relay
 from tests.statements import statements_run
 
 NOW = datetime.now(UTC)
@@ -66,17 +66,12 @@ def test_a_tap_on_a_question_that_is_gone_is_told_so(
     factory: sessionmaker[Session], router: Router
 ) -> None:
     make_contest(factory, state=ContestState.OPEN)
-    with unit_of_work(factory) as session:
-        relay = make_relay(session, address="telegram:9200", channel="telegram")
-        relay_id = relay.id
+    new_relay(factory, address="telegram:9200", channel="telegram")
     with factory() as session:
         missing = (session.scalar(select(func.max(Question.id))) or 0) + 1000
-    with unit_of_work(factory) as session:
-        _tap(session, router, "telegram:9200", f"{missing}.0", 1)
+    tapped = Choice(ChoiceKind.QUIZ, f"{missing}.0").pack()
+    replies = converse(factory, router, "telegram:9200", choice=tapped)
     with factory() as session:
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
-        texts = [
-            d.payload.get("text", "")
-            for d in session.scalars(select(Delivery).where(Delivery.relay_id == relay_id))
-        ]
+    texts = [reply.get("text", "") for reply in replies]
     assert any("n'existe plus" in text for text in texts), texts
