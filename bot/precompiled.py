@@ -41,6 +41,7 @@ from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.expression import SelectBase
 
 Row = tuple[Any, ...]
+_CURSORS = "relais.precompiled.cursors"  # a pool record's info: each statement's cursor
 Processor = Callable[[Any], Any]
 
 
@@ -73,11 +74,12 @@ class Precompiled:
                 return []
             result = connection.execute(self.statement, parameters)  # type: ignore[call-overload]
             return [tuple(row) for row in result]
-        cursor = self._execute(connection, compiled, [parameters], many=False)
+        cursor, kept = self._execute(connection, compiled, [parameters], many=False)
         try:
             fetched = cursor.fetchall() if compiled.results is not None else []
         finally:
-            cursor.close()
+            if not kept:
+                cursor.close()
         return [_processed(compiled, row) for row in fetched]
 
     def first(self, connection: Connection, parameters: Mapping[str, Any]) -> Row | None:
@@ -100,7 +102,9 @@ class Precompiled:
         if _observed(connection):
             connection.execute(self.statement, list(parameters))  # type: ignore[call-overload]
             return
-        self._execute(connection, compiled, parameters, many=True).close()
+        cursor, kept = self._execute(connection, compiled, parameters, many=True)
+        if not kept:
+            cursor.close()
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect)
@@ -115,18 +119,20 @@ class Precompiled:
         parameters: Iterable[Mapping[str, Any]],
         *,
         many: bool,
-    ) -> Any:
+    ) -> tuple[Any, bool]:
+        """The cursor the statement ran on, and whether it is kept for the next time."""
         if not connection.in_transaction():
             connection.begin()  # as Connection.execute's autobegin would
         arguments = [_arguments(compiled, given) for given in parameters]
         raw = connection.connection
-        cursor = raw.cursor()
+        cursor, kept = _cursor(raw, compiled.sql)
         try:
-            if many:
+            if many and len(arguments) > 1:
                 cursor.executemany(compiled.sql, arguments)
-            else:
+            else:  # one row: psycopg's executemany would enter and sync a pipeline for it
                 cursor.execute(compiled.sql, arguments[0])
         except connection.dialect.loaded_dbapi.Error as exc:
+            raw.info.get(_CURSORS, {}).pop(compiled.sql, None)
             cursor.close()
             lost = connection.dialect.is_disconnect(exc, raw.dbapi_connection, cursor)
             error = DBAPIError.instance(
@@ -142,7 +148,30 @@ class Precompiled:
             if lost:
                 connection.invalidate(exc)
             raise error from exc
-        return cursor
+        return cursor, kept
+
+
+def _cursor(raw: Any, sql: str) -> tuple[Any, bool]:
+    """The driver's cursor to run `sql` on, and whether it is kept for the next time.
+
+    A psycopg cursor that runs the same statement again keeps the loaders it made for
+    the result's columns and the dumpers of the parameters; a new cursor makes them
+    again. So on psycopg each statement keeps its cursor for as long as the driver's
+    connection lives (in its pool record's `info`, which the pool empties when it
+    connects anew): the relay's `UPDATE … RETURNING` of 20 columns took 157–179 µs of
+    CPU against 181–212 µs with a new cursor each time, a one-column look-up 87–106
+    against 102–129 µs. A connection is used by one thread at a time, and a cursor's
+    rows are read in full before it runs again. Other drivers get a new cursor, closed
+    once read: sqlite3's cost next to nothing to make.
+    """
+    dbapi = raw.dbapi_connection
+    if type(dbapi).__module__.partition(".")[0] != "psycopg":
+        return raw.cursor(), False
+    cursors: dict[str, Any] = raw.info.setdefault(_CURSORS, {})
+    cursor = cursors.get(sql)
+    if cursor is None or cursor.closed or cursor.connection is not dbapi:
+        cursor = cursors[sql] = raw.cursor()
+    return cursor, True
 
 
 def _observed(connection: Connection) -> bool:

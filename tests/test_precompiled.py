@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Engine, bindparam, event, insert, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -150,6 +151,46 @@ def test_what_it_cannot_do_is_refused_when_compiled(engine: Engine) -> None:
     expanding = Precompiled(select(Relay.id).where(Relay.id.in_(bindparam("ids", expanding=True))))
     with engine.connect() as connection, pytest.raises(TypeError, match="'ids'"):
         expanding.rows(connection, {"ids": [1, 2]})
+
+
+@pytest.mark.postgres
+def test_on_postgresql_a_statement_keeps_its_cursor_while_its_connection_lives(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One driver cursor a statement and connection: made once, kept across executions
+    (whatever the parameters' types), given up after an error, never shared with another
+    connection."""
+    pair = Precompiled(
+        select(bindparam("n", type_=Relay.id.type), bindparam("t", type_=Relay.address.type))
+    )
+    made: list[psycopg.Cursor[Any]] = []
+    cursor = psycopg.Connection.cursor
+
+    def counted(self: psycopg.Connection[Any], *args: Any, **kwargs: Any) -> Any:
+        made.append(cursor(self, *args, **kwargs))
+        return made[-1]
+
+    with postgres_database() as url:
+        engine = make_engine(url)
+        try:
+            with engine.connect() as connection, engine.connect() as other:
+                connection.exec_driver_sql("SELECT 1")
+                other.exec_driver_sql("SELECT 1")
+                monkeypatch.setattr(psycopg.Connection, "cursor", counted)
+                given = [(1, "a"), (None, "b"), (3, None), (4, "d")]
+                assert [pair.first(connection, {"n": n, "t": t}) for n, t in given] == given
+                assert len(made) == 1
+                assert pair.first(other, {"n": 5, "t": "e"}) == (5, "e")
+                assert len(made) == 2
+                assert made[1].connection is not made[0].connection
+                with pytest.raises(DBAPIError):
+                    pair.first(connection, {"n": "not a number", "t": "f"})
+                connection.rollback()
+                assert pair.first(connection, {"n": 6, "t": "g"}) == (6, "g")
+                assert len(made) == 3
+                assert made[0].closed and not made[2].closed
+        finally:
+            engine.dispose()
 
 
 def test_a_watched_connection_sees_every_statement_and_gets_the_same_answer(
