@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import manager_of_class, set_committed_value
 from sqlalchemy.orm.util import identity_key
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from bot.driver_state import keep_writes_back
 from bot.precompiled import Precompiled
 
 M = TypeVar("M")
@@ -25,7 +26,10 @@ def make_engine(url: str | URL) -> Engine:
     """Create the engine, with SQLite set up for one writer at a time and no lost updates."""
     url = make_url(url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        engine = create_engine(url, pool_pre_ping=True)
+        if engine.dialect.driver == "psycopg":
+            keep_writes_back(engine.dialect)  # replies sent with the next statement
+        return engine
     engine = create_engine(
         url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
     )

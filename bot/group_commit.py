@@ -43,6 +43,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import BUSY_TIMEOUT_MS
+from bot.driver_state import send_before_commit
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -127,6 +128,10 @@ class GroupCommit:
                     results.append(job.work(session))
                 except Exception as exc:
                     raise _WorkFailed from exc
+            try:  # a write kept back that fails is a piece's failure, not the commit's
+                send_before_commit(session.connection())
+            except Exception as exc:
+                raise _WorkFailed from exc
             return results
 
     def _alone(self, job: _Job[Any]) -> None:

@@ -24,6 +24,9 @@ subclasses, the driver's inside), and a lost connection is invalidated, as
 While an execute or cursor event listener, an error handler or echo watches the
 connection (a test counting statements, an instrumentation), the statement goes through
 `Connection.execute` instead, so whatever watches still sees every statement.
+
+On psycopg each statement keeps its driver cursor, and `later` keeps a write back to go
+with the connection's next statement (bot/driver_state.py).
 """
 
 from __future__ import annotations
@@ -40,8 +43,17 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ClauseElement
 from sqlalchemy.sql.expression import SelectBase
 
+from bot.driver_state import (
+    forget_cursor,
+    keep_back,
+    keeps_cursors,
+    keeps_writes_back,
+    kept_back,
+    kept_cursor,
+    run,
+)
+
 Row = tuple[Any, ...]
-_CURSORS = "relais.precompiled.cursors"  # a pool record's info: each statement's cursor
 Processor = Callable[[Any], Any]
 
 
@@ -93,7 +105,8 @@ class Precompiled:
         return row[0] if row is not None else None
 
     def many(self, connection: Connection, parameters: Sequence[Mapping[str, Any]]) -> None:
-        """The statement once for each set of parameters (no rows back), in one call."""
+        """The statement once for each set of parameters (no rows back), in one call (one
+        row: one execute; psycopg's executemany would enter and sync a pipeline for it)."""
         if not parameters:
             return
         compiled = self._compiled(connection.dialect)
@@ -105,6 +118,21 @@ class Precompiled:
         cursor, kept = self._execute(connection, compiled, parameters, many=True)
         if not kept:
             cursor.close()
+
+    def later(self, connection: Connection, parameters: Sequence[Mapping[str, Any]]) -> None:
+        """As many(), but on PostgreSQL sent with whatever this connection runs next, in
+        the same round trip (bot/driver_state.py); at once elsewhere, or when watched."""
+        if not parameters:
+            return
+        compiled = self._compiled(connection.dialect)
+        held = keeps_writes_back(connection.dialect) and not _observed(connection)
+        if compiled.results is not None or not held:
+            self.many(connection, parameters)
+            return
+        if not connection.in_transaction():
+            connection.begin()
+        arguments = [_arguments(compiled, given) for given in parameters]
+        keep_back(connection.connection.dbapi_connection, compiled.sql, arguments)
 
     def _compiled(self, dialect: Dialect) -> _Compiled:
         compiled = self._by_dialect.get(dialect)
@@ -125,18 +153,26 @@ class Precompiled:
             connection.begin()  # as Connection.execute's autobegin would
         arguments = [_arguments(compiled, given) for given in parameters]
         raw = connection.connection
-        cursor, kept = _cursor(raw, compiled.sql)
+        dbapi: Any = raw.dbapi_connection
+        kept = keeps_cursors(dbapi)
+        cursor = kept_cursor(dbapi, compiled.sql) if kept else raw.cursor()
+        pending = kept_back(dbapi) if kept else []
         try:
-            if many and len(arguments) > 1:
-                cursor.executemany(compiled.sql, arguments)
-            else:  # one row: psycopg's executemany would enter and sync a pipeline for it
-                cursor.execute(compiled.sql, arguments[0])
+            if pending:  # written before, sent now: one round trip for all
+                with dbapi.pipeline():
+                    for sql, written in pending:
+                        run(kept_cursor(dbapi, sql), sql, written)
+                    run(cursor, compiled.sql, arguments, many=many)
+            else:
+                run(cursor, compiled.sql, arguments, many=many)
         except connection.dialect.loaded_dbapi.Error as exc:
-            raw.info.get(_CURSORS, {}).pop(compiled.sql, None)
+            if kept:
+                forget_cursor(dbapi, compiled.sql)
             cursor.close()
-            lost = connection.dialect.is_disconnect(exc, raw.dbapi_connection, cursor)
+            lost = connection.dialect.is_disconnect(exc, dbapi, cursor)
+            sent = [sql for sql, _ in pending]
             error = DBAPIError.instance(
-                compiled.sql,
+                ";\n".join([*sent, compiled.sql]),
                 arguments if many else arguments[0],
                 exc,
                 connection.dialect.loaded_dbapi.Error,
@@ -149,29 +185,6 @@ class Precompiled:
                 connection.invalidate(exc)
             raise error from exc
         return cursor, kept
-
-
-def _cursor(raw: Any, sql: str) -> tuple[Any, bool]:
-    """The driver's cursor to run `sql` on, and whether it is kept for the next time.
-
-    A psycopg cursor that runs the same statement again keeps the loaders it made for
-    the result's columns and the dumpers of the parameters; a new cursor makes them
-    again. So on psycopg each statement keeps its cursor for as long as the driver's
-    connection lives (in its pool record's `info`, which the pool empties when it
-    connects anew): the relay's `UPDATE … RETURNING` of 20 columns took 157–179 µs of
-    CPU against 181–212 µs with a new cursor each time, a one-column look-up 87–106
-    against 102–129 µs. A connection is used by one thread at a time, and a cursor's
-    rows are read in full before it runs again. Other drivers get a new cursor, closed
-    once read: sqlite3's cost next to nothing to make.
-    """
-    dbapi = raw.dbapi_connection
-    if type(dbapi).__module__.partition(".")[0] != "psycopg":
-        return raw.cursor(), False
-    cursors: dict[str, Any] = raw.info.setdefault(_CURSORS, {})
-    cursor = cursors.get(sql)
-    if cursor is None or cursor.closed or cursor.connection is not dbapi:
-        cursor = cursors[sql] = raw.cursor()
-    return cursor, True
 
 
 def _observed(connection: Connection) -> bool:

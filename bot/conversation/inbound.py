@@ -250,5 +250,13 @@ def _queue_replies(
         source = reply.source if isinstance(reply, Prepared) else None
         kind, ref = source or ("reply", f"{inbound_id}.{index}")
         messages.append((kind, ref, render(reply, language)))
-    # One statement for all of them, in this order (the worker sends by id).
-    enqueue_many(session=session, messages=messages, relay=relay, address=address, now=ctx.now)
+    # One statement for all of them, in this order (the worker sends by id); nothing of
+    # this message reads them back, so on PostgreSQL they go with the next statement.
+    enqueue_many(
+        session=session,
+        messages=messages,
+        relay=relay,
+        address=address,
+        now=ctx.now,
+        later=True,
+    )

@@ -83,11 +83,13 @@ def enqueue_many(
     relay: Relay | None,
     address: str | None = None,
     now: datetime,
+    later: bool = False,
 ) -> None:
     """Queue several messages (source kind, source ref, message) for one relay or address
     in one statement, each once per (source, relay): a webhook's acknowledgement and
     replies, which were one INSERT each. They are due, and made, at `now`: the message's
-    own time, as a post queued by the clock is due at the clock's."""
+    own time, as a post queued by the clock is due at the clock's. With `later`, the
+    statement may go with the connection's next one (`Precompiled.later`)."""
     if not messages:
         return
     if relay is None and address is None:
@@ -108,7 +110,8 @@ def enqueue_many(
         for kind, ref, message in messages
     ]
     connection = core(session)
-    _enqueue_statement(connection.dialect.name).many(connection, rows)
+    statement = _enqueue_statement(connection.dialect.name)
+    (statement.later if later else statement.many)(connection, rows)
 
 
 @functools.cache
