@@ -188,7 +188,8 @@ def test_on_postgresql_a_statement_keeps_its_cursor_while_its_connection_lives(
                 connection.rollback()
                 assert pair.first(connection, {"n": 6, "t": "g"}) == (6, "g")
                 assert len(made) == 3
-                assert made[0].closed and not made[2].closed
+                assert made[0].closed
+                assert not made[2].closed
         finally:
             engine.dispose()
 
