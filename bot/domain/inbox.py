@@ -16,9 +16,11 @@ channel, so the platform's rules (WhatsApp's 24-hour window) apply to it as to a
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from bot.db import core, insert_ignore
@@ -37,20 +39,58 @@ class ReplyRefused(ValueError):
 
 
 # Built once: every message for the team runs it.
-_WAITING = Precompiled(
+_WAITING_SELECT = (
     select(InboxEntry.id)
     .where(InboxEntry.relay_id == bindparam("relay"), InboxEntry.answered_at.is_(None))
     .limit(1)
 )
+_WAITING = Precompiled(_WAITING_SELECT)
+
+
+_ENTRIES: Table = InboxEntry.__table__  # type: ignore[assignment]
+
+
+@functools.cache
+def _keep_and_look() -> Precompiled:
+    """PostgreSQL: _WAITING and the entry's INSERT in one statement, one round trip. Both
+    read the snapshot taken before the statement, so `waiting` is what waited before this
+    message, as when they ran one after the other."""
+    waiting = _WAITING_SELECT.cte("waiting")
+    kept = (
+        postgresql.insert(_ENTRIES)
+        .values(
+            inbound_id=bindparam("inbound_id", type_=_ENTRIES.c.inbound_id.type),
+            relay_id=bindparam("relay", type_=_ENTRIES.c.relay_id.type),
+            received_at=bindparam("now", type_=_ENTRIES.c.received_at.type),
+            answered_at=None,
+            to_share=False,
+        )
+        .on_conflict_do_nothing(index_elements=["inbound_id"])
+        .returning(_ENTRIES.c.id)
+        .cte("kept")
+    )
+    return Precompiled(
+        select(
+            select(kept.c.id).scalar_subquery().label("kept"),
+            select(waiting.c.id).scalar_subquery().label("waiting"),
+        )
+    )
 
 
 def keep(*, session: Session, relay: Relay, inbound_id: int, now: datetime) -> bool:
     """Keep an inbound message for the team; True when the relay should be told it reached
     them (see the acknowledgement rule above). Keeping the same message twice is a no-op."""
-    waiting = _WAITING.scalar(core(session), {"relay": relay.id})
+    connection = core(session)
+    if connection.dialect.name == "postgresql":
+        found = _keep_and_look().first(
+            connection, {"inbound_id": inbound_id, "relay": relay.id, "now": now}
+        )
+        kept, waiting = found if found is not None else (None, None)
+        return kept is not None and waiting is None
+    waiting = _WAITING.scalar(connection, {"relay": relay.id})
     kept = insert_ignore(
         session,
-        InboxEntry.__table__,  # type: ignore[arg-type]
+        _ENTRIES,
         {
             "inbound_id": inbound_id,
             "relay_id": relay.id,
