@@ -1,7 +1,8 @@
 """Taps answered in one unit of work (one group commit) read the contest's questions once:
 the tapped question's contest by id, then its questions with their contest, whichever
 question each relay taps. A tap on a question that no longer exists is told so and
-records nothing."""
+records nothing. On PostgreSQL a tap's answer is recorded and the relay's answers read back
+in one statement."""
 
 from __future__ import annotations
 
@@ -75,3 +76,28 @@ def test_a_tap_on_a_question_that_is_gone_is_told_so(
         assert session.scalar(select(func.count()).select_from(Answer)) == 0
     texts = [reply.get("text", "") for reply in replies]
     assert any("n'existe plus" in text for text in texts), texts
+
+
+def test_a_tap_records_and_reads_the_answers_in_one_statement_on_postgresql(
+    engine: Engine, factory: sessionmaker[Session], router: Router
+) -> None:
+    contest_id = make_contest(factory, state=ContestState.OPEN)
+    with factory() as session:
+        first = session.scalars(
+            select(Question.id).where(Question.contest_id == contest_id).order_by(Question.id)
+        ).first()
+    address = "telegram:9300"
+    new_relay(factory, address=address, channel="telegram")
+    with statements_run(engine) as statements:
+        replies = converse(
+            factory, router, address, choice=Choice(ChoiceKind.QUIZ, f"{first}.1").pack()
+        )
+
+    touching = [s for s in statements if re.search(r"\banswer\b", s)]
+    postgres = engine.dialect.name == "postgresql"
+    assert len(touching) == (1 if postgres else 2), touching
+    assert "INSERT INTO answer" in touching[0]
+    texts = [reply.get("text", "") for reply in replies]
+    assert any("Bonne réponse" in text for text in texts), texts
+    with factory() as session:
+        assert session.scalar(select(func.count()).select_from(Answer)) == 1

@@ -106,14 +106,14 @@ def answer(ctx: Context, question: Question, choice: int) -> None:
                 label=choice_label(question, question.correct, language),
             )
         )
-    _follow_up(ctx, question)
+    _follow_up(ctx, question, recorded.answered)
 
 
-def _follow_up(ctx: Context, question: Question) -> None:
+def _follow_up(ctx: Context, question: Question, answered: frozenset[int] | None) -> None:
     """The next question in a sequential contest; a word when every question is answered."""
     relay = ctx.require_relay()
     contest = question.contest
-    following, total = following_question(ctx.session, contest, relay)
+    following, total = following_question(ctx.session, contest, relay, answered)
     if following is None:
         ctx.reply(
             _(

@@ -8,24 +8,30 @@ kept, marked late, worth nothing.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, null, select, union_all
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from bot.db import insert_ignore
+from bot.db import core, insert_ignore
 from bot.models import Answer, Contest, ContestState, Question, Relay
+from bot.precompiled import Precompiled
 
 
 @dataclass(frozen=True)
 class Recorded:
-    """What became of an answer: `first` is False when one was recorded before."""
+    """What became of an answer: `first` is False when one was recorded before.
+    `answered`: the questions of the contest this participant has now answered, when the
+    statement that recorded it also read them (PostgreSQL), else None."""
 
     first: bool
     correct: bool
     late: bool
     points: int
+    answered: frozenset[int] | None = None
 
 
 def points_for(contest: Contest, *, correct: bool, late: bool, now: datetime) -> int:
@@ -35,6 +41,36 @@ def points_for(contest: Contest, *, correct: bool, late: bool, now: datetime) ->
         minutes=contest.speed_minutes
     )
     return contest.points + (contest.speed_bonus if quick else 0)
+
+
+_ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
+_COLUMNS = ("question_id", "relay_id", "choice", "correct", "late", "points", "answered_at")
+
+
+@functools.cache
+def _record_and_read() -> Precompiled:
+    """PostgreSQL: the answer's INSERT (unless one is recorded) and the questions of the
+    contest this participant answered before, in one statement: one round trip, where
+    the follow-up question read them in a second. The SELECT reads the snapshot from
+    before the INSERT, so the new answer comes back from the INSERT's own RETURNING: a
+    row (its id, its question) when recorded, then (None, question) for each earlier
+    one."""
+    recorded = (
+        postgresql.insert(_ANSWERS)
+        .values({name: bindparam(name, type_=_ANSWERS.c[name].type) for name in _COLUMNS})
+        .on_conflict_do_nothing(index_elements=["question_id", "relay_id"])
+        .returning(_ANSWERS.c.id, _ANSWERS.c.question_id)
+        .cte("recorded")
+    )
+    earlier = (
+        select(null().cast(_ANSWERS.c.id.type), Answer.question_id)
+        .join(Question, Question.id == Answer.question_id)
+        .where(
+            Answer.relay_id == bindparam("relay_id"),
+            Question.contest_id == bindparam("contest"),
+        )
+    )
+    return Precompiled(union_all(select(recorded.c.id, recorded.c.question_id), earlier))
 
 
 def record_answer(
@@ -47,22 +83,25 @@ def record_answer(
     late = contest.state is ContestState.CLOSED or now >= contest.closes_at
     correct = choice == question.correct
     points = points_for(contest, correct=correct, late=late, now=now)
-    inserted = insert_ignore(
-        session,
-        Answer.__table__,  # type: ignore[arg-type]
-        {
-            "question_id": question.id,
-            "relay_id": relay.id,
-            "choice": choice,
-            "correct": correct,
-            "late": late,
-            "points": points,
-            "answered_at": now,
-        },
-        unique=["question_id", "relay_id"],
-    )
+    values = {
+        "question_id": question.id,
+        "relay_id": relay.id,
+        "choice": choice,
+        "correct": correct,
+        "late": late,
+        "points": points,
+        "answered_at": now,
+    }
+    connection = core(session)
+    answered: frozenset[int] | None = None
+    if connection.dialect.name == "postgresql":
+        rows = _record_and_read().rows(connection, {**values, "contest": contest.id})
+        inserted = next((row[0] for row in rows if row[0] is not None), None)
+        answered = frozenset(row[1] for row in rows)
+    else:
+        inserted = insert_ignore(session, _ANSWERS, values, unique=["question_id", "relay_id"])
     if inserted is not None:
-        return Recorded(first=True, correct=correct, late=late, points=points)
+        return Recorded(first=True, correct=correct, late=late, points=points, answered=answered)
     earlier = session.scalars(
         select(Answer).where(Answer.question_id == question.id, Answer.relay_id == relay.id)
     ).one()

@@ -162,13 +162,18 @@ def kept_question(session: Session, question_id: int) -> Question | None:
 
 
 def following_question(
-    session: Session, contest: Contest, relay: Relay
+    session: Session,
+    contest: Contest,
+    relay: Relay,
+    answered: frozenset[int] | None = None,
 ) -> tuple[Question | None, int]:
     """next_question and how many questions the contest has: the questions kept for the
-    session, and only the ids this relay answered read from the database."""
+    session, and only the ids this relay answered read from the database, unless given
+    (as the statement that recorded the answer read them)."""
     questions = kept_questions(session, contest.id)
-    rows = _ANSWERED.rows(core(session), {"relay": relay.id, "contest": contest.id})
-    answered = {question_id for (question_id,) in rows}
+    if answered is None:
+        rows = _ANSWERED.rows(core(session), {"relay": relay.id, "contest": contest.id})
+        answered = frozenset(question_id for (question_id,) in rows)
     following = next((question for question in questions if question.id not in answered), None)
     return following, len(questions)
 
