@@ -136,8 +136,16 @@ def _insert_ignore(
     # Built once for each set of columns given, and run below SQLAlchemy's execution
     # layers: a webhook inserts three or four rows, and building and cache-keying a fresh
     # statement for each cost more than running it.
+    return Precompiled(insert_ignore_statement(dialect, table, unique, columns))
+
+
+def insert_ignore_statement(
+    dialect: str, table: Table, unique: tuple[str, ...], columns: tuple[str, ...]
+) -> Any:
+    """insert_ignore's statement, each column's parameter named after it: for a statement
+    that runs it inside another (a CTE)."""
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return Precompiled(
+    return (
         insert(table)
         .values({name: bindparam(name, type_=table.c[name].type) for name in columns})
         .on_conflict_do_nothing(index_elements=list(unique))

@@ -40,8 +40,8 @@ _KEPT_BACK: weakref.WeakKeyDictionary[Any, list[Written]] = weakref.WeakKeyDicti
 _DIALECTS: weakref.WeakSet[Dialect] = weakref.WeakSet()  # those that keep writes back
 
 
-def keeps_cursors(dbapi: Any) -> bool:
-    return type(dbapi).__module__.partition(".")[0] == "psycopg"
+def keeps_cursors(dialect: Dialect) -> bool:
+    return dialect.driver == "psycopg"
 
 
 def kept_cursor(dbapi: Any, sql: str) -> Any:
@@ -80,15 +80,19 @@ def kept_back(dbapi: Any) -> list[Written]:
     return _KEPT_BACK.pop(dbapi, None) or []
 
 
+def run_all(dbapi: Any, written: list[Written]) -> None:
+    """Writes kept back, each on its statement's cursor (inside the caller's pipeline)."""
+    for sql, arguments in written:
+        run(kept_cursor(dbapi, sql), sql, arguments)
+
+
 def send_kept_back(dbapi: Any) -> None:
     """Send the writes kept back on this driver connection, if any, in one pipeline (the
     driver's error if one fails)."""
     pending = kept_back(dbapi)
-    if not pending:
-        return
-    with dbapi.pipeline():
-        for sql, arguments in pending:
-            run(kept_cursor(dbapi, sql), sql, arguments)
+    if pending:
+        with dbapi.pipeline():
+            run_all(dbapi, pending)
 
 
 def send_before_commit(connection: Connection) -> None:

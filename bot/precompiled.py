@@ -51,6 +51,7 @@ from bot.driver_state import (
     kept_back,
     kept_cursor,
     run,
+    run_all,
 )
 
 Row = tuple[Any, ...]
@@ -154,14 +155,13 @@ class Precompiled:
         arguments = [_arguments(compiled, given) for given in parameters]
         raw = connection.connection
         dbapi: Any = raw.dbapi_connection
-        kept = keeps_cursors(dbapi)
+        kept = keeps_cursors(connection.dialect)
         cursor = kept_cursor(dbapi, compiled.sql) if kept else raw.cursor()
         pending = kept_back(dbapi) if kept else []
         try:
             if pending:  # written before, sent now: one round trip for all
                 with dbapi.pipeline():
-                    for sql, written in pending:
-                        run(kept_cursor(dbapi, sql), sql, written)
+                    run_all(dbapi, pending)
                     run(cursor, compiled.sql, arguments, many=many)
             else:
                 run(cursor, compiled.sql, arguments, many=many)

@@ -20,10 +20,9 @@ import functools
 from datetime import datetime
 
 from sqlalchemy import Table, bindparam, select, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from bot.db import core, insert_ignore
+from bot.db import core, insert_ignore, insert_ignore_statement
 from bot.domain.outbox import enqueue
 from bot.enums import RelayStatus
 from bot.models import InboxEntry, InboxReply, Relay
@@ -52,26 +51,15 @@ _ENTRIES: Table = InboxEntry.__table__  # type: ignore[assignment]
 
 @functools.cache
 def _keep_and_look() -> Precompiled:
-    """PostgreSQL: _WAITING and the entry's INSERT in one statement, one round trip. Both
-    read the snapshot taken before the statement, so `waiting` is what waited before this
-    message, as when they ran one after the other."""
+    """PostgreSQL: _WAITING and insert_ignore's INSERT of the entry in one statement, one
+    round trip. Both read the snapshot taken before the statement, so `waiting` is what
+    waited before this message, as when they ran one after the other."""
+    columns = ("inbound_id", "relay_id", "received_at", "answered_at", "to_share")
+    kept = insert_ignore_statement("postgresql", _ENTRIES, ("inbound_id",), columns)
     waiting = _WAITING_SELECT.cte("waiting")
-    kept = (
-        postgresql.insert(_ENTRIES)
-        .values(
-            inbound_id=bindparam("inbound_id", type_=_ENTRIES.c.inbound_id.type),
-            relay_id=bindparam("relay", type_=_ENTRIES.c.relay_id.type),
-            received_at=bindparam("now", type_=_ENTRIES.c.received_at.type),
-            answered_at=None,
-            to_share=False,
-        )
-        .on_conflict_do_nothing(index_elements=["inbound_id"])
-        .returning(_ENTRIES.c.id)
-        .cte("kept")
-    )
     return Precompiled(
         select(
-            select(kept.c.id).scalar_subquery().label("kept"),
+            select(kept.cte("kept").c.id).scalar_subquery().label("kept"),
             select(waiting.c.id).scalar_subquery().label("waiting"),
         )
     )
@@ -80,26 +68,20 @@ def _keep_and_look() -> Precompiled:
 def keep(*, session: Session, relay: Relay, inbound_id: int, now: datetime) -> bool:
     """Keep an inbound message for the team; True when the relay should be told it reached
     them (see the acknowledgement rule above). Keeping the same message twice is a no-op."""
+    entry = {
+        "inbound_id": inbound_id,
+        "relay_id": relay.id,
+        "received_at": now,
+        "answered_at": None,
+        "to_share": False,
+    }
     connection = core(session)
     if connection.dialect.name == "postgresql":
-        found = _keep_and_look().first(
-            connection, {"inbound_id": inbound_id, "relay": relay.id, "now": now}
-        )
+        found = _keep_and_look().first(connection, {**entry, "relay": relay.id})
         kept, waiting = found if found is not None else (None, None)
         return kept is not None and waiting is None
     waiting = _WAITING.scalar(connection, {"relay": relay.id})
-    kept = insert_ignore(
-        session,
-        _ENTRIES,
-        {
-            "inbound_id": inbound_id,
-            "relay_id": relay.id,
-            "received_at": now,
-            "answered_at": None,
-            "to_share": False,
-        },
-        unique=["inbound_id"],
-    )
+    kept = insert_ignore(session, _ENTRIES, entry, unique=["inbound_id"])
     return kept is not None and waiting is None
 
 

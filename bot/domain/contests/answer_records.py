@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Table, bindparam, null, select, union_all
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from bot.db import core, insert_ignore
+from bot.db import core, insert_ignore, insert_ignore_statement
 from bot.models import Answer, Contest, ContestState, Question, Relay
 from bot.precompiled import Precompiled
 
@@ -45,23 +44,17 @@ def points_for(contest: Contest, *, correct: bool, late: bool, now: datetime) ->
 
 _ANSWERS: Table = Answer.__table__  # type: ignore[assignment]
 _COLUMNS = ("question_id", "relay_id", "choice", "correct", "late", "points", "answered_at")
+_UNIQUE = ("question_id", "relay_id")
 
 
 @functools.cache
 def _record_and_read() -> Precompiled:
-    """PostgreSQL: the answer's INSERT (unless one is recorded) and the questions of the
-    contest this participant answered before, in one statement: one round trip, where
-    the follow-up question read them in a second. The SELECT reads the snapshot from
-    before the INSERT, so the new answer comes back from the INSERT's own RETURNING: a
-    row (its id, its question) when recorded, then (None, question) for each earlier
-    one."""
-    recorded = (
-        postgresql.insert(_ANSWERS)
-        .values({name: bindparam(name, type_=_ANSWERS.c[name].type) for name in _COLUMNS})
-        .on_conflict_do_nothing(index_elements=["question_id", "relay_id"])
-        .returning(_ANSWERS.c.id, _ANSWERS.c.question_id)
-        .cte("recorded")
-    )
+    """PostgreSQL: insert_ignore's INSERT of the answer and the questions of the contest
+    this participant answered before, in one statement: one round trip, where the
+    follow-up question read them in a second. The SELECT reads the snapshot from before
+    the INSERT, so the new answer comes back from the INSERT's own RETURNING: a row (its
+    id, its question) when recorded, then (None, question) for each earlier one."""
+    recorded = insert_ignore_statement("postgresql", _ANSWERS, _UNIQUE, _COLUMNS).cte("recorded")
     earlier = (
         select(null().cast(_ANSWERS.c.id.type), Answer.question_id)
         .join(Question, Question.id == Answer.question_id)
@@ -70,7 +63,8 @@ def _record_and_read() -> Precompiled:
             Question.contest_id == bindparam("contest"),
         )
     )
-    return Precompiled(union_all(select(recorded.c.id, recorded.c.question_id), earlier))
+    question = bindparam("question_id", type_=_ANSWERS.c.question_id.type)
+    return Precompiled(union_all(select(recorded.c.id, question), earlier))
 
 
 def record_answer(
@@ -99,7 +93,7 @@ def record_answer(
         inserted = next((row[0] for row in rows if row[0] is not None), None)
         answered = frozenset(row[1] for row in rows)
     else:
-        inserted = insert_ignore(session, _ANSWERS, values, unique=["question_id", "relay_id"])
+        inserted = insert_ignore(session, _ANSWERS, values, unique=list(_UNIQUE))
     if inserted is not None:
         return Recorded(first=True, correct=correct, late=late, points=points, answered=answered)
     earlier = session.scalars(
