@@ -12,7 +12,19 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, bindparam, func, literal_column, or_, select, update
+from sqlalchemy import (
+    Row,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -86,12 +98,14 @@ def _due_statement(*, retries: bool, postgres: bool) -> Select[Any]:
     # SQLite, with no statistics, would rather find every due row by ix_delivery_due and
     # sort them all; said to be likely, the condition is checked on the rows walked instead.
     due = Delivery.next_attempt_at <= now
+    # As text: a broadcast's rows share one payload, read once a claim (claims.py).
+    payload: ColumnElement[Any] = cast(Delivery.payload, Text).label("payload")
     query = (
         select(
             Delivery.id,
             Delivery.relay_id,
             Delivery.address,
-            Delivery.payload,
+            payload,
             Delivery.attempts,
             Relay.status.label("relay_status"),
             Relay.address.label("relay_address"),

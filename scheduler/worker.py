@@ -53,6 +53,7 @@ from bot.domain.outbox import Claimed
 from bot.outbound import Outbound, is_message, sent_template
 from scheduler import claims, telemetry
 from scheduler.floods import Floods
+from scheduler.gate import Gate
 from scheduler.ratelimit import Pace, SharedBucket
 from scheduler.recorder import Recorder, SentWrite, StillClaimed
 from scheduler.spacing import ChatSpacing
@@ -114,7 +115,7 @@ class DeliveryWorker:
             for name, channel in self._channels.items()
         }
         self._gates = {
-            name: asyncio.Semaphore(max(1, channel.pacing.concurrency))
+            name: Gate(max(1, channel.pacing.concurrency))
             for name, channel in self._channels.items()
         }
         self._batch_size = batch_size or default_batch(self._channels.values())
@@ -136,32 +137,46 @@ class DeliveryWorker:
             self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Send until `stop`: claim again as soon as half a batch is done, so that no send
+        """Send until `stop`: claim again as soon as half a batch is sent, so that no send
         waits for a slow one of an earlier claim."""
         self._loop = asyncio.get_running_loop()
         logger.info("delivery worker started for %s", ", ".join(sorted(self._channels)))
         keeper = asyncio.create_task(self._keep_lease(self._in_hand), name="delivery-lease")
+        stopping = asyncio.create_task(stop.wait(), name="delivery-stop")
+        stopping.add_done_callback(lambda _: self._wake.set())
         lines: set[asyncio.Task[None]] = set()
+        half = max(1, self._batch_size // 2)
         try:
             while not stop.is_set():
+                # Cleared before room is counted: whatever frees room from now on (a send
+                # made, a line done, a reply queued, stop) ends the rest below.
+                self._wake.clear()
                 claimed = 0
-                room = self._batch_size - len(self._in_hand)
-                if room >= max(1, self._batch_size // 2):
+                room = self._room()
+                if room >= half:
                     try:
                         claimed = self._start(await self._call(self._claim, room), lines)
                     except Exception:
                         logger.exception("claiming deliveries failed; trying again shortly")
-                if claimed < room or room < max(1, self._batch_size // 2):
-                    await self._rest(stop, lines, idle=not lines)
+                if claimed < room or room < half:
+                    await self._rest(idle=not lines)
             await asyncio.gather(*lines, return_exceptions=True)
         finally:
             keeper.cancel()
+            stopping.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await keeper
         for channel in self._channels.values():
             await channel.close()
         self._database.shutdown(wait=False)
         logger.info("delivery worker stopped; %d messages sent", self.sent)
+
+    def _room(self) -> int:
+        """How many more to claim: the batch less the claimed sends not yet made (those
+        whose records wait in the recorder are made), and never more than two batches
+        in hand, should the records fall behind."""
+        unsent = len(self._in_hand) - self._recorder.pending
+        return min(self._batch_size - unsent, 2 * self._batch_size - len(self._in_hand))
 
     def _start(self, claimed: list[Claimed], lines: set[asyncio.Task[None]]) -> int:
         """Send each destination's claimed messages, in order, as a task of its own."""
@@ -170,27 +185,23 @@ class DeliveryWorker:
             self._in_hand.add(item.id)
             by_place.setdefault(item.address or f"#{item.id}", []).append(item)
         self._spacing.forget_past()
+
+        def done(task: asyncio.Task[None]) -> None:
+            lines.discard(task)
+            self._wake.set()
+
         for line in by_place.values():
             task = asyncio.create_task(self._send_line(line, self._in_hand))
             lines.add(task)
-            task.add_done_callback(lines.discard)
+            task.add_done_callback(done)
         return len(claimed)
 
-    async def _rest(self, stop: asyncio.Event, lines: set[asyncio.Task[None]], idle: bool) -> None:
-        """Wait for a send, new work (wake), `stop`, or idle_seconds (less while sending)."""
-        self._wake.clear()
-        waiters = {
-            asyncio.ensure_future(self._wake.wait()),
-            asyncio.ensure_future(stop.wait()),
-            *lines,
-        }
+    async def _rest(self, *, idle: bool) -> None:
+        """Wait for room, new work (wake), stop, or idle_seconds (less while sending)."""
         timeout = self._idle_seconds if idle else min(self._idle_seconds, 0.1)
-        _, pending = await asyncio.wait(
-            waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-        )
-        for task in pending:
-            if task not in lines:
-                task.cancel()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await self._wake.wait()
 
     async def _call(self, function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run blocking database work off the event loop, in the worker's own threads."""
@@ -353,6 +364,8 @@ class DeliveryWorker:
             return await self._failed(channel, item, failure)
         self._spacing.sent_to(item)
         self.sent += 1
+        if self._room() >= max(1, self._batch_size // 2):
+            self._wake.set()  # half a batch sent: claim the next while these are recorded
         now = _now()
         template = sent_template(message)
         sent = claims.Sent(item.id, now, platform_id, template.sid if template else None)
