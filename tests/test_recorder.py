@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import unit_of_work
 from bot.models import Delivery, DeliveryStatus
 from bot.outbound import Message
-from scheduler import claims
+from scheduler import claims, recorder
 from scheduler.floods import Floods
 from scheduler.recorder import Recorder, SentWrite, StillClaimed
 from tests.factories import make_delivery, make_relay
@@ -132,6 +132,37 @@ def test_sends_about_to_leave_ask_together_whether_they_are_still_claimed(
 
     assert asyncio.run(go()) == [True, True, False]
     assert asked == [ids]  # one query for the three
+
+
+def test_enough_asks_go_at_once_without_waiting_out_the_linger(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A send asks while it holds a place among those in flight: at a high rate, waiting
+    out the linger when a full group has asked only keeps that place from the next send."""
+    with unit_of_work(factory) as session:
+        relay = make_relay(session, address="telegram:504", channel="telegram")
+        ids = [
+            make_delivery(session, relay, Message(f"m{n}"), ref=str(n))
+            for n in range(recorder.ASKS)
+        ]
+    monkeypatch.setattr(recorder, "LINGER", 60.0)
+    asked: list[int] = []
+
+    async def run(function: Callable[..., T], *args: Any) -> T:
+        asked.append(len(args[-1]))
+        return await asyncio.to_thread(function, *args)
+
+    async def go() -> tuple[bool, list[bool]]:
+        check = StillClaimed(factory, run)
+        first = asyncio.ensure_future(check(ids[0]))
+        await asyncio.sleep(0.05)  # the group's first ask, now waiting for company
+        rest = asyncio.gather(*(check(key) for key in ids[1:]))
+        one, others = await asyncio.wait_for(asyncio.gather(first, rest), 10)
+        return one, list(others)
+
+    first, rest = asyncio.run(go())
+    assert [first, *rest] == [False] * recorder.ASKS  # queued, not claimed
+    assert asked == [recorder.ASKS]
 
 
 @pytest.mark.parametrize(
