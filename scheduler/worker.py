@@ -12,7 +12,7 @@ destinations go concurrently. The worker names no channel: each channel
 and decides, before a send, what may go.
 
 A slow or failing send holds back no other: `run` claims more as soon as half a batch
-is done, never waiting for a whole batch, so a send stalled until its timeout only keeps
+is sent, never waiting for a whole batch, so a send stalled until its timeout only keeps
 its own destination waiting; a failed send is retried after a backoff, behind fresh work
 (claims.py); a platform's retry_after pauses what it applies to: the destination, or,
 for a platform that means the whole channel (or a flood, scheduler/floods.py), the
