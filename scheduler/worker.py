@@ -26,9 +26,8 @@ import contextlib
 import enum
 import functools
 import logging
-import math
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import ParamSpec, TypeVar
@@ -52,6 +51,7 @@ from bot.db import unit_of_work
 from bot.domain.outbox import Claimed
 from bot.outbound import Outbound, is_message, sent_template
 from scheduler import claims, telemetry
+from scheduler.batching import claims_now, default_batch, room
 from scheduler.floods import Floods
 from scheduler.gate import Gate
 from scheduler.ratelimit import Pace, SharedBucket
@@ -66,21 +66,12 @@ OUTCOME_NAMES: tuple[tuple[type[DeliveryError], str], ...] = (
     (Rejected, "rejected"),
     (WaitsForRelay, "held"),
 )
-BATCH = 50
-BATCH_SECONDS = 0.1
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def default_batch(channels: Iterable[Channel]) -> int:
-    """Claimed at once unless the settings say: BATCH, or BATCH_SECONDS at the fastest pace
-    (in hand until recorded: at 1,000/s 50 ran dry, 0.65-0.81 of the rate; 100, 0.96-0.98)."""
-    fastest = max((channel.pacing.rate for channel in channels), default=0.0)
-    return max(BATCH, math.ceil(fastest * BATCH_SECONDS))
 
 
 class Outcome(enum.Enum):
@@ -145,20 +136,19 @@ class DeliveryWorker:
         stopping = asyncio.create_task(stop.wait(), name="delivery-stop")
         stopping.add_done_callback(lambda _: self._wake.set())
         lines: set[asyncio.Task[None]] = set()
-        half = max(1, self._batch_size // 2)
         try:
             while not stop.is_set():
                 # Cleared before room is counted: whatever frees room from now on (a send
                 # made, a line done, a reply queued, stop) ends the rest below.
                 self._wake.clear()
                 claimed = 0
-                room = self._room()
-                if room >= half:
+                free = self._room()
+                if claims_now(self._batch_size, free):
                     try:
-                        claimed = self._start(await self._call(self._claim, room), lines)
+                        claimed = self._start(await self._call(self._claim, free), lines)
                     except Exception:
                         logger.exception("claiming deliveries failed; trying again shortly")
-                if claimed < room or room < half:
+                if claimed < free or not claims_now(self._batch_size, free):
                     await self._rest(idle=not lines)
             await asyncio.gather(*lines, return_exceptions=True)
         finally:
@@ -172,11 +162,8 @@ class DeliveryWorker:
         logger.info("delivery worker stopped; %d messages sent", self.sent)
 
     def _room(self) -> int:
-        """How many more to claim: the batch less the claimed sends not yet made (those
-        whose records wait in the recorder are made), and never more than two batches
-        in hand, should the records fall behind."""
-        unsent = len(self._in_hand) - self._recorder.pending
-        return min(self._batch_size - unsent, 2 * self._batch_size - len(self._in_hand))
+        in_hand, recording = len(self._in_hand), self._recorder.pending
+        return room(self._batch_size, in_hand=in_hand, recording=recording)
 
     def _start(self, claimed: list[Claimed], lines: set[asyncio.Task[None]]) -> int:
         """Send each destination's claimed messages, in order, as a task of its own."""
@@ -364,7 +351,7 @@ class DeliveryWorker:
             return await self._failed(channel, item, failure)
         self._spacing.sent_to(item)
         self.sent += 1
-        if self._room() >= max(1, self._batch_size // 2):
+        if claims_now(self._batch_size, self._room()):
             self._wake.set()  # half a batch sent: claim the next while these are recorded
         now = _now()
         template = sent_template(message)

@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.telegram.channel import TelegramChannel
 from bot.settings import Settings
-from scheduler.worker import DeliveryWorker, default_batch
+from scheduler.batching import claims_now, default_batch, room
+from scheduler.worker import DeliveryWorker
 
 
 def telegram(rate: float) -> TelegramChannel:
@@ -20,6 +21,16 @@ def test_the_default_batch_is_fifty_or_a_tenth_of_a_second_at_the_fastest_pace()
     assert default_batch([telegram(300)]) == 50
     assert default_batch([telegram(1000)]) == 100
     assert default_batch([telegram(30), telegram(750)]) == 75
+
+
+def test_room_counts_the_sends_not_yet_made_and_never_past_two_batches() -> None:
+    assert room(100, in_hand=0, recording=0) == 100
+    assert room(100, in_hand=100, recording=0) == 0
+    assert room(100, in_hand=100, recording=60) == 60  # sent, their records being written
+    assert room(100, in_hand=150, recording=140) == 50  # records behind: two batches at most
+    assert claims_now(100, 50)
+    assert not claims_now(100, 49)
+    assert claims_now(1, 1)
 
 
 def test_a_batch_named_in_the_settings_wins(factory: sessionmaker[Session]) -> None:
