@@ -48,8 +48,8 @@ LINGER = 0.01
 # … or until this many wait: at a thousand sends a second, each waiting out LINGER while
 # it held one of the channel's places in flight took a fifth off an unpaced worker's rate.
 ASKS = 32
-# How long the first record of a group waits for others, unless ENOUGH are already
-# waiting: one commit then carries a fiftieth of a second's sends.
+# How long the first record of a group waits for others, or until ENOUGH wait: one
+# commit then carries a fiftieth of a second's sends.
 RECORD_LINGER = 0.02
 ENOUGH = 64
 Write = Callable[[Session], None]
@@ -74,6 +74,7 @@ class Recorder:
         self._waiting: list[tuple[Entry, asyncio.Future[None]]] = []
         self._writing = 0  # records in the commit under way
         self._writer: asyncio.Task[None] | None = None
+        self._company = _Company()
 
     @property
     def pending(self) -> int:
@@ -86,12 +87,12 @@ class Recorder:
         self._waiting.append((write, done))
         if self._writer is None or self._writer.done():
             self._writer = asyncio.create_task(self._write_all(), name="delivery-records")
+        self._company.arrived(len(self._waiting), ENOUGH)
         await done
 
     async def _write_all(self) -> None:
         while self._waiting:
-            if len(self._waiting) < ENOUGH:
-                await asyncio.sleep(RECORD_LINGER)
+            await self._company.wait(len(self._waiting), ENOUGH, RECORD_LINGER)
             batch, self._waiting = self._waiting, []
             self._writing = len(batch)
             try:
@@ -137,26 +138,19 @@ class StillClaimed:
         self._run = run
         self._waiting: list[tuple[int, asyncio.Future[bool]]] = []
         self._asker: asyncio.Task[None] | None = None
-        self._ripe: asyncio.Future[None] | None = None
+        self._company = _Company()
 
     async def __call__(self, delivery_id: int) -> bool:
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
         self._waiting.append((delivery_id, answer))
         if self._asker is None or self._asker.done():
             self._asker = asyncio.create_task(self._ask_all(), name="delivery-checks")
-        elif len(self._waiting) >= ASKS and self._ripe is not None and not self._ripe.done():
-            self._ripe.set_result(None)
+        self._company.arrived(len(self._waiting), ASKS)
         return await answer
 
     async def _ask_all(self) -> None:
-        loop = asyncio.get_running_loop()
         while self._waiting:
-            if len(self._waiting) < ASKS:
-                self._ripe = ripe = loop.create_future()
-                timer = loop.call_later(LINGER, _settle, ripe)
-                await ripe
-                timer.cancel()
-                self._ripe = None
+            await self._company.wait(len(self._waiting), ASKS, LINGER)
             batch, self._waiting = self._waiting, []
             try:
                 claimed = await self._run(
@@ -170,6 +164,30 @@ class StillClaimed:
             for key, answer in batch:
                 if not answer.done():
                     answer.set_result(key in claimed)
+
+
+class _Company:
+    """The first of a group waits for others: `linger` seconds, or until `enough` wait."""
+
+    def __init__(self) -> None:
+        self._ripe: asyncio.Future[None] | None = None
+
+    async def wait(self, waiting: int, enough: int, linger: float) -> None:
+        if waiting >= enough:
+            return
+        loop = asyncio.get_running_loop()
+        self._ripe = ripe = loop.create_future()
+        timer = loop.call_later(linger, _settle, ripe)
+        try:
+            await ripe
+        finally:
+            timer.cancel()
+            self._ripe = None
+
+    def arrived(self, waiting: int, enough: int) -> None:
+        """One more joined the group: it goes now if that makes enough."""
+        if waiting >= enough and self._ripe is not None and not self._ripe.done():
+            self._ripe.set_result(None)
 
 
 def _settle(done: asyncio.Future[None], *, error: BaseException | None = None) -> None:

@@ -165,6 +165,31 @@ def test_enough_asks_go_at_once_without_waiting_out_the_linger(
     assert asked == [recorder.ASKS]
 
 
+def test_enough_records_are_written_at_once_without_waiting_out_the_linger(
+    factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(recorder, "RECORD_LINGER", 60.0)
+    commits: list[int] = []
+
+    async def run(function: Callable[..., T], *args: Any) -> T:
+        commits.append(len(args[-1]))
+        return await asyncio.to_thread(function, *args)
+
+    async def go() -> None:
+        writes = Recorder(factory, run)
+        first = asyncio.ensure_future(writes.record(lambda session: None))
+        await asyncio.sleep(0.05)  # the group's first record, now waiting for company
+        assert writes.pending == 1
+        rest = asyncio.gather(
+            *(writes.record(lambda session: None) for _ in range(recorder.ENOUGH - 1))
+        )
+        await asyncio.wait_for(asyncio.gather(first, rest), 10)
+        assert writes.pending == 0
+
+    asyncio.run(go())
+    assert commits == [recorder.ENOUGH]
+
+
 @pytest.mark.parametrize(
     ("outcomes", "flooded"),
     [
