@@ -13,8 +13,11 @@ sent when the run stopped), the chats that got the broadcast twice, the most sen
 fake saw in any one second, and, for each whole second from the first send, the fewest
 sends and how many seconds fell under 0.9 of the rate (where a shortfall went). Then the unpaced
 capacity: one worker against a fake that enforces nothing, beside a bare asyncio sender
-(bench/bare_sender.py) doing the same sends and recordings. The fake and each worker
-run in processes of their own. Not a test; each run is cut off after --limit seconds.
+(bench/bare_sender.py) doing the same sends and recordings, and the worker's own work
+alone: the same worker with each Bot API call answered at once in its own process (no
+HTTP), which is what the worker spends beyond the sends themselves. The fake and each
+worker run in processes of their own. Not a test; each run is cut off after --limit
+seconds.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/outbound.py` from anywhere
@@ -40,6 +44,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.standings import postgres_database  # noqa: E402
 from bot.channels.telegram import channel as telegram_channel  # noqa: E402
+from bot.channels.telegram.api import BotApi  # noqa: E402
 from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
@@ -51,6 +56,7 @@ from tests.fakes.telegram import FakeTelegram  # noqa: E402
 
 FIRST_CHAT = 10_000
 POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+INSTANT = "instant"  # the worker's API URL for a run with no HTTP: each call answered at once
 HERE = Path(__file__)
 
 
@@ -77,6 +83,12 @@ def fake_process(rate: float) -> Iterator[tuple[str, str, dict[str, int]]]:
         if child.poll() is None:
             child.kill()
             child.wait(timeout=5)
+
+
+@contextmanager
+def instant_fake() -> Iterator[tuple[str, str, dict[str, int]]]:
+    """No fake at all: the workers answer their own calls (answer_at_once)."""
+    yield INSTANT, "1:instant", {"twice": 0}
 
 
 def serve_fake(rate: float) -> None:
@@ -114,6 +126,8 @@ def work(
     """--worker: one delivery worker until nothing is left to send (or `limit`), with at
     most `most` sends in flight (8 and one client was the channel before)."""
     telegram_channel.MAX_IN_FLIGHT = most
+    if api_url == INSTANT:
+        answer_at_once()
     engine = make_engine(url)
     factory = make_session_factory(engine)
 
@@ -147,6 +161,18 @@ def work(
     engine.dispose()
 
 
+def answer_at_once() -> None:
+    """Every Bot API call of this process answered at once, as Telegram answers a
+    sendMessage, after one turn of the event loop: the worker's own work, without HTTP."""
+    ids = itertools.count(1)
+
+    async def call(self: BotApi, method: str, parameters: dict[str, Any]) -> Any:
+        await asyncio.sleep(0)
+        return {"message_id": next(ids), "chat": {"id": parameters.get("chat_id")}}
+
+    BotApi.call = call  # type: ignore[method-assign]
+
+
 def pending(factory: object) -> int:
     with factory() as session:  # type: ignore[operator]
         waiting = (DeliveryStatus.QUEUED, DeliveryStatus.SENDING)
@@ -177,11 +203,19 @@ def run(
     limit: float,
     enforce: bool,
     most: int = telegram_channel.MAX_IN_FLIGHT,
+    instant: bool = False,
 ) -> dict[str, float]:
-    """One broadcast of `count` through `workers` processes; rate 0 means unpaced."""
+    """One broadcast of `count` through `workers` processes; rate 0 means unpaced;
+    `instant`: no fake, each call answered in the worker's process."""
     upgrade(url)
     queue_broadcast(url, count, first_chat=FIRST_CHAT, source_ref="bench")
-    with fake_process(rate if enforce else 0) as (api_url, token, seen):
+    with (
+        instant_fake() if instant else fake_process(rate if enforce else 0) as (
+            api_url,
+            token,
+            seen,
+        )
+    ):
         args = [url, api_url, token, str(rate), str(batch), str(limit), str(most)]
         children = [
             subprocess.Popen(  # noqa: S603
@@ -302,6 +336,16 @@ def main() -> None:
         bare = bare_run(
             f"sqlite:///{Path(name) / 'bare.db'}", count=args.unpaced, fake=fake_process
         )
+        own = run(
+            f"sqlite:///{Path(name) / 'own.db'}",
+            rate=0,
+            count=args.unpaced,
+            workers=1,
+            batch=args.batch,
+            limit=args.limit or 2 * args.unpaced / 100 + 60,
+            enforce=False,
+            instant=True,
+        )
     print(f"unpaced, SQLite, {args.unpaced} deliveries, instant fake:")
     print(
         f"  bare asyncio sender (64 in flight, one aiohttp pool): {bare.rate:.0f} msg/s, "
@@ -315,6 +359,14 @@ def main() -> None:
             f"worker / bare: {ours['achieved'] / bare.rate:.2f} in msg/s, "
             f"{bare.cpu_ms / ours['cpu_ms']:.2f} in CPU/msg"
         )
+    # Bound by its CPU, a worker spending its own work plus what the bare sender spends in
+    # all reaches 0.8x the bare sender only if its own work is at most a quarter of that.
+    print(
+        f"  the worker's own work alone (each call answered at once, no HTTP): "
+        f"{own['achieved']:.0f} msg/s, {own['cpu_ms']:.2f} ms CPU/msg "
+        f"({own['lost']:.0f} lost); 0.8x the bare sender leaves it "
+        f"{bare.cpu_ms / 0.8 - bare.cpu_ms:.2f} ms"
+    )
 
 
 if __name__ == "__main__":
