@@ -9,7 +9,6 @@ order: the floor under the worker's bookkeeping.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -18,6 +17,7 @@ from typing import Any, NamedTuple
 import aiohttp
 from sqlalchemy import bindparam, select, update
 
+from bot.cli.entry import settle_collector
 from bot.db import make_engine
 from bot.migrations import upgrade
 from bot.models import Delivery, DeliveryStatus, Relay, utcnow
@@ -88,7 +88,7 @@ def bare_run(url: str, *, count: int, fake: Fake) -> Result:
         await asyncio.gather(*writes)
         await client.close()
 
-    gc.freeze()  # as the worker's process is (bench/outbound.py's work): the same collector
+    settle_collector()  # as the worker's process is (bench/outbound.py's work): the same collector
     with fake(0) as (api_url, token, _):
         started = time.process_time()
         asyncio.run(send_all(api_url, token))

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import itertools
 import json
 import subprocess
@@ -47,6 +46,7 @@ from bench.standings import postgres_database  # noqa: E402
 from bot.channels.telegram import channel as telegram_channel  # noqa: E402
 from bot.channels.telegram.api import BotApi  # noqa: E402
 from bot.channels.telegram.channel import TelegramChannel  # noqa: E402
+from bot.cli.entry import settle_collector  # noqa: E402
 from bot.db import make_engine, make_session_factory  # noqa: E402
 from bot.migrations import upgrade  # noqa: E402
 from bot.models import Delivery, DeliveryStatus  # noqa: E402
@@ -130,11 +130,9 @@ def work(
     if api_url == INSTANT:
         answer_at_once()
     engine = make_engine(url)
-    # As `relais worker` does once loaded (bot/cli/main.py): what lasts as long as the
-    # process is frozen out of the collector's way. Without it each full collection walked
-    # every module, class and mapping loaded: 8 of them, 1.1-1.3 s of CPU over 20,000
-    # unpaced messages, a tenth of the worker's CPU, which the product does not spend.
-    gc.freeze()
+    # As `relais worker` does once loaded (bot/cli/entry.py): what lasts as long as the
+    # process frozen out of the collector's way, the young generation collected less often.
+    settle_collector()
     factory = make_session_factory(engine)
 
     # Unpaced (rate 0): the channel keeps its most sends in flight (what it would at 1,000/s)
