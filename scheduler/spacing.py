@@ -5,7 +5,7 @@ retry_after for that chat alone.
 What has passed is forgotten from the soonest on (a heap of when each destination comes
 free), so each claim drops only what came free since the last. Rebuilding the whole map
 on each claim walked every destination sent to in the last second: at a few thousand
-messages a second, a seventh of the worker's own work.
+messages a second, about 1 ms a claim, 4 % of the worker's own work.
 """
 
 from __future__ import annotations
