@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import itertools
 import json
 import subprocess
@@ -326,30 +327,21 @@ def main() -> None:
         unpaced = {}
         if not args.unpaced:
             return
-        for most in variants:
-            unpaced[most] = run(
-                f"sqlite:///{Path(name) / f'unpaced{most}.db'}",
-                rate=0,
-                count=args.unpaced,
-                workers=1,
-                batch=args.batch,
-                limit=args.limit or 2 * args.unpaced / 100 + 60,
-                enforce=False,
-                most=most,
-            )
-        bare = bare_run(
-            f"sqlite:///{Path(name) / 'bare.db'}", count=args.unpaced, fake=fake_process
-        )
-        own = run(
-            f"sqlite:///{Path(name) / 'own.db'}",
+        unpaced_run = functools.partial(
+            run,
             rate=0,
             count=args.unpaced,
             workers=1,
             batch=args.batch,
             limit=args.limit or 2 * args.unpaced / 100 + 60,
             enforce=False,
-            instant=True,
         )
+        for most in variants:
+            unpaced[most] = unpaced_run(f"sqlite:///{Path(name) / f'unpaced{most}.db'}", most=most)
+        bare = bare_run(
+            f"sqlite:///{Path(name) / 'bare.db'}", count=args.unpaced, fake=fake_process
+        )
+        own = unpaced_run(f"sqlite:///{Path(name) / 'own.db'}", instant=True)
     print(f"unpaced, SQLite, {args.unpaced} deliveries, instant fake:")
     print(
         f"  bare asyncio sender (64 in flight, one aiohttp pool): {bare.rate:.0f} msg/s, "

@@ -143,12 +143,12 @@ class DeliveryWorker:
                 self._wake.clear()
                 claimed = 0
                 free = self._room()
-                if claims_now(self._batch_size, free):
+                if ready := claims_now(self._batch_size, free):
                     try:
                         claimed = self._start(await self._call(self._claim, free), lines)
                     except Exception:
                         logger.exception("claiming deliveries failed; trying again shortly")
-                if claimed < free or not claims_now(self._batch_size, free):
+                if claimed < free or not ready:
                     await self._rest(idle=not lines)
             await asyncio.gather(*lines, return_exceptions=True)
         finally:
