@@ -2,6 +2,7 @@
 
 Every channel's webhook calls `receive` inside its request's unit of work, so the
 inbound row, the relay's changes and the queued replies commit together or not at all.
+Under a burst a webhook stores the message to wait instead (inbound_waiting.py).
 """
 
 from __future__ import annotations
@@ -80,16 +81,7 @@ def receive(
     so the button stops spinning).
     """
     connection = core(session)
-    values = {
-        "message_channel": channel,
-        "message_platform_id": platform_message_id,
-        "message_address": inbound.address if inbound else None,
-        "relay_address": inbound.address if inbound else None,
-        "message_kind": _kind(inbound),
-        "message_text": _text(inbound),
-        "message_payload": raw,
-        "message_at": now,
-    }
+    values = stored_values(channel, platform_message_id, inbound, raw, now, waiting=False)
     heard: Heard | None = None
     if inbound is not None and connection.dialect.name == "postgresql":
         # Stored and, when new, its relay found and marked as heard from: one round trip.
@@ -99,7 +91,7 @@ def receive(
         if row is not None:
             heard = heard_from_row(session, row[1:])
     else:
-        inbound_id = _store(connection.dialect.name).scalar(connection, values)
+        inbound_id = store_statement(connection.dialect.name).scalar(connection, values)
         if inbound_id is not None and inbound is not None:
             # Found and marked as heard from, once the message is known to be new.
             heard = heard_from_address(session=session, address=inbound.address, now=now)
@@ -108,6 +100,59 @@ def receive(
         return False
     if inbound is None:
         return True
+    converse(
+        session=session,
+        router=router,
+        channel=channel,
+        platform_message_id=platform_message_id,
+        inbound_id=inbound_id,
+        inbound=inbound,
+        heard=heard,
+        now=now,
+        zone=zone,
+        acknowledgement=acknowledgement,
+    )
+    return True
+
+
+def stored_values(
+    channel: str,
+    platform_message_id: str,
+    inbound: Inbound | None,
+    raw: dict[str, Any],
+    now: datetime,
+    *,
+    waiting: bool,
+) -> dict[str, Any]:
+    """store_statement's parameters for one message."""
+    return {
+        "message_channel": channel,
+        "message_platform_id": platform_message_id,
+        "message_address": inbound.address if inbound else None,
+        "relay_address": inbound.address if inbound else None,
+        "message_kind": _kind(inbound),
+        "message_text": _text(inbound),
+        "message_payload": raw,
+        "message_at": now,
+        "message_waiting": waiting,
+    }
+
+
+def converse(
+    *,
+    session: Session,
+    router: Router,
+    channel: str,
+    platform_message_id: str,
+    inbound_id: int,
+    inbound: Inbound,
+    heard: Heard | None,
+    now: datetime,
+    zone: ZoneInfo,
+    acknowledgement: ButtonAck | None,
+) -> None:
+    """What follows the storing of a new message: the relay's changes, the conversation,
+    the media kept, the replies queued."""
     relay = heard.relay if heard is not None else None
     if heard is not None:
         reachable_again(session=session, relay=heard.relay, now=now)
@@ -123,7 +168,7 @@ def receive(
                 now=now,
             )
     if inbound.reaction is not None:
-        return True  # a reaction is kept, never answered
+        return  # a reaction is kept, never answered
     ctx = Context(
         session=session, inbound=inbound, relay=relay, now=now, zone=zone, inbound_id=inbound_id
     )
@@ -139,7 +184,6 @@ def receive(
         mask(inbound.address),
         len(ctx.replies),
     )
-    return True
 
 
 @functools.cache
@@ -162,6 +206,7 @@ def _store_statement(dialect: str) -> Any:
         "text": "message_text",
         "payload": "message_payload",
         "received_at": "message_at",
+        "waiting": "message_waiting",
     }
     return (
         insert(table)
@@ -180,7 +225,8 @@ def _store_statement(dialect: str) -> Any:
 
 
 @functools.cache
-def _store(dialect: str) -> Precompiled:
+def store_statement(dialect: str) -> Precompiled:
+    """INSERT one message unless it is stored; its id, or None for a replay."""
     return Precompiled(_store_statement(dialect))
 
 

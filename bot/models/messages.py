@@ -6,7 +6,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 if TYPE_CHECKING:
@@ -20,7 +30,16 @@ class InboundMessage(Base):
     """Everything a platform posted to us, kept raw; one row per platform message."""
 
     __tablename__ = "inbound_message"
-    __table_args__ = (UniqueConstraint("channel", "platform_message_id"),)
+    __table_args__ = (
+        UniqueConstraint("channel", "platform_message_id"),
+        # Only the few rows still waiting: found at start however long the table.
+        Index(
+            "ix_inbound_message_waiting",
+            "id",
+            sqlite_where=text("waiting"),
+            postgresql_where=text("waiting"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -34,6 +53,8 @@ class InboundMessage(Base):
     text: Mapped[str | None] = mapped_column(Text)
     payload: Mapped[dict[str, Any] | None]
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Stored under a burst, its conversation not run yet (bot/web/backlog.py).
+    waiting: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class InboundMedia(Base):
