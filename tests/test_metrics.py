@@ -13,7 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import unit_of_work
-from bot.models import Delivery, DeliveryStatus
+from bot.models import Delivery, DeliveryStatus, InboundMessage
 from bot.outbound import Message
 from bot.web.app import create_app
 from scheduler.telemetry import observe_pause, observe_send
@@ -86,6 +86,27 @@ def test_an_empty_outbox_reads_zero(client: TestClient, factory: Factory) -> Non
     assert value(samples, "relais_outbox_depth", status="held") == 0
     assert ("relais_outbox_oldest_age_seconds", frozenset()) in samples
     assert value(samples, "relais_outbox_oldest_age_seconds") == 0
+
+
+def test_messages_waiting_for_their_conversation(client: TestClient, factory: Factory) -> None:
+    assert value(scrape(client), "relais_inbound_waiting") == 0
+    assert value(scrape(client), "relais_inbound_waiting_oldest_age_seconds") == 0
+    now = datetime.now(UTC)
+    with factory() as session, session.begin():
+        for index, age in enumerate((timedelta(seconds=90), timedelta(seconds=5))):
+            session.add(
+                InboundMessage(
+                    channel="telegram",
+                    platform_message_id=f"metrics-waiting-{index}",
+                    kind="message",
+                    payload={},
+                    received_at=now - age,
+                    waiting=True,
+                )
+            )
+    samples = scrape(client)
+    assert value(samples, "relais_inbound_waiting") == 2
+    assert 90 <= value(samples, "relais_inbound_waiting_oldest_age_seconds") < 90 + 60
 
 
 def test_the_workers_sends_and_pauses_show_at_metrics(client: TestClient) -> None:

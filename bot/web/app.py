@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -72,9 +73,15 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
             runner = Background(settings=settings, factory=services.factory, channels=channels)
             services.wake_worker = runner.worker.wake
             await runner.start()
+        # What a process that stopped left waiting (bot/web/backlog.py), then, now and
+        # then, what another process did.
+        await services.backlog.adopt_at_start()
+        adopting = asyncio.get_running_loop().create_task(services.backlog.adopt_forever())
         try:
             yield
         finally:
+            adopting.cancel()
+            await services.backlog.stop()
             if runner is not None:
                 await runner.stop()
             engine.dispose()

@@ -138,6 +138,24 @@ def _outbox(session: Session, now: datetime) -> Iterator[GaugeMetricFamily]:
     )
 
 
+def _inbound_waiting(session: Session, now: datetime) -> Iterator[GaugeMetricFamily]:
+    count, oldest = session.execute(
+        select(func.count(), func.min(InboundMessage.received_at)).where(InboundMessage.waiting)
+    ).one()
+    yield GaugeMetricFamily(
+        "relais_inbound_waiting",
+        "Messages stored under a burst whose conversation has not run yet.",
+        value=count,
+    )
+    if oldest is not None and oldest.tzinfo is None:  # SQLite keeps no zone
+        oldest = oldest.replace(tzinfo=UTC)
+    yield GaugeMetricFamily(
+        "relais_inbound_waiting_oldest_age_seconds",
+        "How long the longest-waiting of them has waited (0 when none does).",
+        value=max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
+    )
+
+
 class DatabaseCollector:
     """What the database holds, read at scrape time in one short session."""
 
@@ -146,7 +164,8 @@ class DatabaseCollector:
 
     def collect(self) -> Iterator[Metric]:
         with self._factory() as session:
-            families = [*_counts(session), *_outbox(session, datetime.now(UTC))]
+            now = datetime.now(UTC)
+            families = [*_counts(session), *_outbox(session, now), *_inbound_waiting(session, now)]
         yield from families
 
 

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from bot.conversation.router import Router
 from bot.group_commit import GroupCommit
 from bot.settings import Settings
+from bot.web.backlog import Backlog
 
 T = TypeVar("T")
 
@@ -32,6 +33,11 @@ class Services:
     group: GroupCommit
     # Tells an in-process delivery worker that replies are waiting (relais serve).
     wake_worker: Callable[[], None] = field(default=_nothing)
+    # The webhooks' messages, answered at once or, under a burst, after (backlog.py).
+    backlog: Backlog = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.backlog = Backlog(self)
 
     async def read(self, query: Callable[[Session], T]) -> T:
         """Answer `query` from its own session, off the event loop (a GET route's work)."""

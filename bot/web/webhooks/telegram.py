@@ -1,4 +1,5 @@
-"""POST /webhooks/telegram: verify, store once, converse, commit, then answer 200.
+"""POST /webhooks/telegram: verify, store once, converse, commit, then answer 200 (under
+a burst the conversation follows the 200: bot/web/backlog.py).
 
 Nothing here calls Telegram: replies wait in the outbox for the delivery worker. Every
 body with the right secret and an update_id is stored and acknowledged, understood or
@@ -13,14 +14,11 @@ import json
 import logging
 import math
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.orm import Session
 
-from bot.channels.telegram.updates import CHANNEL, ParsedUpdate, UpdateError, parse_update
-from bot.conversation.inbound import receive
+from bot.channels.telegram.updates import CHANNEL, UpdateError, parse_update
 from bot.web.services import Services
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
@@ -40,23 +38,6 @@ def _check_secret(request: Request, services: Services) -> None:
     if not hmac.compare_digest(given.encode(), secret.get_secret_value().encode()):
         logger.warning("Telegram webhook refused: wrong or missing secret token")
         raise HTTPException(status.HTTP_403_FORBIDDEN, "wrong or missing secret token")
-
-
-def _handle(services: Services, parsed: ParsedUpdate, raw: dict[str, Any]) -> Work:
-    def work(session: Session) -> None:
-        receive(
-            session=session,
-            router=services.router,
-            channel=CHANNEL,
-            platform_message_id=str(parsed.update_id),
-            inbound=parsed.inbound,
-            raw=raw,
-            now=datetime.now(UTC),
-            zone=services.settings.zone,
-            acknowledgement=parsed.acknowledgement,
-        )
-
-    return work
 
 
 def _no_constant(name: str) -> float:
@@ -83,6 +64,11 @@ async def telegram_webhook(request: Request, services: Services) -> Response:
         # ValueError covers a body that is not UTF-8 JSON and one nested too deep.
         detail = str(exc) if isinstance(exc, UpdateError) else "not a Telegram Update"
         raise HTTPException(status.HTTP_400_BAD_REQUEST, detail) from exc
-    await services.write(_handle(services, parsed, data))
-    services.wake_worker()
+    await services.backlog.take(
+        channel=CHANNEL,
+        platform_message_id=str(parsed.update_id),
+        inbound=parsed.inbound,
+        raw=data,
+        acknowledgement=parsed.acknowledgement,
+    )
     return Response(status_code=status.HTTP_200_OK)

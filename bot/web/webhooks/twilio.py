@@ -21,9 +21,8 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from sqlalchemy.orm import Session
 
 from bot.channels.twilio import shapes
-from bot.channels.twilio.forms import FormError, NotOurs, ParsedMessage, parse_message
+from bot.channels.twilio.forms import FormError, NotOurs, parse_message
 from bot.channels.twilio.status import record_callback
-from bot.conversation.inbound import receive
 from bot.web.services import Services
 from bot.web.webhooks.body import read_limited
 from bot.web.webhooks.plain import plain
@@ -83,24 +82,6 @@ def _refuse(exc: FormError, what: str) -> HTTPException:
     return HTTPException(code, f"not a Twilio {what}: {exc}")
 
 
-def _take_message(
-    services: Services, parsed: ParsedMessage, form: dict[str, str]
-) -> Callable[[Session], None]:
-    def work(session: Session) -> None:
-        receive(
-            session=session,
-            router=services.router,
-            channel=parsed.inbound.channel,
-            platform_message_id=parsed.message_sid,
-            inbound=parsed.inbound,
-            raw=form,
-            now=datetime.now(UTC),
-            zone=services.settings.zone,
-        )
-
-    return work
-
-
 @webhook(router, "/webhooks/twilio")
 async def twilio_message(request: Request, services: Services) -> Response:
     """Takes one WhatsApp or SMS message; answers empty TwiML once it is committed."""
@@ -110,8 +91,12 @@ async def twilio_message(request: Request, services: Services) -> Response:
         parsed = parse_message(plain(form), account_sid=account, senders=_senders(services))
     except FormError as exc:
         raise _refuse(exc, "message") from exc
-    await services.write(_take_message(services, parsed, plain(form)))
-    services.wake_worker()
+    await services.backlog.take(
+        channel=parsed.inbound.channel,
+        platform_message_id=parsed.message_sid,
+        inbound=parsed.inbound,
+        raw=plain(form),
+    )
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
