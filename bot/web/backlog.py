@@ -142,6 +142,8 @@ class Backlog:
         finally:
             self._storing -= 1
             self._wrote()
+        if acknowledgement is not None:  # queued with the message
+            services.wake_worker()
 
     def _wrote(self) -> None:
         self._writing -= 1
