@@ -14,16 +14,21 @@ server runs as an operator starts it (a real uvicorn server in a subprocess), ge
 --warmup requests untimed, then the timed burst from bench/load.py's keep-alive
 generator; the server's CPU seconds over the timed burst are read from /proc. After each
 run the stored rows are counted and must equal the 200s (Relais's inbound_messages, the
-plain bot's plain_updates). Not a test: it prints a table and the ratios last
-(relais/bare, relais/PTB), and each run stops after --limit seconds.
+plain bot's plain_updates). Under the burst Relais answers some updates after their 200
+(bot/web/backlog.py): for Relais the script also waits until none waits for its
+conversation, and prints how long after the burst that was, and the updates a second and
+the CPU per update from the burst's start until then. Not a test: it prints a table and
+the ratios last (relais/bare, relais/PTB), and each run stops after --limit seconds.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -151,6 +156,17 @@ def stored(url: str, channel: str) -> int:
     return int(count or 0)
 
 
+def waiting(url: str) -> int:
+    """Stored messages whose conversation has not run yet (bot/web/backlog.py)."""
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        count = connection.scalar(
+            select(func.count()).select_from(InboundMessage).where(InboundMessage.waiting)
+        )
+    engine.dispose()
+    return int(count or 0)
+
+
 def stored_plain(url: str, channel: str) -> int:
     engine = make_engine(url)
     with engine.connect() as connection:
@@ -181,6 +197,18 @@ class Measured:
     load: Load
     cpu: float  # server CPU seconds over the timed burst
     rows: int | None  # rows stored by the timed burst (None: the bare endpoint stores none)
+    # Relais: seconds from the burst's end until no message waits for its conversation,
+    # and the server's CPU seconds over the burst and that time.
+    answered_after: float | None = None
+    cpu_answered: float | None = None
+
+    @property
+    def answered_per_second(self) -> float | None:
+        """Updates a second, from the burst's start until every one was answered."""
+        if self.answered_after is None:
+            return None
+        total = sum(self.load.statuses.values())
+        return total / (self.load.seconds + self.answered_after)
 
     @property
     def cpu_ms(self) -> float:
@@ -205,16 +233,34 @@ def measure(
     connections: int,
     limit: float,
     rows: Callable[[], int] | None,
+    unanswered: Callable[[], int] | None = None,
 ) -> Measured:
-    """Start the server, warm it up with the first `warmup` requests, then time the rest."""
+    """Start the server, warm it up with the first `warmup` requests, then time the rest;
+    with `unanswered`, also until it counts none (the warm-up's answered first)."""
     with server(command, port, env) as (process, _ready):
         drive(port, requests[:warmup], connections, limit)
+        if unanswered is not None:
+            until_none(unanswered, limit)
         before = rows() if rows else 0
-        cpu = cpu_seconds(process.pid)
+        started = cpu_seconds(process.pid)
         load = drive(port, requests[warmup:], connections, limit)
-        cpu = cpu_seconds(process.pid) - cpu
+        cpu = cpu_seconds(process.pid) - started
         after = rows() if rows else 0
-    return Measured(load, cpu, after - before if rows else None)
+        if unanswered is None:
+            return Measured(load, cpu, after - before if rows else None)
+        answered_after = until_none(unanswered, limit)
+        cpu_answered = cpu_seconds(process.pid) - started
+    return Measured(load, cpu, after - before, answered_after, cpu_answered)
+
+
+def until_none(count: Callable[[], int], limit: float) -> float:
+    """Seconds until `count()` is 0, looked at every 20 ms; `limit` at most (then inf)."""
+    started = time.monotonic()
+    while count():
+        if time.monotonic() - started > limit:
+            return math.inf
+        time.sleep(0.02)
+    return time.monotonic() - started
 
 
 def line(name: str, measured: Measured) -> str:
@@ -222,7 +268,19 @@ def line(name: str, measured: Measured) -> str:
     return (
         f"  {name:<22} {load.per_second:7.0f} req/s  p50 {load.percentile(0.5) * 1000:6.1f} ms"
         f"  p99 {load.percentile(0.99) * 1000:7.1f} ms  cpu {measured.cpu_ms:5.2f} ms/req"
-        f"  200s {load.ok}/{sum(load.statuses.values())}  {measured.durable}"
+        f"  200s {load.ok}/{sum(load.statuses.values())}  {measured.durable}" + answered(measured)
+    )
+
+
+def answered(measured: Measured) -> str:
+    """Relais: when the last update was answered, and the rate and CPU until then."""
+    per_second = measured.answered_per_second
+    if per_second is None or measured.cpu_answered is None:
+        return ""
+    total = sum(measured.load.statuses.values())
+    return (
+        f"; all answered {measured.answered_after:.2f} s after the burst:"
+        f" {per_second:.0f} updates/s, cpu {measured.cpu_answered / total * 1000:.2f} ms/update"
     )
 
 
@@ -271,7 +329,15 @@ def run(backend: str, url: str, args: argparse.Namespace) -> list[str]:
                     command, server_env = relais_command(port), env
                     rows = partial(stored, url, channel)
                 figures[name] = measure(
-                    command, port, server_env, requests, args.warmup, count, args.limit, rows
+                    command,
+                    port,
+                    server_env,
+                    requests,
+                    args.warmup,
+                    count,
+                    args.limit,
+                    rows,
+                    partial(waiting, url) if name == "relais" else None,
                 )
                 print(
                     line(
@@ -292,7 +358,7 @@ def run(backend: str, url: str, args: argparse.Namespace) -> list[str]:
                 if other is not None and other.load.per_second:
                     ratio = relais.load.per_second / other.load.per_second
                     said.append(f"relais/{name} {ratio:.3f}")
-            said.append(relais.durable + f"; load {load_average()}")
+            said.append(relais.durable + answered(relais) + f"; load {load_average()}")
             ratios.append("; ".join(said))
     return ratios
 
