@@ -13,10 +13,8 @@ import hmac
 import json
 import logging
 import math
-from collections.abc import Callable
 
 from fastapi import APIRouter, HTTPException, Request, Response, status
-from sqlalchemy.orm import Session
 
 from bot.channels.telegram.updates import CHANNEL, UpdateError, parse_update
 from bot.web.services import Services
@@ -26,7 +24,6 @@ from bot.web.webhooks.route import webhook
 
 logger = logging.getLogger(__name__)
 router = APIRouter()
-Work = Callable[[Session], None]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 
 
