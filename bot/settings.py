@@ -154,6 +154,11 @@ class Settings(BaseSettings):
             raise ValueError("use the number in E.164, e.g. +22370000000")
         return value
 
+    @property
+    def twilio_senders(self) -> set[str]:
+        """Our Twilio senders (WhatsApp, SMS): a message must be addressed to one of them."""
+        return {sender for sender in (self.twilio_whatsapp_from, self.twilio_sms_from) if sender}
+
     @model_validator(mode="after")
     def _twilio_complete(self) -> Settings:
         if (self.twilio_account_sid is None) != (self.twilio_auth_token is None):

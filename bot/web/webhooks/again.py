@@ -32,9 +32,10 @@ def read_again(channel: str, payload: dict[str, Any] | None, settings: Settings)
         if channel == TELEGRAM:
             return parse_update(payload).inbound
         if channel in TWILIO:
-            senders = {s for s in (settings.twilio_whatsapp_from, settings.twilio_sms_from) if s}
             parsed = parse_message(
-                payload, account_sid=settings.twilio_account_sid or "", senders=senders
+                payload,
+                account_sid=settings.twilio_account_sid or "",
+                senders=settings.twilio_senders,
             )
             return parsed.inbound
     except ValueError as exc:  # UpdateError and FormError are ValueErrors

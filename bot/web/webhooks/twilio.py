@@ -69,13 +69,6 @@ class _Form(dict[str, str]):
         return [self[name]]
 
 
-def _senders(services: Services) -> set[str]:
-    settings = services.settings
-    return {
-        sender for sender in (settings.twilio_whatsapp_from, settings.twilio_sms_from) if sender
-    }
-
-
 def _refuse(exc: FormError, what: str) -> HTTPException:
     logger.warning("Twilio %s refused: %s", what, exc)
     code = status.HTTP_403_FORBIDDEN if isinstance(exc, NotOurs) else status.HTTP_400_BAD_REQUEST
@@ -86,9 +79,13 @@ def _refuse(exc: FormError, what: str) -> HTTPException:
 async def twilio_message(request: Request, services: Services) -> Response:
     """Takes one WhatsApp or SMS message; answers empty TwiML once it is committed."""
     form = await _signed_form(request, services)
-    account = services.settings.twilio_account_sid or ""
+    settings = services.settings
     try:
-        parsed = parse_message(plain(form), account_sid=account, senders=_senders(services))
+        parsed = parse_message(
+            plain(form),
+            account_sid=settings.twilio_account_sid or "",
+            senders=settings.twilio_senders,
+        )
     except FormError as exc:
         raise _refuse(exc, "message") from exc
     await services.backlog.take(
@@ -129,7 +126,7 @@ def _callback(form: dict[str, str], services: Services) -> Callback:
     shapes.check_keys(form)
     shapes.check_account(form, services.settings.twilio_account_sid or "")
     if "From" in form:
-        shapes.check_sender(form["From"], _senders(services), "From")
+        shapes.check_sender(form["From"], services.settings.twilio_senders, "From")
     statuses = [shapes.status_of(form, field) for field in STATUS_FIELDS if field in form]
     if len(set(statuses)) != 1:
         raise FormError("MessageStatus missing, or different from SmsStatus")
