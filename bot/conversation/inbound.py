@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, exists, select, true, update
+from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -25,8 +25,8 @@ from bot.db import core
 from bot.domain.interactions import record_reply_or_reaction
 from bot.domain.outbox import enqueue_many, release_held, render
 from bot.domain.relays import (
-    HEARD_FROM_ADDRESS,
     Heard,
+    and_heard_from,
     heard_from_address,
     heard_from_row,
     reachable_again,
@@ -238,11 +238,8 @@ def _store_and_hear() -> Precompiled:
 @functools.cache
 def _store_and_hear_statement() -> Any:
     """PostgreSQL: _store_statement and HEARD_FROM_ADDRESS in one statement; the relay is
-    marked only if the message was new. One row (the message's id, then the relay's
-    columns, None when no relay is at the address), or none for a replay."""
-    stored = _store_statement("postgresql").cte("stored")
-    heard = HEARD_FROM_ADDRESS.where(exists(select(stored.c.id))).cte("heard")
-    return select(stored.c.id, *heard.c).select_from(stored.outerjoin(heard, true()))
+    marked only if the message was new (no row for a replay)."""
+    return and_heard_from(_store_statement("postgresql"), "stored")
 
 
 def _link_new_relay(session: Session, inbound_id: int, ctx: Context) -> None:

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Table, bindparam, exists, select, true, update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from bot.conversation.inbound import converse, store_statement, stored_values
@@ -22,7 +22,7 @@ from bot.conversation.router import DEFAULT_ZONE, Router
 from bot.conversation.values import Inbound
 from bot.db import core
 from bot.domain.outbox import enqueue_many
-from bot.domain.relays import HEARD_FROM_ADDRESS, Heard, heard_from_address, heard_from_row
+from bot.domain.relays import Heard, and_heard_from, heard_from_address, heard_from_row
 from bot.models import InboundMessage
 from bot.outbound import ButtonAck
 from bot.precompiled import Precompiled
@@ -82,7 +82,7 @@ def converse_waiting(
             return False
         heard = heard_from_row(session, row[1:])
     else:
-        if not _TAKE_WAITING.scalar(connection, {"waiting_id": inbound_id}):
+        if not take_mark(session, inbound_id):
             return False
         heard = heard_from_address(session=session, address=inbound.address, now=received_at)
     converse(
@@ -100,6 +100,12 @@ def converse_waiting(
     return True
 
 
+def take_mark(session: Session, inbound_id: int) -> bool:
+    """Take the waiting mark off a message; whether it was there. A message that will not
+    be answered (its payload no longer readable) loses its mark this way too."""
+    return _TAKE_WAITING.scalar(core(session), {"waiting_id": inbound_id}) is not None
+
+
 _TABLE: Table = InboundMessage.__table__  # type: ignore[assignment]
 # Takes the mark off a waiting message, and says whether it was there: of two processes
 # that both try, the second waits for the first's commit and finds it gone.
@@ -114,9 +120,6 @@ _TAKE_WAITING = Precompiled(_TAKE_WAITING_STATEMENT)
 
 @functools.cache
 def _take_and_hear() -> Precompiled:
-    """PostgreSQL: _TAKE_WAITING and HEARD_FROM_ADDRESS in one statement, the relay marked
-    only if the mark was taken. One row (the message's id, then the relay's columns, None
-    when no relay is at the address), or none when the message no longer waits."""
-    taken = _TAKE_WAITING_STATEMENT.cte("taken")
-    heard = HEARD_FROM_ADDRESS.where(exists(select(taken.c.id))).cte("heard")
-    return Precompiled(select(taken.c.id, *heard.c).select_from(taken.outerjoin(heard, true())))
+    """PostgreSQL: the mark taken and the relay heard from in one statement, the relay
+    marked only if the mark was there (no row when the message no longer waits)."""
+    return Precompiled(and_heard_from(_TAKE_WAITING_STATEMENT, "taken"))

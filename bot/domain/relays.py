@@ -12,7 +12,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Boolean, Table, bindparam, delete, literal_column, null, select, update
+from sqlalchemy import (
+    Boolean,
+    Table,
+    bindparam,
+    delete,
+    exists,
+    literal_column,
+    null,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from bot.db import as_loaded, core
@@ -87,6 +98,16 @@ HEARD_FROM_ADDRESS = (
     .returning(*_RELAYS.c, _HELD)
 )
 _HEARD = Precompiled(HEARD_FROM_ADDRESS)
+
+
+def and_heard_from(first: Any, name: str) -> Any:
+    """PostgreSQL: `first` (a statement RETURNING an id, run as the CTE `name`) and
+    HEARD_FROM_ADDRESS in one statement, the relay marked only if `first` returned a row.
+    One row (that id, then the relay's columns, None when no relay is at the address), or
+    none when `first` returned none: one round trip where there were two."""
+    done = first.cte(name)
+    heard = HEARD_FROM_ADDRESS.where(exists(select(done.c.id))).cte("heard")
+    return select(done.c.id, *heard.c).select_from(done.outerjoin(heard, true()))
 
 
 def find_by_referral_code(*, session: Session, code: str) -> Relay | None:

@@ -75,8 +75,10 @@ def create_app(settings: Settings, *, background: bool = False) -> FastAPI:
             await runner.start()
         # What a process that stopped left waiting (bot/web/backlog.py), then, now and
         # then, what another process did.
-        await services.backlog.adopt_at_start()
-        adopting = asyncio.get_running_loop().create_task(services.backlog.adopt_forever())
+        adopted_all = await services.backlog.adopt_at_start()
+        adopting = asyncio.get_running_loop().create_task(
+            services.backlog.adopt_forever(adopted_all=adopted_all)
+        )
         try:
             yield
         finally:

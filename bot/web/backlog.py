@@ -13,10 +13,10 @@ waits, a message is answered before its 200, as it always was.
 
 The conversations run whenever the webhooks are quiet (no request for QUIET seconds),
 and BUSY_CHUNK of them at least every TURN seconds while they are not, so answers flow
-during the burst too without holding the writer long. The
-backlog holds LIMIT messages at most: past that, a webhook waits for room before it
-stores (the platform sees a slower 200, as it would without a backlog), so a flood that
-lasts is answered at most LIMIT messages late. An app that is told to stop answers what
+during the burst too without holding the writer long. The backlog holds LIMIT messages
+at most: past that, a webhook waits for room before it stores (the platform sees a
+slower 200, as it would without a backlog), so a flood that lasts is answered at most
+LIMIT messages late. An app that is told to stop answers what
 waits for GRACE seconds first.
 
 Nothing waits only in memory: a process that stops, or crashes, leaves its waiting
@@ -41,7 +41,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversation.inbound import receive
-from bot.conversation.inbound_waiting import converse_waiting, store_waiting
+from bot.conversation.inbound_waiting import converse_waiting, store_waiting, take_mark
 from bot.conversation.values import Inbound
 from bot.models import InboundMessage
 from bot.outbound import ButtonAck
@@ -72,12 +72,6 @@ class Waiting:
     received_at: datetime
 
 
-@dataclass(frozen=True)
-class _Signals:
-    loop: asyncio.AbstractEventLoop
-    room: asyncio.Event  # the backlog is below LIMIT again
-
-
 class Backlog:
     """Takes the webhooks' messages (`take`) and runs the conversations that wait."""
 
@@ -93,8 +87,9 @@ class Backlog:
         self._writing = 0  # webhook requests in the writer now
         self._storing = 0  # of which storing a message to wait
         self._runner: asyncio.Task[None] | None = None
-        self._events: _Signals | None = None
-        self._adopted_all = True  # False while the look at start has not been made
+        # Set when the backlog is below LIMIT again; made on the loop it is awaited on.
+        self._room_event: asyncio.Event | None = None
+        self._room_loop: asyncio.AbstractEventLoop | None = None
         self._last_request = 0.0  # when the last webhook request came (the loop's clock)
 
     def __len__(self) -> int:
@@ -126,7 +121,7 @@ class Backlog:
                 self._wrote()
             services.wake_worker()
             return
-        room = self._signals().room
+        room = self._room()
         while len(self._waiting) + self._storing >= self._limit:
             room.clear()
             await room.wait()
@@ -148,12 +143,12 @@ class Backlog:
     def _wrote(self) -> None:
         self._writing -= 1
 
-    def _signals(self) -> _Signals:
-        """This loop's events (a test's app may run on one loop after another)."""
+    def _room(self) -> asyncio.Event:
+        """This loop's room event (a test's app may run on one loop after another)."""
         loop = asyncio.get_running_loop()
-        if self._events is None or self._events.loop is not loop:
-            self._events = _Signals(loop, asyncio.Event())
-        return self._events
+        if self._room_event is None or self._room_loop is not loop:
+            self._room_event, self._room_loop = asyncio.Event(), loop
+        return self._room_event
 
     def _add(self, waiting: Waiting) -> None:
         self._waiting.append(waiting)
@@ -193,7 +188,7 @@ class Backlog:
             *(services.write(_conversed(services, waiting)) for waiting in chunk),
             return_exceptions=True,
         )
-        room = self._signals().room
+        room = self._room()
         for waiting, outcome in zip(chunk, outcomes, strict=True):
             self._waiting.popleft()
             room.set()
@@ -234,26 +229,27 @@ class Backlog:
             logger.info("%d waiting messages taken to be answered", taken)
         return taken
 
-    async def adopt_at_start(self) -> None:
+    async def adopt_at_start(self) -> bool:
         """What was left waiting, before the first request is taken (the app's lifespan);
-        if the database does not answer, adopt_forever tries again."""
+        False if the database did not answer (adopt_forever then looks at everything)."""
         try:
             await self.adopt()
         except Exception:
             logger.exception("looking for waiting messages failed; again in %.0f s", ADOPT)
-            self._adopted_all = False
+            return False
+        return True
 
-    async def adopt_forever(self) -> None:
+    async def adopt_forever(self, *, adopted_all: bool) -> None:
         """Every ADOPT seconds, what another process left waiting for longer than that
-        (everything, while the first look has not been made)."""
+        (everything, while no look at everything has been made)."""
         while True:
             await asyncio.sleep(ADOPT)
             try:
-                await self.adopt(older_than=ADOPT if self._adopted_all else 0.0)
+                await self.adopt(older_than=ADOPT if adopted_all else 0.0)
             except Exception:
                 logger.exception("looking for waiting messages failed; again in %.0f s", ADOPT)
             else:
-                self._adopted_all = True
+                adopted_all = True
 
     async def drained(self, within: float) -> bool:
         """True once nothing waits here; False if something still does after `within`
@@ -364,12 +360,8 @@ def _waiting_rows(since: datetime) -> Callable[[Session], list[Any]]:
     return query
 
 
-def _given_up(inbound_id: int) -> Callable[[Session], None]:
-    def work(session: Session) -> None:
-        session.execute(
-            InboundMessage.__table__.update()  # type: ignore[attr-defined]
-            .where(InboundMessage.id == inbound_id)
-            .values(waiting=False)
-        )
+def _given_up(inbound_id: int) -> Callable[[Session], bool]:
+    def work(session: Session) -> bool:
+        return take_mark(session, inbound_id)
 
     return work
