@@ -5,33 +5,18 @@ commit."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
-import httpx
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.models import Delivery, InboundMessage
 from bot.web.app import create_app
+from tests.backlog_apps import burst
 from tests.conftest import HOOK_HEADERS, SettingsFactory
 from tests.factories import telegram_update
 
 BURST = 40
 HOOK_SECRET = HOOK_HEADERS["X-Telegram-Bot-Api-Secret-Token"]
-
-
-async def _post_all(app: Any, updates: list[dict[str, Any]]) -> list[int]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://relais") as client:
-        responses = await asyncio.gather(
-            *(
-                client.post("/webhooks/telegram", json=update, headers=HOOK_HEADERS)
-                for update in updates
-            )
-        )
-    # Under a burst the conversations follow the 200s (bot/web/backlog.py).
-    assert await app.state.services.backlog.drained(30.0)
-    return [response.status_code for response in responses]
 
 
 def test_a_burst_of_updates_shares_commits_and_each_is_stored_once(
@@ -44,7 +29,7 @@ def test_a_burst_of_updates_shares_commits_and_each_is_stored_once(
     event.listen(engine, "commit", lambda _connection: commits.append(1))
     updates = [telegram_update("/start", chat_id=9000 + n) for n in range(BURST)]
 
-    statuses = asyncio.run(_post_all(app, updates + updates[:5]))  # five sent twice
+    statuses = asyncio.run(burst(app, updates + updates[:5]))  # five sent twice
     engine.dispose()
 
     assert statuses == [200] * (BURST + 5)
